@@ -1,0 +1,48 @@
+package dev.taskloop;
+
+import ch.qos.logback.classic.Level;
+import dev.taskloop.system.config.AppConfig;
+import dev.taskloop.system.config.ConfigException;
+import io.vertx.core.VertxOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Entry point: {@code java -jar taskloop.jar}. Exit codes: 0 after a graceful stop (SIGTERM or
+ * SIGINT), 1 when startup fails, 2 for a configuration error.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    AppConfig config;
+    try {
+      config = AppConfig.fromEnv(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("taskloop: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    var root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.toLevel(config.logLevel()));
+    Logger log = LoggerFactory.getLogger(Main.class);
+
+    Taskloop app;
+    try {
+      app = Taskloop.start(config, new VertxOptions());
+    } catch (Taskloop.StartupException e) {
+      log.error("taskloop failed to start: {}", e.getMessage());
+      log.debug("startup failure", e);
+      System.exit(1);
+      return;
+    }
+    // Handle the signals ourselves (rather than a shutdown hook) so a graceful stop exits with 0.
+    Runnable stop = () -> {
+      app.shutdown();
+      System.exit(0);
+    };
+    Signal.handle(new Signal("TERM"), signal -> Thread.ofPlatform().name("shutdown").start(stop));
+    Signal.handle(new Signal("INT"), signal -> Thread.ofPlatform().name("shutdown").start(stop));
+  }
+}

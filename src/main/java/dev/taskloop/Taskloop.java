@@ -1,0 +1,159 @@
+package dev.taskloop;
+
+import dev.taskloop.system.config.AppConfig;
+import dev.taskloop.system.db.Database;
+import dev.taskloop.system.db.Migrations;
+import dev.taskloop.system.health.HealthRoutes;
+import dev.taskloop.system.http.HttpVerticle;
+import dev.taskloop.system.http.Routes;
+import dev.taskloop.system.openapi.DocsRoutes;
+import dev.taskloop.tasks.TaskRoutes;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service, wired top to bottom: configuration, then the database (migrate, connect),
+ * then HTTP. {@link #start} returns once the server listens; {@link #shutdown} drains and closes.
+ */
+public final class Taskloop {
+  private static final Logger LOG = LoggerFactory.getLogger(Taskloop.class);
+
+  /** Startup failed for a reason an operator can act on; the message is one line. */
+  public static final class StartupException extends RuntimeException {
+    StartupException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private final AppConfig config;
+  private final Vertx vertx;
+  private final Database database;
+  private final List<String> deployments;
+  private final HttpVerticle first;
+  private final AtomicBoolean draining;
+  private boolean stopped;
+
+  private Taskloop(AppConfig config, Vertx vertx, Database database, List<String> deployments, HttpVerticle first,
+      AtomicBoolean draining) {
+    this.config = config;
+    this.vertx = vertx;
+    this.database = database;
+    this.deployments = deployments;
+    this.first = first;
+    this.draining = draining;
+  }
+
+  /** Starts the service and blocks until it listens. Call from a plain thread (main), never an event loop. */
+  public static Taskloop start(AppConfig config, VertxOptions vertxOptions) {
+    long startNanos = System.nanoTime();
+    Migrations.Result schema;
+    try {
+      schema = Migrations.migrate(config.database()); // blocking JDBC, here on the main thread
+    } catch (Migrations.MigrationException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+    Vertx vertx = Vertx.vertx(vertxOptions);
+    Database database = Database.open(vertx, config);
+    var draining = new AtomicBoolean();
+    try {
+      database.ping(config.acquireTimeout().toMillis()).await();
+    } catch (RuntimeException e) {
+      close(vertx, database);
+      throw new StartupException("cannot connect to " + config.database().masked() + ": " + e.getMessage(), e);
+    }
+
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    var deployments = new ArrayList<String>(instances);
+    HttpVerticle first = null;
+    try {
+      // The first instance binds (and resolves port 0); the others share the port it got.
+      first = verticle(config, config.port(), database, draining);
+      deployments.add(vertx.deployVerticle(first).await());
+      int port = first.actualPort();
+      for (int i = 1; i < instances; i++) {
+        deployments.add(vertx.deployVerticle(verticle(config, port, database, draining)).await());
+      }
+    } catch (RuntimeException e) {
+      close(vertx, database);
+      throw new StartupException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
+    var app = new Taskloop(config, vertx, database, deployments, first, draining);
+    LOG.info("taskloop {} listening on http://{}:{} database={} {} schema=v{} pool={} event-loops={} ready in {} ms",
+        version(), config.host(), app.port(), config.database().kind(), config.database().masked(), schema.schemaVersion(),
+        config.poolSize(), instances, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    return app;
+  }
+
+  /** Every feature's endpoints. Adding a feature means adding a line here. */
+  private static void mountFeatures(Routes routes, Database database, AtomicBoolean draining) {
+    new TaskRoutes(database).mount(routes);
+    new HealthRoutes(database, draining::get).mount(routes);
+    new DocsRoutes().mount(routes);
+  }
+
+  private static HttpVerticle verticle(AppConfig config, int port, Database database, AtomicBoolean draining) {
+    return new HttpVerticle(config.host(), port, config.shutdownGrace(),
+        routes -> mountFeatures(routes, database, draining));
+  }
+
+  public int port() {
+    return first.actualPort();
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** The registered endpoints (the same on every server instance). */
+  public Routes routes() {
+    return first.routes();
+  }
+
+  /**
+   * Graceful stop: readiness turns 503, the listeners stop accepting, in-flight requests get {@code
+   * SHUTDOWN_GRACE_S} to finish, then the pools and Vert.x close. Blocks until done; idempotent.
+   */
+  public synchronized void shutdown() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    long startNanos = System.nanoTime();
+    draining.set(true);
+    LOG.info("shutting down: readiness is 503, finishing in-flight requests (grace {} s)",
+        config.shutdownGrace().toSeconds());
+    try {
+      Future.join(deployments.stream().map(vertx::undeploy).toList()).await();
+    } catch (RuntimeException e) {
+      LOG.warn("HTTP servers did not stop cleanly: {}", e.toString());
+    }
+    close(vertx, database);
+    LOG.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+  }
+
+  private static void close(Vertx vertx, Database database) {
+    try {
+      database.close().await();
+    } catch (RuntimeException e) {
+      LOG.warn("database pools did not close cleanly: {}", e.toString());
+    }
+    vertx.close().await();
+  }
+
+  static String version() {
+    String version = Taskloop.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+}

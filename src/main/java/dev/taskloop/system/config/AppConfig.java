@@ -1,0 +1,103 @@
+package dev.taskloop.system.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The service's whole configuration, read once from environment variables at startup and frozen.
+ * {@link #fromEnv} validates every value before anything starts; an empty variable counts as
+ * unset.
+ *
+ * @param host interface to listen on ({@code HOST}, default 127.0.0.1)
+ * @param port TCP port ({@code PORT}, default 8000; 0 picks a free port)
+ * @param database where the data lives ({@code DATABASE_URL}, default sqlite:./data/taskloop.db)
+ * @param poolSize database connections in total ({@code DB_POOL_SIZE}, default 10)
+ * @param acquireTimeout longest wait for a pooled connection before the request fails with 503
+ *     ({@code DB_POOL_ACQUIRE_TIMEOUT_MS}, default 3000)
+ * @param pipeliningLimit PostgreSQL only: statements in flight per read connection ({@code
+ *     DB_PIPELINING_LIMIT}, default 256)
+ * @param statementTimeout server-side limit for one statement, zero for none ({@code
+ *     DB_STATEMENT_TIMEOUT_MS}, default 10000)
+ * @param logLevel root log level ({@code LOG_LEVEL}: TRACE, DEBUG, INFO, WARN, ERROR; default INFO)
+ * @param sqlEcho log every SQL statement with its duration ({@code SQL_ECHO}, default false)
+ * @param shutdownGrace how long in-flight requests may take after SIGTERM ({@code
+ *     SHUTDOWN_GRACE_S}, default 20)
+ */
+public record AppConfig(
+    String host,
+    int port,
+    DatabaseUrl database,
+    int poolSize,
+    Duration acquireTimeout,
+    int pipeliningLimit,
+    Duration statementTimeout,
+    String logLevel,
+    boolean sqlEcho,
+    Duration shutdownGrace) {
+
+  public static final String DEFAULT_DATABASE_URL = "sqlite:./data/taskloop.db";
+
+  /** Builds and validates the configuration; throws {@link ConfigException} on the first bad value. */
+  public static AppConfig fromEnv(Map<String, String> env) {
+    var vars = new Vars(env);
+    return new AppConfig(
+        vars.text("HOST", "127.0.0.1"),
+        vars.integer("PORT", 8000, 0, 65535),
+        DatabaseUrl.parse(vars.text("DATABASE_URL", DEFAULT_DATABASE_URL)),
+        vars.integer("DB_POOL_SIZE", 10, 1, 500),
+        Duration.ofMillis(vars.integer("DB_POOL_ACQUIRE_TIMEOUT_MS", 3000, 1, 600_000)),
+        vars.integer("DB_PIPELINING_LIMIT", 256, 1, 4096),
+        Duration.ofMillis(vars.integer("DB_STATEMENT_TIMEOUT_MS", 10_000, 0, 86_400_000)),
+        vars.logLevel("LOG_LEVEL", "INFO"),
+        vars.bool("SQL_ECHO", false),
+        Duration.ofSeconds(vars.integer("SHUTDOWN_GRACE_S", 20, 0, 3600)));
+  }
+
+  /** Typed reads of environment variables; each failure names the variable and what it accepts. */
+  private record Vars(Map<String, String> env) {
+    String text(String name, String fallback) {
+      String value = env.get(name);
+      return value == null || value.isBlank() ? fallback : value.strip();
+    }
+
+    int integer(String name, int fallback, int min, int max) {
+      String value = text(name, null);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        int parsed = Integer.parseInt(value);
+        if (parsed >= min && parsed <= max) {
+          return parsed;
+        }
+      } catch (NumberFormatException ignored) {
+        // reported below with the accepted range
+      }
+      throw ConfigException.invalid(name, value, "expected an integer from " + min + " to " + max);
+    }
+
+    boolean bool(String name, boolean fallback) {
+      String value = text(name, null);
+      if (value == null) {
+        return fallback;
+      }
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "true", "1", "yes", "on" -> true;
+        case "false", "0", "no", "off" -> false;
+        default -> throw ConfigException.invalid(name, value, "expected true or false");
+      };
+    }
+
+    String logLevel(String name, String fallback) {
+      String value = text(name, fallback).toUpperCase(Locale.ROOT);
+      return switch (value) {
+        case "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF" -> value;
+        case "WARNING" -> "WARN"; // Python's spelling
+        case "CRITICAL" -> "ERROR";
+        default ->
+            throw ConfigException.invalid(name, text(name, fallback), "expected TRACE, DEBUG, INFO, WARN or ERROR");
+      };
+    }
+  }
+}

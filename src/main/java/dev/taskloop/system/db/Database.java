@@ -1,0 +1,160 @@
+package dev.taskloop.system.db;
+
+import dev.taskloop.system.config.AppConfig;
+import dev.taskloop.system.config.DatabaseUrl;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way repositories reach the database, identical for SQLite and PostgreSQL.
+ *
+ * <p>Statements are SqlTemplate texts with {@code #{name}} parameters; the template turns them into
+ * {@code $n} (PostgreSQL) or {@code ?} (JDBC). Reads go to {@link #reads()}: on PostgreSQL a
+ * pipelined client, which multiplexes many statements per connection. Writes go to {@link
+ * #writes()}: a plain pool, which measured faster for single-row INSERTs and is the only client
+ * that can run transactions. A single statement commits on its own (an implicit transaction); a
+ * use case with several statements goes through {@link #inTransaction}. On SQLite both are the same
+ * JDBC pool, whose calls run on worker threads.
+ *
+ * <p>Every failure leaves here translated by {@link DbErrors}: callers see {@link
+ * DatabaseUnavailableException}, {@link ConstraintViolationException} or the original error.
+ */
+public final class Database {
+  private static final Logger SQL_LOG = LoggerFactory.getLogger("dev.taskloop.sql");
+
+  private final DatabaseUrl url;
+  private final SqlClient reads;
+  private final Pool writes;
+  private final boolean echo;
+  private final Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> readTemplates =
+      new ConcurrentHashMap<>();
+  private final Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> writeTemplates =
+      new ConcurrentHashMap<>();
+
+  private Database(DatabaseUrl url, SqlClient reads, Pool writes, boolean echo) {
+    this.url = url;
+    this.reads = reads;
+    this.writes = writes;
+    this.echo = echo;
+  }
+
+  /** Opens the pools (no connection is made until the first statement or {@link #ping}). */
+  public static Database open(Vertx vertx, AppConfig config) {
+    return switch (config.database()) {
+      case DatabaseUrl.Sqlite sqlite -> {
+        Pool pool = SqlitePools.pool(vertx, sqlite, config);
+        yield new Database(sqlite, pool, pool, config.sqlEcho());
+      }
+      case DatabaseUrl.Postgres pg -> {
+        var pools = PostgresPools.open(vertx, pg, config);
+        yield new Database(pg, pools.reads(), pools.writes(), config.sqlEcho());
+      }
+    };
+  }
+
+  public DatabaseUrl url() {
+    return url;
+  }
+
+  /** Client for reads: pipelined on PostgreSQL. */
+  public SqlClient reads() {
+    return reads;
+  }
+
+  /** Client for writes and transactions: a plain pool. */
+  public Pool writes() {
+    return writes;
+  }
+
+  /** Runs one statement on the read client. */
+  public Future<RowSet<Row>> read(String sql, Map<String, Object> params) {
+    return run(template(readTemplates, reads, sql), sql, params);
+  }
+
+  /** Runs one statement on the write pool; it commits on its own. */
+  public Future<RowSet<Row>> write(String sql, Map<String, Object> params) {
+    return run(template(writeTemplates, writes, sql), sql, params);
+  }
+
+  /** Runs one statement on the connection of a transaction opened by {@link #inTransaction}. */
+  public Future<RowSet<Row>> on(SqlConnection tx, String sql, Map<String, Object> params) {
+    return run(SqlTemplate.forQuery(tx, sql), sql, params);
+  }
+
+  /**
+   * Runs {@code work} in one transaction on a connection of the write pool: commit when its future
+   * succeeds, rollback when it fails or throws. Pass the connection to every repository call that
+   * belongs to the transaction.
+   */
+  public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+    return writes.withTransaction(work).recover(DbErrors::translate);
+  }
+
+  /** Answers whether the database responds within {@code timeoutMillis} (readiness). */
+  public Future<Void> ping(long timeoutMillis) {
+    return reads
+        .query("SELECT 1")
+        .execute()
+        .<Void>mapEmpty()
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .recover(DbErrors::translate);
+  }
+
+  /**
+   * The current time as a statement parameter, in the type the driver stores as UTC with
+   * microsecond precision on both databases.
+   */
+  public Object now() {
+    return timestamp(Instant.now());
+  }
+
+  public Object timestamp(Instant instant) {
+    Instant micros = instant.truncatedTo(ChronoUnit.MICROS);
+    return url instanceof DatabaseUrl.Sqlite
+        ? LocalDateTime.ofInstant(micros, ZoneOffset.UTC)
+        : micros.atOffset(ZoneOffset.UTC);
+  }
+
+  /** Closes the pools; in-flight statements finish first. */
+  public Future<Void> close() {
+    Future<Void> closeReads = reads == writes ? Future.succeededFuture() : reads.close();
+    return Future.join(closeReads, writes.close()).mapEmpty();
+  }
+
+  private static SqlTemplate<Map<String, Object>, RowSet<Row>> template(
+      Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> cache, SqlClient client, String sql) {
+    return cache.computeIfAbsent(sql, text -> SqlTemplate.forQuery(client, text));
+  }
+
+  private Future<RowSet<Row>> run(
+      SqlTemplate<Map<String, Object>, RowSet<Row>> template, String sql, Map<String, Object> params) {
+    Future<RowSet<Row>> result = template.execute(params);
+    if (echo) {
+      long start = System.nanoTime();
+      result = result.andThen(done -> logStatement(sql, start, done.failed()));
+    }
+    return result.recover(DbErrors::translate);
+  }
+
+  private static void logStatement(String sql, long startNanos, boolean failed) {
+    // Only the statement text and timing: parameters may hold personal data.
+    double millis = (System.nanoTime() - startNanos) / 1e6;
+    SQL_LOG.info("{} {} ms: {}", failed ? "failed" : "ok", String.format("%.2f", millis), sql);
+  }
+}

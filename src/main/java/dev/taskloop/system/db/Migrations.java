@@ -1,0 +1,88 @@
+package dev.taskloop.system.db;
+
+import dev.taskloop.system.config.DatabaseUrl;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * Versioned schema migrations with Flyway, one folder per vendor ({@code db/migration/sqlite},
+ * {@code db/migration/postgresql}). Runs on the calling (main) thread before the HTTP server
+ * listens: Flyway is blocking JDBC and must never run on an event loop.
+ */
+public final class Migrations {
+  /** What a migration run left: the schema version and how many migrations it applied. */
+  public record Result(String schemaVersion, int applied) {}
+
+  /** The migration could not run or the schema does not match this build; the message is one line. */
+  public static final class MigrationException extends RuntimeException {
+    MigrationException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private Migrations() {}
+
+  public static Result migrate(DatabaseUrl url) {
+    Flyway flyway = flyway(url);
+    try {
+      MigrateResult result = flyway.migrate();
+      String version = flyway.info().current() == null ? "0" : flyway.info().current().getVersion().toString();
+      return new Result(version, result.migrationsExecuted);
+    } catch (FlywayException e) {
+      throw new MigrationException(explain(url, e), e);
+    }
+  }
+
+  private static Flyway flyway(DatabaseUrl url) {
+    var config =
+        Flyway.configure()
+            .locations("classpath:db/migration/" + url.kind())
+            // Empty: an applied migration this build does not know (a newer schema) fails validation
+            // instead of the default "*:future", which would only log a warning.
+            .ignoreMigrationPatterns("")
+            .validateMigrationNaming(true);
+    return switch (url) {
+      case DatabaseUrl.Sqlite sqlite -> {
+        createParentDirectory(sqlite.file());
+        yield config.dataSource(sqlite.jdbcUrl(), null, null).load();
+      }
+      case DatabaseUrl.Postgres pg -> config.dataSource(pg.jdbcUrl(), pg.user(), pg.password()).load();
+    };
+  }
+
+  private static void createParentDirectory(Path file) {
+    Path parent = file.toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(parent);
+    } catch (IOException e) {
+      throw new MigrationException("cannot create directory " + parent + " for the SQLite database: " + e, e);
+    }
+  }
+
+  private static String explain(DatabaseUrl url, FlywayException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("not resolved locally") || message.contains("newer than")) {
+      return "the schema of " + url.masked() + " is newer than this build of taskloop (" + firstLine(message)
+          + "); refusing to start: deploy the newer build or restore a matching database";
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String reason = root == e ? firstLine(message) : root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
+    return "cannot migrate " + url.masked() + ": " + reason;
+  }
+
+  private static String firstLine(String text) {
+    if (text == null) {
+      return "";
+    }
+    String trimmed = text.strip();
+    int newline = trimmed.indexOf('\n');
+    return newline < 0 ? trimmed : trimmed.substring(0, newline).strip();
+  }
+}

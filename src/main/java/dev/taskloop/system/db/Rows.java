@@ -1,0 +1,32 @@
+package dev.taskloop.system.db;
+
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** Reads column values that the two drivers return as different Java types. */
+public final class Rows {
+  private Rows() {}
+
+  /** A timestamp stored as UTC: timestamptz on PostgreSQL, ISO text (TIMESTAMP) on SQLite. */
+  public static Instant instant(Row row, String column) {
+    return switch (row.getValue(column)) {
+      case null -> null;
+      case OffsetDateTime offset -> offset.toInstant();
+      case LocalDateTime local -> local.toInstant(ZoneOffset.UTC);
+      case String text -> Instant.parse(text.endsWith("Z") ? text : text + "Z");
+      case Object other -> throw new IllegalStateException(column + " is not a timestamp: " + other.getClass());
+    };
+  }
+
+  /** A boolean: BOOLEAN on PostgreSQL, 0/1 on SQLite. */
+  public static boolean bool(Row row, String column) {
+    return switch (row.getValue(column)) {
+      case Boolean b -> b;
+      case Number n -> n.intValue() != 0;
+      case null, default -> throw new IllegalStateException(column + " is not a boolean");
+    };
+  }
+}

@@ -1,0 +1,48 @@
+package dev.taskloop.system.health;
+
+import dev.taskloop.system.db.Database;
+import dev.taskloop.system.http.ApiException;
+import dev.taskloop.system.http.ProblemType;
+import dev.taskloop.system.http.Responses;
+import dev.taskloop.system.http.Routes;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Liveness and readiness, the Kubernetes way. Liveness never touches the database: a slow or down
+ * database must not get healthy pods restarted. Readiness asks the database (1 s budget) and turns
+ * 503 as soon as shutdown begins, so traffic drains before the listener closes.
+ */
+public final class HealthRoutes {
+  static final long READY_TIMEOUT_MS = 1000;
+
+  /** Body of a healthy answer. */
+  record Status(String status) {}
+
+  private static final Status UP = new Status("ok");
+
+  private final Database database;
+  private final BooleanSupplier draining;
+
+  public HealthRoutes(Database database, BooleanSupplier draining) {
+    this.database = database;
+    this.draining = draining;
+  }
+
+  public void mount(Routes routes) {
+    routes.get("/health/live", this::live);
+    routes.get("/health/ready", this::ready);
+  }
+
+  private void live(RoutingContext ctx) {
+    Responses.ok(ctx, UP);
+  }
+
+  private void ready(RoutingContext ctx) {
+    if (draining.getAsBoolean()) {
+      ctx.response().putHeader("Retry-After", "5");
+      throw new ApiException(ProblemType.SERVICE_UNAVAILABLE, "The service is shutting down.");
+    }
+    Responses.reply(ctx, database.ping(READY_TIMEOUT_MS), (c, ok) -> Responses.ok(c, UP));
+  }
+}

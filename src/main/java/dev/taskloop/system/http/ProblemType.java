@@ -1,0 +1,53 @@
+package dev.taskloop.system.http;
+
+import java.net.URI;
+
+/**
+ * The closed set of error kinds the API answers with. {@link #type()} is a stable identifier per
+ * kind (RFC 9457 {@code type}); clients may switch on it.
+ */
+public enum ProblemType {
+  MALFORMED_REQUEST(400, "Malformed request", "malformed-request"),
+  NOT_FOUND(404, "Not found", "not-found"),
+  METHOD_NOT_ALLOWED(405, "Method not allowed", "method-not-allowed"),
+  CONFLICT(409, "Conflict", "conflict"),
+  PAYLOAD_TOO_LARGE(413, "Payload too large", "payload-too-large"),
+  UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", "unsupported-media-type"),
+  VALIDATION(422, "Validation failed", "validation-error"),
+  INTERNAL(500, "Internal server error", "internal-error"),
+  SERVICE_UNAVAILABLE(503, "Service unavailable", "service-unavailable");
+
+  private static final String BASE = "https://taskloop.dev/problems/";
+
+  private final int status;
+  private final String title;
+  private final URI type;
+
+  ProblemType(int status, String title, String slug) {
+    this.status = status;
+    this.title = title;
+    this.type = URI.create(BASE + slug);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public URI type() {
+    return type;
+  }
+
+  /** The kind for a bare HTTP status raised by the router or a vertx-web handler. */
+  static ProblemType forStatus(int status) {
+    for (ProblemType kind : values()) {
+      if (kind.status == status) {
+        return kind;
+      }
+    }
+    return status >= 400 && status < 500 ? MALFORMED_REQUEST : INTERNAL;
+  }
+}

@@ -1,0 +1,101 @@
+package dev.taskloop.system.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.taskloop.system.db.ConstraintViolationException;
+import dev.taskloop.system.db.DatabaseUnavailableException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.net.URI;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one failure handler: every error of every route becomes an RFC 9457 {@code
+ * application/problem+json} response. 5xx are logged at ERROR with the throwable and the request
+ * id; 4xx at DEBUG. Clients never see exception classes, SQL or stack traces.
+ */
+public final class Problems {
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  private static final CharSequence PROBLEM_JSON = HttpHeaders.createOptimized("application/problem+json");
+
+  /** The wire form (RFC 9457 members plus {@code errors} and {@code request_id}). */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record Problem(
+      URI type, String title, int status, String detail, String instance, List<FieldError> errors, String requestId) {}
+
+  private final Routes routes;
+
+  public Problems(Routes routes) {
+    this.routes = routes;
+  }
+
+  /** Failure handler: a route failed with a throwable or a status code. */
+  public void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int status = ctx.statusCode();
+    if (failure instanceof HttpException http) {
+      status = http.getStatusCode();
+      failure = null;
+    }
+    switch (failure) {
+      case null -> respond(ctx, ProblemType.forStatus(status), defaultDetail(status), List.of());
+      case ApiException api -> respond(ctx, api.kind(), api.getMessage(), api.errors());
+      case DatabaseUnavailableException unavailable -> {
+        LOG.warn("request {} {} {}: database unavailable: {} ({})", RequestIds.of(ctx), ctx.request().method(),
+            ctx.request().path(), unavailable.reason(), String.valueOf(unavailable.getCause()));
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter(unavailable));
+        respond(ctx, ProblemType.SERVICE_UNAVAILABLE, unavailable.getMessage() + "; retry later.", List.of());
+      }
+      case ConstraintViolationException conflict ->
+          respond(ctx, ProblemType.CONFLICT, "The request conflicts with the current state of the resource.", List.of());
+      default -> {
+        LOG.error("request {} {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), failure);
+        respond(ctx, ProblemType.INTERNAL, "An unexpected error occurred; quote the request id when reporting it.",
+            List.of());
+      }
+    }
+  }
+
+  /** Error handler for 404 (no route) and 405 (no route for this method). */
+  public void handleStatus(RoutingContext ctx, int status) {
+    if (status == 405) {
+      ctx.response().putHeader(HttpHeaders.ALLOW, routes.allowedMethods(ctx.request().path()));
+    }
+    respond(ctx, ProblemType.forStatus(status), defaultDetail(status), List.of());
+  }
+
+  private void respond(RoutingContext ctx, ProblemType kind, String detail, List<FieldError> errors) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) { // a stream already started: nothing sane to add, cut it
+      response.reset();
+      return;
+    }
+    if (kind.status() < 500) {
+      LOG.debug("request {} {} {} -> {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(),
+          kind.status(), detail);
+    }
+    var problem = new Problem(kind.type(), kind.title(), kind.status(), detail, ctx.request().path(), errors,
+        RequestIds.of(ctx));
+    response.setStatusCode(kind.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
+        .end(Buffer.buffer(Json.bytes(problem)));
+  }
+
+  private static String retryAfter(DatabaseUnavailableException e) {
+    return e.reason() == DatabaseUnavailableException.Reason.UNREACHABLE ? "5" : "1";
+  }
+
+  private static String defaultDetail(int status) {
+    return switch (status) {
+      case 404 -> "No resource at this path.";
+      case 405 -> "This path does not support this method; see the Allow header.";
+      case 413 -> "The request body is larger than " + Routes.MAX_BODY_BYTES / 1024 + " KiB.";
+      case 400 -> "The request could not be read.";
+      case 415 -> "Unsupported content type.";
+      default -> status >= 500 ? "An unexpected error occurred." : "The request was rejected.";
+    };
+  }
+}

@@ -1,0 +1,36 @@
+package dev.taskloop.system.http;
+
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * Gives every request an id: the caller's {@code X-Request-Id} when it is a sane token (so ids
+ * propagate from a gateway), else a fresh random one. Echoed in the response header, put in every
+ * problem body and in log lines about the request.
+ */
+public final class RequestIds {
+  public static final String HEADER = "X-Request-Id";
+  private static final String KEY = "requestId";
+  private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+  private RequestIds() {}
+
+  /** First handler of every request. */
+  public static void assign(RoutingContext ctx) {
+    String given = ctx.request().getHeader(HEADER);
+    String id = given != null && SANE.matcher(given).matches() ? given : fresh();
+    ctx.put(KEY, id);
+    ctx.response().putHeader(HEADER, id);
+    ctx.next();
+  }
+
+  public static String of(RoutingContext ctx) {
+    String id = ctx.get(KEY);
+    return id == null ? "-" : id;
+  }
+
+  private static String fresh() {
+    return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+  }
+}

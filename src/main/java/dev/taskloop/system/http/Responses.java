@@ -1,0 +1,59 @@
+package dev.taskloop.system.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/** Writing successful responses: JSON bodies, 201 with Location, 204 without a body. */
+public final class Responses {
+  static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+
+  private Responses() {}
+
+  public static Future<Void> ok(RoutingContext ctx, Object body) {
+    return json(ctx, 200, body);
+  }
+
+  public static Future<Void> created(RoutingContext ctx, String location, Object body) {
+    ctx.response().putHeader(HttpHeaders.LOCATION, location);
+    return json(ctx, 201, body);
+  }
+
+  public static Future<Void> noContent(RoutingContext ctx) {
+    return ctx.response().setStatusCode(204).end();
+  }
+
+  public static Future<Void> json(RoutingContext ctx, int status, Object body) {
+    return ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+        .end(Buffer.buffer(Json.bytes(body)));
+  }
+
+  /**
+   * Completes a request from an asynchronous result: {@code writer} on success, the failure handler
+   * otherwise, also when {@code writer} itself throws (so no request is left hanging).
+   */
+  public static <T> void reply(RoutingContext ctx, Future<T> result, BiConsumer<RoutingContext, T> writer) {
+    result.onComplete(
+        done -> {
+          if (done.failed()) {
+            ctx.fail(done.cause());
+            return;
+          }
+          try {
+            writer.accept(ctx, done.result());
+          } catch (RuntimeException e) {
+            ctx.fail(e);
+          }
+        });
+  }
+
+  /** The one place where an absent resource becomes 404. */
+  public static <T> T found(Optional<T> value, String what, Object id) {
+    return value.orElseThrow(() -> ApiException.notFound(what, id));
+  }
+}

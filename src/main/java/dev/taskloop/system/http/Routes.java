@@ -1,0 +1,84 @@
+package dev.taskloop.system.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Registers endpoints on a router and remembers them: the list answers {@code Allow} for 405 and is
+ * what the OpenAPI contract test compares with the document. Paths are written as in OpenAPI
+ * ({@code /tasks/{id}}); each works with and without a trailing slash.
+ */
+public final class Routes {
+  /** Largest request body accepted; larger ones get 413 before they are buffered. */
+  public static final long MAX_BODY_BYTES = 64 * 1024;
+
+  /** One registered operation; {@code documented} is false for static assets. */
+  public record Endpoint(HttpMethod method, String path, boolean documented) {}
+
+  private final Router router;
+  private final List<Endpoint> endpoints = new ArrayList<>();
+  private final List<Pattern> patterns = new ArrayList<>();
+
+  public Routes(Router router) {
+    this.router = router;
+  }
+
+  public void get(String path, Handler<RoutingContext> handler) {
+    add(HttpMethod.GET, path, handler, false, true);
+  }
+
+  public void post(String path, Handler<RoutingContext> handler) {
+    add(HttpMethod.POST, path, handler, true, true);
+  }
+
+  public void patch(String path, Handler<RoutingContext> handler) {
+    add(HttpMethod.PATCH, path, handler, true, true);
+  }
+
+  public void delete(String path, Handler<RoutingContext> handler) {
+    add(HttpMethod.DELETE, path, handler, false, true);
+  }
+
+  /** A GET route the API document does not list (documentation assets). */
+  public void undocumentedGet(String path, Handler<RoutingContext> handler) {
+    add(HttpMethod.GET, path, handler, false, false);
+  }
+
+  public List<Endpoint> endpoints() {
+    return Collections.unmodifiableList(endpoints);
+  }
+
+  /** Methods registered for a concrete request path, for the {@code Allow} header of a 405. */
+  public String allowedMethods(String requestPath) {
+    String path = requestPath.length() > 1 && requestPath.endsWith("/")
+        ? requestPath.substring(0, requestPath.length() - 1) : requestPath;
+    var methods = new TreeSet<String>();
+    for (int i = 0; i < endpoints.size(); i++) {
+      if (patterns.get(i).matcher(path).matches()) {
+        methods.add(endpoints.get(i).method().name());
+      }
+    }
+    return String.join(", ", methods);
+  }
+
+  private void add(HttpMethod method, String path, Handler<RoutingContext> handler, boolean body, boolean documented) {
+    String vertxPath = path.replaceAll("\\{(\\w+)}", ":$1");
+    var route = router.route(method, vertxPath);
+    if (body) {
+      route.handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    }
+    route.handler(handler);
+    endpoints.add(new Endpoint(method, path, documented));
+    String regex = path.endsWith("*") ? Pattern.quote(path.substring(0, path.length() - 1)) + ".*"
+        : path.replaceAll("\\{(\\w+)}", "[^/]+");
+    patterns.add(Pattern.compile(regex));
+  }
+}

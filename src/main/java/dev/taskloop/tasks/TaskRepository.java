@@ -1,0 +1,134 @@
+package dev.taskloop.tasks;
+
+import dev.taskloop.system.db.Database;
+import dev.taskloop.system.db.Rows;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * All SQL of the tasks feature, the same text on SQLite and PostgreSQL (SqlTemplate {@code #{name}}
+ * parameters, always bound, never concatenated values). Each write is one statement, which
+ * commits atomically on its own.
+ */
+final class TaskRepository {
+  private static final String COLUMNS = "id, title, description, is_completed, created_at, updated_at";
+
+  private static final String INSERT =
+      "INSERT INTO tasks (title, description, is_completed, created_at, updated_at)"
+          + " VALUES (#{title}, #{description}, #{completed}, #{now}, #{now}) RETURNING " + COLUMNS;
+  private static final String FIND = "SELECT " + COLUMNS + " FROM tasks WHERE id = #{id}";
+  private static final String DELETE = "DELETE FROM tasks WHERE id = #{id} RETURNING id";
+
+  private final Database db;
+
+  TaskRepository(Database db) {
+    this.db = db;
+  }
+
+  Future<Task> create(NewTask task) {
+    var params = new HashMap<String, Object>();
+    params.put("title", task.title());
+    params.put("description", task.description());
+    params.put("completed", false);
+    params.put("now", db.now());
+    return db.write(INSERT, params).map(rows -> toTask(rows.iterator().next()));
+  }
+
+  Future<Optional<Task>> find(long id) {
+    return db.read(FIND, Map.of("id", id)).map(TaskRepository::first);
+  }
+
+  Future<List<Task>> list(TaskQuery query) {
+    var params = new HashMap<String, Object>();
+    params.put("limit", query.limit());
+    if (query.after() != null) {
+      params.put("after", query.after());
+    } else {
+      params.put("skip", query.skip());
+    }
+    if (query.completed() != null) {
+      params.put("completed", query.completed());
+    }
+    return db.read(listSql(query), params).map(TaskRepository::all);
+  }
+
+  /** Applies a patch; empty when the task does not exist. An empty patch changes nothing. */
+  Future<Optional<Task>> update(long id, TaskPatch patch) {
+    if (patch.isEmpty()) {
+      return find(id);
+    }
+    var params = new HashMap<String, Object>();
+    var set = new StringBuilder("UPDATE tasks SET ");
+    if (patch.title() != null) {
+      set.append("title = #{title}, ");
+      params.put("title", patch.title());
+    }
+    if (patch.setDescription()) {
+      set.append("description = #{description}, ");
+      params.put("description", patch.description());
+    }
+    if (patch.completed() != null) {
+      set.append("is_completed = #{completed}, ");
+      params.put("completed", patch.completed());
+    }
+    set.append("updated_at = #{now} WHERE id = #{id} RETURNING ").append(COLUMNS);
+    params.put("now", db.now());
+    params.put("id", id);
+    return db.write(set.toString(), params).map(TaskRepository::first);
+  }
+
+  /** Deletes a task; false when it did not exist. */
+  Future<Boolean> delete(long id) {
+    // RETURNING, because SQLite's driver reports no row count for it (rows.size() works on both).
+    return db.write(DELETE, Map.of("id", id)).map(rows -> rows.size() > 0);
+  }
+
+  /** At most 8 distinct texts (keyset or offset, filter or not): each is prepared once and cached. */
+  private static String listSql(TaskQuery query) {
+    var sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM tasks");
+    List<String> where = new ArrayList<>(2);
+    if (query.after() != null) {
+      where.add("id > #{after}");
+    }
+    if (query.completed() != null) {
+      where.add("is_completed = #{completed}");
+    }
+    if (!where.isEmpty()) {
+      sql.append(" WHERE ").append(String.join(" AND ", where));
+    }
+    sql.append(" ORDER BY id LIMIT #{limit}");
+    if (query.after() == null) {
+      sql.append(" OFFSET #{skip}");
+    }
+    return sql.toString();
+  }
+
+  private static Optional<Task> first(RowSet<Row> rows) {
+    var it = rows.iterator();
+    return it.hasNext() ? Optional.of(toTask(it.next())) : Optional.empty();
+  }
+
+  private static List<Task> all(RowSet<Row> rows) {
+    var tasks = new ArrayList<Task>(rows.size());
+    for (Row row : rows) {
+      tasks.add(toTask(row));
+    }
+    return tasks;
+  }
+
+  private static Task toTask(Row row) {
+    return new Task(
+        row.getLong("id"),
+        row.getString("title"),
+        row.getString("description"),
+        Rows.bool(row, "is_completed"),
+        Rows.instant(row, "created_at"),
+        Rows.instant(row, "updated_at"));
+  }
+}
