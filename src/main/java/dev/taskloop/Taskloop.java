@@ -74,12 +74,12 @@ public final class Taskloop {
     var deployments = new ArrayList<String>(instances);
     HttpVerticle first = null;
     try {
-      // The first instance binds (and resolves port 0); the others share the port it got.
-      first = verticle(config, config.port(), database, draining);
-      deployments.add(vertx.deployVerticle(first).await());
-      int port = first.actualPort();
-      for (int i = 1; i < instances; i++) {
-        deployments.add(vertx.deployVerticle(verticle(config, port, database, draining)).await());
+      // Instances on one port share one socket; Vert.x spells "one shared random port" as -1.
+      int port = config.port() == 0 ? -1 : config.port();
+      for (int i = 0; i < instances; i++) {
+        HttpVerticle verticle = verticle(config, port, database, draining);
+        deployments.add(vertx.deployVerticle(verticle).await());
+        first = first == null ? verticle : first;
       }
     } catch (RuntimeException e) {
       close(vertx, database);

@@ -1,0 +1,89 @@
+package dev.taskloop.support;
+
+import dev.taskloop.Taskloop;
+import dev.taskloop.system.config.AppConfig;
+import io.vertx.core.VertxOptions;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real service, started in-process on a random port against a fresh database, with the
+ * blocked-thread checker tightened to 200 ms (see {@link BlockedThreadWatch}).
+ */
+public final class TestServer implements AutoCloseable {
+  /** Event-loop blocking longer than this is a test failure. */
+  public static final long MAX_EVENT_LOOP_MILLIS = 200;
+
+  private final TestDatabase.Provisioned database;
+  private final Taskloop app;
+  private final Http http;
+
+  private TestServer(TestDatabase.Provisioned database, Taskloop app) {
+    this.database = database;
+    this.app = app;
+    this.http = new Http("http://127.0.0.1:" + app.port());
+  }
+
+  public static TestServer start(TestDatabase kind) {
+    return start(kind, Map.of());
+  }
+
+  /** Starts on {@code kind} with extra environment variables (e.g. a small pool). */
+  public static TestServer start(TestDatabase kind, Map<String, String> env) {
+    var database = kind.provision();
+    try {
+      var server = new TestServer(database, Taskloop.start(AppConfig.fromEnv(environment(database.url(), env)), vertxOptions()));
+      BlockedThreadWatch.reset();
+      return server;
+    } catch (RuntimeException | Error e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  public static Map<String, String> environment(String databaseUrl, Map<String, String> extra) {
+    var env = new HashMap<String, String>();
+    env.put("DATABASE_URL", databaseUrl);
+    env.put("PORT", "0");
+    env.put("SHUTDOWN_GRACE_S", "5");
+    env.putAll(extra);
+    return env;
+  }
+
+  public static VertxOptions vertxOptions() {
+    return new VertxOptions()
+        .setBlockedThreadCheckInterval(50)
+        .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
+        .setMaxEventLoopExecuteTime(MAX_EVENT_LOOP_MILLIS)
+        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+        .setWarningExceptionTime(MAX_EVENT_LOOP_MILLIS)
+        .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS);
+  }
+
+  public Http http() {
+    return http;
+  }
+
+  public Taskloop app() {
+    return app;
+  }
+
+  public TestDatabase.Provisioned database() {
+    return database;
+  }
+
+  /** Runs one statement through the service's own write pool (fixtures, cleanup, sabotage). */
+  public void sql(String statement) {
+    app.database().write(statement, Map.of()).await();
+  }
+
+  @Override
+  public void close() {
+    try {
+      app.shutdown();
+    } finally {
+      database.close();
+    }
+  }
+}

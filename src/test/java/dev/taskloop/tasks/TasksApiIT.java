@@ -1,0 +1,322 @@
+package dev.taskloop.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskloop.support.Http;
+import dev.taskloop.support.TestDatabase;
+import dev.taskloop.support.TestServer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The Tasks API over HTTP, on SQLite and on PostgreSQL. */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
+class TasksApiIT {
+  @Parameter TestDatabase database;
+
+  static TestServer server;
+  static Http http;
+
+  @BeforeParameterizedClassInvocation
+  static void start(TestDatabase database) {
+    server = TestServer.start(database);
+    http = server.http();
+  }
+
+  @AfterParameterizedClassInvocation
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @BeforeEach
+  void emptyTable() {
+    server.sql("DELETE FROM tasks");
+  }
+
+  static JsonNode create(String title) {
+    var response = http.post("/tasks", "{\"title\":\"" + title + "\"}");
+    assertEquals(201, response.status(), response::toString);
+    return response.json();
+  }
+
+  static List<Long> ids(Http.Response response) {
+    assertEquals(200, response.status(), response::toString);
+    var ids = new ArrayList<Long>();
+    response.json().forEach(task -> ids.add(task.get("id").asLong()));
+    return ids;
+  }
+
+  @Test
+  void createsTaskAndReturnsLocation() {
+    var response = http.post("/tasks", "{\"title\":\"  Buy milk  \",\"description\":\"2 litres\",\"priority\":5}");
+
+    assertEquals(201, response.status(), response::toString);
+    assertTrue(response.contentType().startsWith("application/json"));
+    JsonNode task = response.json();
+    long id = task.get("id").asLong();
+    assertEquals("/tasks/" + id, response.header("location").orElseThrow());
+    assertEquals("Buy milk", task.get("title").asText(), "title is trimmed");
+    assertEquals("2 litres", task.get("description").asText());
+    assertFalse(task.get("is_completed").asBoolean());
+    assertEquals(task.get("created_at"), task.get("updated_at"));
+    assertTrue(task.get("created_at").asText().endsWith("Z"), "RFC 3339 UTC");
+    Instant created = Instant.parse(task.get("created_at").asText());
+    assertTrue(Math.abs(created.getEpochSecond() - Instant.now().getEpochSecond()) < 60);
+    assertEquals(Set.of("id", "title", "description", "is_completed", "created_at", "updated_at"), fieldNames(task));
+    assertEquals(task, http.get("/tasks/" + id).json(), "GET returns what POST returned");
+  }
+
+  @Test
+  void createsTaskWithoutDescription() {
+    var response = http.post("/tasks", "{\"title\":\"x\"}");
+    assertEquals(201, response.status());
+    assertTrue(response.json().get("description").isNull());
+  }
+
+  @Test
+  void acceptsTitleOf50AndDescriptionOf255Characters() {
+    String title = "é".repeat(50);
+    String description = "d".repeat(255);
+    var response = http.post("/tasks", "{\"title\":\"" + title + "\",\"description\":\"" + description + "\"}");
+    assertEquals(201, response.status(), response::toString);
+    assertEquals(title, response.json().get("title").asText());
+  }
+
+  @Test
+  void rejectsEveryInvalidFieldAtOnce() {
+    var response = http.post("/tasks", "{\"title\":\"" + "t".repeat(51) + "\",\"description\":\"" + "d".repeat(256) + "\"}");
+
+    assertProblem(response, 422, "validation-error");
+    assertEquals(Set.of("title", "description"), errorFields(response));
+    assertEquals(0, ids(http.get("/tasks")).size(), "nothing was written");
+  }
+
+  @Test
+  void rejectsBlankMissingAndNonStringTitles() {
+    assertEquals(Set.of("title"), errorFields(http.post("/tasks", "{\"title\":\"   \"}")));
+    assertEquals(Set.of("title"), errorFields(http.post("/tasks", "{\"description\":\"no title\"}")));
+    assertEquals(Set.of("title"), errorFields(http.post("/tasks", "{\"title\":null}")));
+    assertEquals(Set.of("title", "description"), errorFields(http.post("/tasks", "{\"title\":42,\"description\":[]}")));
+    assertEquals(Set.of("title"), errorFields(http.post("/tasks", "{\"title\":\"nul\\u0000char\"}")));
+  }
+
+  @Test
+  void rejectsBodiesThatAreNotObjects() {
+    assertProblem(http.post("/tasks", "[{\"title\":\"x\"}]"), 422, "validation-error");
+    assertProblem(http.post("/tasks", "\"title\""), 422, "validation-error");
+    assertProblem(http.send("POST", "/tasks", "application/json", null), 422, "validation-error");
+  }
+
+  @Test
+  void getsTaskById() {
+    long id = create("read me").get("id").asLong();
+    var response = http.get("/tasks/" + id);
+    assertEquals(200, response.status());
+    assertEquals("read me", response.json().get("title").asText());
+  }
+
+  @Test
+  void missingTaskIsNotFound() {
+    var response = http.get("/tasks/999999");
+    assertProblem(response, 404, "not-found");
+    assertEquals("/tasks/999999", response.json().get("instance").asText());
+  }
+
+  @Test
+  void nonIntegerIdIsValidationError() {
+    for (String id : List.of("abc", "1.5", "0", "-3", "99999999999999999999")) {
+      var response = http.get("/tasks/" + id);
+      assertProblem(response, 422, "validation-error");
+      assertEquals(Set.of("id"), errorFields(response), id);
+    }
+    assertEquals(Set.of("id"), errorFields(http.delete("/tasks/x")));
+    assertEquals(Set.of("id"), errorFields(http.patch("/tasks/x", "{\"title\":\"y\"}")));
+  }
+
+  @Test
+  void listsInIdOrderWithSkipAndLimit() {
+    var created = new ArrayList<Long>();
+    for (int i = 0; i < 15; i++) {
+      created.add(create("task " + i).get("id").asLong());
+    }
+    assertEquals(created.subList(0, 10), ids(http.get("/tasks")), "default limit is 10");
+    assertEquals(created.subList(3, 8), ids(http.get("/tasks?skip=3&limit=5")));
+    assertEquals(created.subList(10, 15), ids(http.get("/tasks?skip=10&limit=100")));
+    assertEquals(List.of(), ids(http.get("/tasks?skip=15")));
+  }
+
+  @Test
+  void listsWithKeysetAfter() {
+    var created = new ArrayList<Long>();
+    for (int i = 0; i < 7; i++) {
+      created.add(create("task " + i).get("id").asLong());
+    }
+    assertEquals(created.subList(0, 3), ids(http.get("/tasks?after=0&limit=3")));
+    assertEquals(created.subList(3, 6), ids(http.get("/tasks?after=" + created.get(2) + "&limit=3")));
+    assertEquals(created.subList(6, 7), ids(http.get("/tasks?after=" + created.get(5) + "&limit=3")));
+    assertEquals(List.of(), ids(http.get("/tasks?after=" + created.get(6))));
+  }
+
+  @Test
+  void filtersByCompletion() {
+    long open = create("open").get("id").asLong();
+    long done = create("done").get("id").asLong();
+    assertEquals(200, http.patch("/tasks/" + done, "{\"is_completed\":true}").status());
+
+    assertEquals(List.of(done), ids(http.get("/tasks?completed=true")));
+    assertEquals(List.of(open), ids(http.get("/tasks?completed=false")));
+    assertEquals(List.of(done), ids(http.get("/tasks?completed=true&after=" + open)));
+    assertEquals(List.of(open, done), ids(http.get("/tasks")));
+  }
+
+  @Test
+  void rejectsBadPagingValuesAllAtOnce() {
+    var response = http.get("/tasks?skip=-1&limit=101&completed=maybe");
+    assertProblem(response, 422, "validation-error");
+    assertEquals(Set.of("skip", "limit", "completed"), errorFields(response));
+    assertEquals(Set.of("limit"), errorFields(http.get("/tasks?limit=0")));
+    assertEquals(Set.of("limit"), errorFields(http.get("/tasks?limit=ten")));
+    assertEquals(Set.of("after"), errorFields(http.get("/tasks?after=-1")));
+    assertEquals(Set.of("after"), errorFields(http.get("/tasks?after=2&skip=1")));
+  }
+
+  @Test
+  void pathsWorkWithTrailingSlash() {
+    var created = http.post("/tasks/", "{\"title\":\"slash\"}");
+    assertEquals(201, created.status(), created::toString);
+    long id = created.json().get("id").asLong();
+    assertEquals(List.of(id), ids(http.get("/tasks/")));
+    assertEquals(200, http.get("/tasks/" + id + "/").status());
+    assertEquals(200, http.patch("/tasks/" + id + "/", "{\"title\":\"z\"}").status());
+    assertEquals(204, http.delete("/tasks/" + id + "/").status());
+  }
+
+  @Test
+  void patchMergesFieldsAndMovesUpdatedAt() throws InterruptedException {
+    JsonNode task = http.post("/tasks", "{\"title\":\"before\",\"description\":\"keep me\"}").json();
+    long id = task.get("id").asLong();
+    Thread.sleep(5);
+
+    var response = http.patch("/tasks/" + id, "{\"title\":\" after \"}");
+
+    assertEquals(200, response.status(), response::toString);
+    JsonNode patched = response.json();
+    assertEquals("after", patched.get("title").asText());
+    assertEquals("keep me", patched.get("description").asText(), "absent field unchanged");
+    assertEquals(task.get("created_at"), patched.get("created_at"));
+    assertTrue(Instant.parse(patched.get("updated_at").asText()).isAfter(Instant.parse(task.get("updated_at").asText())));
+    assertEquals(patched, http.get("/tasks/" + id).json());
+  }
+
+  @Test
+  void patchWithMergePatchContentTypeClearsDescription() {
+    long id = http.post("/tasks", "{\"title\":\"t\",\"description\":\"gone soon\"}").json().get("id").asLong();
+    var response = http.send("PATCH", "/tasks/" + id, "application/merge-patch+json",
+        "{\"description\":null,\"is_completed\":true}");
+    assertEquals(200, response.status(), response::toString);
+    assertTrue(response.json().get("description").isNull());
+    assertTrue(response.json().get("is_completed").asBoolean());
+  }
+
+  @Test
+  void completesTaskWithOriginalQueryForm() {
+    long id = create("legacy").get("id").asLong();
+    var done = http.send("PATCH", "/tasks/" + id + "?completed=true", null, null);
+    assertEquals(200, done.status(), done::toString);
+    assertTrue(done.json().get("is_completed").asBoolean());
+    var reopened = http.send("PATCH", "/tasks/" + id + "?completed=false", null, null);
+    assertFalse(reopened.json().get("is_completed").asBoolean());
+  }
+
+  @Test
+  void rejectsInvalidPatches() {
+    long id = create("p").get("id").asLong();
+    var response = http.patch("/tasks/" + id, "{\"title\":null,\"is_completed\":\"yes\",\"description\":7}");
+    assertProblem(response, 422, "validation-error");
+    assertEquals(Set.of("title", "is_completed", "description"), errorFields(response));
+    assertEquals(Set.of("is_completed"), errorFields(http.patch("/tasks/" + id, "{\"is_completed\":null}")));
+    assertEquals(Set.of("completed"), errorFields(http.send("PATCH", "/tasks/" + id + "?completed=yes", null, null)));
+    assertEquals(Set.of("completed"), errorFields(http.send("PATCH", "/tasks/" + id + "?completed=true",
+        "application/json", "{\"title\":\"both\"}")));
+    assertEquals(Set.of("body"), errorFields(http.send("PATCH", "/tasks/" + id, null, null)));
+    assertEquals("p", http.get("/tasks/" + id).json().get("title").asText(), "nothing changed");
+  }
+
+  @Test
+  void emptyPatchChangesNothing() {
+    JsonNode task = create("same");
+    var response = http.patch("/tasks/" + task.get("id").asLong(), "{}");
+    assertEquals(200, response.status());
+    assertEquals(task, response.json());
+  }
+
+  @Test
+  void patchOfMissingTaskIsNotFound() {
+    assertProblem(http.patch("/tasks/424242", "{\"title\":\"x\"}"), 404, "not-found");
+    assertProblem(http.send("PATCH", "/tasks/424242?completed=true", null, null), 404, "not-found");
+  }
+
+  @Test
+  void deletesTaskThenNotFound() {
+    long id = create("bye").get("id").asLong();
+
+    var deleted = http.delete("/tasks/" + id);
+    assertEquals(204, deleted.status());
+    assertEquals("", deleted.body());
+    assertFalse(deleted.header("content-type").isPresent());
+
+    assertProblem(http.delete("/tasks/" + id), 404, "not-found");
+    assertProblem(http.get("/tasks/" + id), 404, "not-found");
+  }
+
+  @Test
+  void deletedIdIsNotReused() {
+    long first = create("a").get("id").asLong();
+    assertEquals(204, http.delete("/tasks/" + first).status());
+    long second = create("b").get("id").asLong();
+    assertNotEquals(first, second);
+  }
+
+  static void assertProblem(Http.Response response, int status, String type) {
+    assertEquals(status, response.status(), response::toString);
+    assertTrue(response.contentType().startsWith("application/problem+json"), response.contentType());
+    JsonNode problem = response.json();
+    assertEquals(status, problem.get("status").asInt());
+    assertTrue(problem.get("type").asText().endsWith("/" + type), problem.toString());
+    for (String member : List.of("title", "detail", "instance", "request_id")) {
+      assertTrue(problem.hasNonNull(member), member + " missing in " + problem);
+    }
+  }
+
+  static Set<String> errorFields(Http.Response response) {
+    assertEquals(422, response.status(), response::toString);
+    var fields = new java.util.TreeSet<String>();
+    response.json().get("errors").forEach(error -> {
+      assertTrue(error.hasNonNull("message"));
+      fields.add(error.get("field").asText());
+    });
+    return fields;
+  }
+
+  private static Set<String> fieldNames(JsonNode node) {
+    var names = new java.util.TreeSet<String>();
+    StreamSupport.stream(((Iterable<String>) node::fieldNames).spliterator(), false).forEach(names::add);
+    return names;
+  }
+}
