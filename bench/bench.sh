@@ -156,7 +156,11 @@ stop_server() { # SIGTERM, wait up to STOP_TIMEOUT s, then SIGKILL; sets SERVER_
   SERVER_EXIT=$rc
   STOP_S=$(secs_since "$t0")
 }
-cleanup() { stop_server || true; }
+OUT=""
+cleanup() { # on every exit: stop the server; drop a results directory that stayed empty
+  stop_server || true
+  if [ -n "$OUT" ]; then rmdir "$OUT" 2>/dev/null || true; fi
+}
 trap cleanup EXIT
 trap 'log "bench.sh: interrupted"; exit 130' INT
 trap 'log "bench.sh: terminated"; exit 143' TERM

@@ -1,10 +1,13 @@
 package dev.taskloop.system.health;
 
 import dev.taskloop.system.db.Database;
+import dev.taskloop.system.db.DatabaseUnavailableException;
+import dev.taskloop.system.db.DatabaseUnavailableException.Reason;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BooleanSupplier;
 
@@ -43,6 +46,9 @@ public final class HealthRoutes {
       ctx.response().putHeader("Retry-After", "5");
       throw new ApiException(ProblemType.SERVICE_UNAVAILABLE, "The service is shutting down.");
     }
-    Responses.reply(ctx, database.ping(READY_TIMEOUT_MS), (c, ok) -> Responses.ok(c, UP));
+    // Whatever the reason (down, slow, pool closed), a database that does not answer means not ready.
+    Future<Void> ping = database.ping(READY_TIMEOUT_MS).recover(e -> Future.failedFuture(
+        e instanceof DatabaseUnavailableException ? e : new DatabaseUnavailableException(Reason.UNREACHABLE, e)));
+    Responses.reply(ctx, ping, (c, ok) -> Responses.ok(c, UP));
   }
 }

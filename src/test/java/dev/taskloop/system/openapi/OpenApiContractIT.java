@@ -1,0 +1,165 @@
+package dev.taskloop.system.openapi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskloop.support.Http;
+import dev.taskloop.support.TestDatabase;
+import dev.taskloop.support.TestServer;
+import dev.taskloop.system.http.Routes;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.SchemaRepository;
+import io.vertx.openapi.contract.OpenAPIVersion;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The API document is the contract: it is a valid OpenAPI 3.1 document, it lists exactly the
+ * routes the server has, and real responses match its schemas.
+ */
+class OpenApiContractIT {
+  private static final String BASE = "https://taskloop.dev/openapi.json";
+  static TestServer server;
+  static Http http;
+  static Vertx vertx;
+  static JsonObject document;
+  static SchemaRepository schemas;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start(TestDatabase.SQLITE);
+    http = server.http();
+    vertx = Vertx.vertx();
+    document = new JsonObject(http.get("/openapi.json").body());
+    schemas = SchemaRepository.create(new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://taskloop.dev/"))
+        .dereference(BASE, JsonSchema.of(document.copy())); // dereference annotates what it is given
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    vertx.close().await();
+  }
+
+  @Test
+  void documentIsValidOpenApi31() throws Exception {
+    OpenAPIVersion version = OpenAPIVersion.fromContract(document);
+    assertEquals(OpenAPIVersion.V3_1, version);
+    var repository = version.getRepository(vertx, "app://").await();
+    // Both steps annotate the object they are given: hand them copies.
+    version.validateContract(vertx, repository, document.copy()).await().checkValidity();
+    assertNotNull(version.resolve(vertx, repository, document.copy()).await(), "every $ref resolves");
+  }
+
+  @Test
+  void documentDescribesExactlyTheRoutesThatExist() {
+    var routed = new TreeSet<String>();
+    for (Routes.Endpoint endpoint : server.app().routes().endpoints()) {
+      if (endpoint.documented()) {
+        routed.add(endpoint.method().name() + " " + endpoint.path());
+      }
+    }
+    var documented = new TreeSet<String>();
+    JsonObject paths = document.getJsonObject("paths");
+    for (String path : paths.fieldNames()) {
+      for (String method : paths.getJsonObject(path).fieldNames()) {
+        if (Set.of("get", "post", "put", "patch", "delete").contains(method)) {
+          documented.add(method.toUpperCase(Locale.ROOT) + " " + path);
+        }
+      }
+    }
+    assertEquals(routed, documented);
+  }
+
+  @Test
+  void realResponsesMatchTheDocument() {
+    var created = http.post("/tasks", "{\"title\":\"contract\",\"description\":null}");
+    check("POST", "/tasks", created);
+    long id = created.json().get("id").asLong();
+    check("POST", "/tasks", http.post("/tasks", "{\"title\":\"\"}"));
+    check("POST", "/tasks", http.post("/tasks", "{not json"));
+    check("POST", "/tasks", http.send("POST", "/tasks", "text/plain", "title"));
+    check("POST", "/tasks", http.post("/tasks", "{\"title\":\"" + "x".repeat(70_000) + "\"}"));
+    check("GET", "/tasks", http.get("/tasks?limit=5"));
+    check("GET", "/tasks", http.get("/tasks?limit=500"));
+    check("GET", "/tasks/{id}", http.get("/tasks/" + id));
+    check("GET", "/tasks/{id}", http.get("/tasks/987654"));
+    check("GET", "/tasks/{id}", http.get("/tasks/abc"));
+    check("PATCH", "/tasks/{id}", http.patch("/tasks/" + id, "{\"is_completed\":true}"));
+    check("PATCH", "/tasks/{id}", http.send("PATCH", "/tasks/" + id + "?completed=false", null, null));
+    check("PATCH", "/tasks/{id}", http.patch("/tasks/" + id, "{\"title\":null}"));
+    check("DELETE", "/tasks/{id}", http.delete("/tasks/" + id));
+    check("DELETE", "/tasks/{id}", http.delete("/tasks/" + id));
+    check("GET", "/health/live", http.get("/health/live"));
+    check("GET", "/health/ready", http.get("/health/ready"));
+    check("GET", "/docs", http.get("/docs"));
+  }
+
+  @Test
+  void swaggerUiIsServedFromTheJar() {
+    for (String path : new String[] {"/docs", "/docs/"}) {
+      var page = http.get(path);
+      assertEquals(200, page.status(), path);
+      assertTrue(page.body().contains("/docs/swagger-ui-bundle.js"), "assets by absolute path");
+    }
+    var bundle = http.get("/docs/swagger-ui-bundle.js");
+    assertEquals(200, bundle.status());
+    assertTrue(bundle.body().length() > 100_000);
+    assertTrue(http.get("/docs/swagger-initializer.js").body().contains("/openapi.json"), "our document, not the demo");
+  }
+
+  /** Asserts that the document lists this status for the operation and that the body matches its schema. */
+  private static void check(String method, String path, Http.Response response) {
+    JsonObject operation = document.getJsonObject("paths").getJsonObject(path)
+        .getJsonObject(method.toLowerCase(Locale.ROOT));
+    String where = method + " " + path + " -> " + response.status();
+    JsonObject documented = operation.getJsonObject("responses").getJsonObject(String.valueOf(response.status()));
+    assertNotNull(documented, where + " is not documented: " + response.body());
+    documented = resolve(documented);
+    JsonObject content = documented.getJsonObject("content");
+    if (content == null) {
+      assertEquals("", response.body(), where + " has a body the document does not describe");
+      return;
+    }
+    String mediaType = response.contentType().split(";")[0].strip();
+    JsonObject media = content.getJsonObject(mediaType);
+    assertNotNull(media, where + " answered " + mediaType + ", documented: " + content.fieldNames());
+    if (!mediaType.endsWith("json")) {
+      return;
+    }
+    JsonObject schema = new JsonObject(media.getJsonObject("schema").encode().replace("\"#/", "\"" + BASE + "#/"));
+    Object body = response.body().startsWith("[") ? new JsonArray(response.body()) : new JsonObject(response.body());
+    OutputUnit result = schemas.validator(JsonSchema.of(schema),
+        new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://taskloop.dev/")).validate(body);
+    assertTrue(result.getValid(), () -> where + " does not match its schema: " + result.getErrors() + "\n" + response.body());
+    for (String header : documented.getJsonObject("headers", new JsonObject()).fieldNames()) {
+      JsonObject declared = resolve(documented.getJsonObject("headers").getJsonObject(header));
+      if (declared.getBoolean("required", false)) {
+        assertTrue(response.header(header).isPresent(), where + " lacks required header " + header);
+      }
+    }
+  }
+
+  private static JsonObject resolve(JsonObject maybeRef) {
+    String ref = maybeRef.getString("$ref");
+    if (ref == null) {
+      return maybeRef;
+    }
+    JsonObject target = document;
+    for (String part : ref.substring(2).split("/")) {
+      target = target.getJsonObject(part);
+    }
+    return target;
+  }
+}
