@@ -156,9 +156,10 @@ stop_server() { # SIGTERM, wait up to STOP_TIMEOUT s, then SIGKILL; sets SERVER_
   SERVER_EXIT=$rc
   STOP_S=$(secs_since "$t0")
 }
-OUT=""
-cleanup() { # on every exit: stop the server; drop a results directory that stayed empty
+OUT=""; RUN_JAR=""
+cleanup() { # on every exit: stop the server, remove its jar copy, drop a results directory that stayed empty
   stop_server || true
+  if [ -n "$RUN_JAR" ]; then rm -f "$RUN_JAR"; fi
   if [ -n "$OUT" ]; then rmdir "$OUT" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
@@ -176,11 +177,17 @@ log "waiting for $LOCK (up to ${LOCK_WAIT}s) ..."
 flock -w "$LOCK_WAIT" 9 || die "another benchmark held $LOCK for more than ${LOCK_WAIT}s"
 
 # build inside the lock too: a build would disturb another benchmark's numbers
-if [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
+if [ ! -f "$JAR" ] || [ -n "$(find src/main pom.xml -newer "$JAR" -print -quit)" ]; then
   log "== building $JAR (./taskloop build)"
   ./taskloop build 9>&- || die "build failed"
 fi
 [ -f "$JAR" ] || die "$JAR missing after the build"
+# run a private copy: a rebuild during the run (the JVM loads classes lazily) cannot pull the jar from under it
+RUN_JAR=$(mktemp /tmp/taskloop-bench.XXXXXX.jar)
+cp "$JAR" "$RUN_JAR"
+if ! "$JDK/bin/jar" tf "$RUN_JAR" 2>/dev/null | grep -x 'dev/taskloop/Main.class' >/dev/null; then
+  die "$JAR is incomplete (being rebuilt right now?); run again in a minute"
+fi
 
 log "== database $BENCH_DB on $PGUSER@$PG_HOST:$PGPORT: drop and recreate"
 psqlq -d postgres -c "DROP DATABASE IF EXISTS \"$BENCH_DB\" WITH (FORCE)" >/dev/null || die "cannot drop database $BENCH_DB"
@@ -193,7 +200,7 @@ log "== taskloop on $BASE (JDK $JDK${DB_POOL_SIZE:+, DB_POOL_SIZE=$DB_POOL_SIZE}
 T0=$(now)
 # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
 DATABASE_URL="postgresql://$USERINFO@$PG_HOST:$PGPORT/$BENCH_DB" HOST="$HOST" PORT="$BENCH_PORT" \
-  "$JDK/bin/java" ${JAVA_OPTS:-} -jar "$JAR" > "$OUT/server.log" 2>&1 9>&- &
+  "$JDK/bin/java" ${JAVA_OPTS:-} -jar "$RUN_JAR" > "$OUT/server.log" 2>&1 9>&- &
 SERVER_PID=$!
 STARTUP_S=""
 for ((i = 0; i < START_TIMEOUT * 20; i++)); do

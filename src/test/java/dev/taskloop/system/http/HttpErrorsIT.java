@@ -1,0 +1,161 @@
+package dev.taskloop.system.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskloop.support.Http;
+import dev.taskloop.support.LogCapture;
+import dev.taskloop.support.TestDatabase;
+import dev.taskloop.support.TestServer;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Every way a request can go wrong answers problem+json with the right status, on both databases. */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
+class HttpErrorsIT {
+  @Parameter TestDatabase database;
+
+  static TestServer server;
+  static Http http;
+
+  @BeforeParameterizedClassInvocation
+  static void start(TestDatabase database) {
+    server = TestServer.start(database);
+    http = server.http();
+  }
+
+  @AfterParameterizedClassInvocation
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void malformedJsonIsBadRequest() {
+    for (String body : List.of("{\"title\":", "{\"title\":\"a\"} trailing", "{\"title\":\"a\",\"title\":\"b\"}", "nope")) {
+      var response = http.post("/tasks", body);
+      assertProblem(response, 400, "malformed-request");
+    }
+    assertProblem(http.patch("/tasks/1", "{oops"), 400, "malformed-request");
+  }
+
+  @Test
+  void nonJsonContentTypeIsUnsupported() {
+    assertProblem(http.send("POST", "/tasks", "text/plain", "{\"title\":\"x\"}"), 415, "unsupported-media-type");
+    assertProblem(http.send("POST", "/tasks", "application/x-www-form-urlencoded", "title=x"), 415,
+        "unsupported-media-type");
+    assertProblem(http.send("POST", "/tasks", null, "{\"title\":\"x\"}"), 415, "unsupported-media-type");
+    assertProblem(http.send("PATCH", "/tasks/1", "text/plain", "{}"), 415, "unsupported-media-type");
+    var charset = http.send("POST", "/tasks", "application/json; charset=utf-8", "{\"title\":\"ok\"}");
+    assertEquals(201, charset.status(), "parameters of the media type are fine");
+  }
+
+  @Test
+  void bodyOver64KiBIsTooLarge() {
+    String big = "{\"title\":\"x\",\"description\":\"" + "d".repeat(64 * 1024) + "\"}";
+    assertProblem(http.post("/tasks", big), 413, "payload-too-large");
+    assertProblem(http.patch("/tasks/1", big), 413, "payload-too-large");
+    String justUnder = "{\"title\":\"x\",\"pad\":\"" + "p".repeat(64 * 1024 - 40) + "\"}";
+    assertEquals(201, http.post("/tasks", justUnder).status(), "64 KiB is accepted");
+  }
+
+  @Test
+  void unknownPathIsNotFound() {
+    var response = http.get("/nothing/here");
+    assertProblem(response, 404, "not-found");
+    assertEquals("/nothing/here", response.json().get("instance").asText());
+  }
+
+  @Test
+  void wrongMethodIsNotAllowedWithAllow() {
+    var onCollection = http.send("PUT", "/tasks", "application/json", "{}");
+    assertProblem(onCollection, 405, "method-not-allowed");
+    assertEquals("GET, POST", onCollection.header("allow").orElseThrow());
+
+    var onItem = http.send("POST", "/tasks/1", "application/json", "{}");
+    assertProblem(onItem, 405, "method-not-allowed");
+    assertEquals("DELETE, GET, PATCH", onItem.header("allow").orElseThrow());
+
+    assertEquals("GET", http.delete("/health/live").header("allow").orElseThrow());
+  }
+
+  @Test
+  void requestIdIsEchoedOrGenerated() {
+    var generated = http.get("/tasks/999");
+    String id = generated.header("x-request-id").orElseThrow();
+    assertEquals(id, generated.json().get("request_id").asText());
+
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/nothing"))
+        .header("X-Request-Id", "gateway-abc.123").build();
+    try {
+      var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals("gateway-abc.123", response.headers().firstValue("x-request-id").orElseThrow());
+      assertTrue(response.body().contains("\"request_id\":\"gateway-abc.123\""));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void unexpectedErrorIs500WithRequestIdAndNoInternals() {
+    try (var server = TestServer.start(database); var log = new LogCapture(Problems.class.getName(), Level.ERROR)) {
+      server.sql("ALTER TABLE tasks RENAME TO tasks_sabotaged");
+
+      var response = server.http().get("/tasks/1");
+
+      assertProblem(response, 500, "internal-error");
+      String requestId = response.json().get("request_id").asText();
+      assertEquals(requestId, response.header("x-request-id").orElseThrow());
+      String body = response.body().toLowerCase();
+      for (String leak : List.of("tasks_sabotaged", "select", "exception", "sqlite", "pg", " at ")) {
+        assertFalse(body.contains(leak), "body leaks '" + leak + "': " + body);
+      }
+      String logged = log.text();
+      assertTrue(logged.contains(requestId), "log names the request id: " + logged);
+      assertTrue(log.events().stream().anyMatch(e -> e.getThrowableProxy() != null), "log has the throwable");
+    }
+  }
+
+  @Test
+  void exhaustedPoolFailsFastWith503AndRetryAfter() {
+    var env = Map.of("DB_POOL_SIZE", "1", "DB_POOL_ACQUIRE_TIMEOUT_MS", "300");
+    try (var server = TestServer.start(database, env)) {
+      long id = server.http().post("/tasks", "{\"title\":\"x\"}").json().get("id").asLong();
+      SqlConnection held = server.app().database().writes().getConnection().await();
+      try {
+        long start = System.nanoTime();
+        var response = server.http().get("/tasks/" + id);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertProblem(response, 503, "service-unavailable");
+        assertEquals("1", response.header("retry-after").orElseThrow());
+        assertTrue(millis < 3000, "failed fast, after " + millis + " ms");
+        assertProblem(server.http().post("/tasks", "{\"title\":\"y\"}"), 503, "service-unavailable");
+      } finally {
+        held.close().await();
+      }
+      assertEquals(200, server.http().get("/tasks/" + id).status(), "recovers once a connection is free");
+    }
+  }
+
+  static void assertProblem(Http.Response response, int status, String type) {
+    assertEquals(status, response.status(), response::toString);
+    assertTrue(response.contentType().startsWith("application/problem+json"), response.contentType());
+    JsonNode problem = response.json();
+    assertEquals(status, problem.get("status").asInt());
+    assertEquals("https://taskloop.dev/problems/" + type, problem.get("type").asText());
+    assertTrue(problem.hasNonNull("title") && problem.hasNonNull("detail") && problem.hasNonNull("instance"), problem.toString());
+  }
+}
