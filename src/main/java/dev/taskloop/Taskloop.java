@@ -4,14 +4,18 @@ import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Migrations;
 import dev.taskloop.system.health.HealthRoutes;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.taskloop.system.http.HttpVerticle;
+import dev.taskloop.system.http.Json;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.openapi.DocsRoutes;
+import dev.taskloop.tasks.Task;
 import dev.taskloop.tasks.TaskRoutes;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +74,7 @@ public final class Taskloop {
       throw new StartupException("cannot connect to " + config.database().masked() + ": " + e.getMessage(), e);
     }
 
+    warmUp();
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     var deployments = new ArrayList<String>(instances);
     HttpVerticle first = null;
@@ -90,6 +95,18 @@ public final class Taskloop {
         version(), config.host(), app.port(), config.database().kind(), config.database().masked(), schema.schemaVersion(),
         config.poolSize(), instances, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     return app;
+  }
+
+  /**
+   * Initialises the JSON mapper and its serializers here on the main thread, so the first requests
+   * do not pay that one-time class loading on an event loop (hundreds of ms on a cold JVM).
+   */
+  private static void warmUp() {
+    try {
+      Json.parse(Json.bytes(List.of(new Task(1, "warm-up", null, false, Instant.EPOCH, Instant.EPOCH))));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Every feature's endpoints. Adding a feature means adding a line here. */
