@@ -1,0 +1,71 @@
+package dev.taskloop.system.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AppConfigTest {
+  @Test
+  void defaultsMatchTheDocumentation() {
+    var config = AppConfig.fromEnv(Map.of());
+    assertEquals("127.0.0.1", config.host());
+    assertEquals(8000, config.port());
+    assertEquals(new DatabaseUrl.Sqlite(Path.of("./data/taskloop.db")), config.database());
+    assertEquals(10, config.poolSize());
+    assertEquals(Duration.ofMillis(3000), config.acquireTimeout());
+    assertEquals(256, config.pipeliningLimit());
+    assertEquals(Duration.ofSeconds(10), config.statementTimeout());
+    assertEquals("INFO", config.logLevel());
+    assertFalse(config.sqlEcho());
+    assertEquals(Duration.ofSeconds(20), config.shutdownGrace());
+  }
+
+  @Test
+  void readsEveryVariable() {
+    var config = AppConfig.fromEnv(Map.of(
+        "HOST", "0.0.0.0", "PORT", "9000", "DATABASE_URL", "postgresql://u@h/db", "DB_POOL_SIZE", "4",
+        "DB_POOL_ACQUIRE_TIMEOUT_MS", "250", "DB_PIPELINING_LIMIT", "16", "DB_STATEMENT_TIMEOUT_MS", "0",
+        "LOG_LEVEL", "warning", "SQL_ECHO", "1", "SHUTDOWN_GRACE_S", "3"));
+    assertEquals("0.0.0.0", config.host());
+    assertEquals(9000, config.port());
+    assertEquals("postgresql", config.database().kind());
+    assertEquals(4, config.poolSize());
+    assertEquals(Duration.ofMillis(250), config.acquireTimeout());
+    assertEquals(16, config.pipeliningLimit());
+    assertEquals(Duration.ZERO, config.statementTimeout());
+    assertEquals("WARN", config.logLevel());
+    assertTrue(config.sqlEcho());
+    assertEquals(Duration.ofSeconds(3), config.shutdownGrace());
+  }
+
+  @Test
+  void emptyValuesMeanDefault() {
+    assertEquals(8000, AppConfig.fromEnv(Map.of("PORT", " ")).port());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "PORT|http|PORT=\"http\" is invalid: expected an integer from 0 to 65535",
+      "PORT|70000|PORT=\"70000\" is invalid: expected an integer from 0 to 65535",
+      "DB_POOL_SIZE|0|DB_POOL_SIZE=\"0\" is invalid: expected an integer from 1 to 500",
+      "DB_POOL_ACQUIRE_TIMEOUT_MS|-5|DB_POOL_ACQUIRE_TIMEOUT_MS=\"-5\" is invalid: expected an integer from 1 to 600000",
+      "DB_PIPELINING_LIMIT|many|DB_PIPELINING_LIMIT=\"many\" is invalid: expected an integer from 1 to 4096",
+      "DB_STATEMENT_TIMEOUT_MS|1.5|DB_STATEMENT_TIMEOUT_MS=\"1.5\" is invalid: expected an integer from 0 to 86400000",
+      "LOG_LEVEL|LOUD|LOG_LEVEL=\"LOUD\" is invalid: expected TRACE, DEBUG, INFO, WARN or ERROR",
+      "SQL_ECHO|maybe|SQL_ECHO=\"maybe\" is invalid: expected true or false",
+      "SHUTDOWN_GRACE_S|forever|SHUTDOWN_GRACE_S=\"forever\" is invalid: expected an integer from 0 to 3600",
+  })
+  void badValueNamesVariableValueAndWhatIsAccepted(String variable, String value, String message) {
+    var e = assertThrows(ConfigException.class, () -> AppConfig.fromEnv(Map.of(variable, value)));
+    assertEquals(message, e.getMessage());
+    assertEquals(0, e.getStackTrace().length, "no stack trace for a config error");
+  }
+}

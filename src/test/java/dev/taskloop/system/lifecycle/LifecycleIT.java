@@ -1,0 +1,160 @@
+package dev.taskloop.system.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar as an operator runs it: configuration errors, the startup line, and a graceful
+ * SIGTERM that lets an in-flight request finish and exits with 0.
+ */
+class LifecycleIT {
+  private static final Path JAR = Path.of("target", "taskloop.jar");
+  private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+) ");
+
+  @TempDir Path dir;
+  private Process process;
+  private final List<String> output = new ArrayList<>();
+
+  @AfterEach
+  void kill() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+
+  private Process launch(Map<String, String> env) throws IOException {
+    assertTrue(Files.exists(JAR), "run after `package`: " + JAR.toAbsolutePath());
+    String java = ProcessHandle.current().info().command().orElse("java");
+    var builder = new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString()).directory(dir.toFile())
+        .redirectErrorStream(true);
+    builder.environment().keySet().removeIf(k -> k.equals("DATABASE_URL") || k.startsWith("DB_") || k.equals("PORT"));
+    builder.environment().putAll(env);
+    process = builder.start();
+    Thread.ofVirtual().start(() -> {
+      try (var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = reader.readLine()) != null; ) {
+          synchronized (output) {
+            output.add(line);
+            output.notifyAll();
+          }
+        }
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    });
+    return process;
+  }
+
+  private String outputText() {
+    synchronized (output) {
+      return String.join("\n", output);
+    }
+  }
+
+  private int awaitPort() throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 30_000;
+    synchronized (output) {
+      while (System.currentTimeMillis() < deadline) {
+        for (String line : output) {
+          Matcher m = LISTENING.matcher(line);
+          if (m.find()) {
+            return Integer.parseInt(m.group(1));
+          }
+        }
+        output.wait(200);
+      }
+    }
+    throw new AssertionError("no startup line in: " + outputText());
+  }
+
+  @Test
+  void badConfigurationStopsStartupWithOneLine() throws Exception {
+    launch(Map.of("DB_POOL_SIZE", "lots"));
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, process.exitValue());
+    process.getInputStream().close();
+    Thread.sleep(100);
+    String text = outputText().strip();
+    assertEquals("taskloop: configuration error: DB_POOL_SIZE=\"lots\" is invalid: expected an integer from 1 to 500",
+        text);
+  }
+
+  @Test
+  void badDatabaseUrlIsReportedWithPasswordMasked() throws Exception {
+    launch(Map.of("DATABASE_URL", "mysql://app:hunter2@db:3306/app"));
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, process.exitValue());
+    Thread.sleep(100);
+    String text = outputText();
+    assertTrue(text.contains("DATABASE_URL=\"mysql://app:***@db:3306/app\" is invalid"), text);
+    assertFalse(text.contains("hunter2"), text);
+    assertEquals(1, text.strip().lines().count(), text);
+  }
+
+  @Test
+  void unreachableDatabaseFailsStartupWithExitCode1() throws Exception {
+    launch(Map.of("DATABASE_URL", "postgresql://app:hunter2@127.0.0.1:1/app"));
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(1, process.exitValue());
+    Thread.sleep(100);
+    String text = outputText();
+    assertTrue(text.contains("taskloop failed to start"), text);
+    assertFalse(text.contains("hunter2"), text);
+    assertFalse(text.contains("\tat "), "no stack trace: " + text);
+  }
+
+  @Test
+  void sigtermFinishesInFlightRequestsAndExitsZero() throws Exception {
+    launch(Map.of("DATABASE_URL", "sqlite:./data/app.db", "PORT", "0", "SHUTDOWN_GRACE_S", "10"));
+    int port = awaitPort();
+    assertTrue(outputText().contains("database=sqlite"), outputText());
+    assertTrue(Files.exists(dir.resolve("data/app.db")), "the SQLite file is created on first run");
+
+    try (Socket inFlight = new Socket("127.0.0.1", port)) {
+      String body = "{\"title\":\"in flight\"}";
+      OutputStream out = inFlight.getOutputStream();
+      out.write(("POST /tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+          + body.length() + "\r\n\r\n" + body.substring(0, 5)).getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      Thread.sleep(300); // the server has the request's head: it is in flight
+
+      assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor());
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (!outputText().contains("shutting down") && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(outputText().contains("shutting down"), outputText());
+      Thread.sleep(300);
+      assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close(), "no new connections");
+
+      out.write(body.substring(5).getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      var reader = new BufferedReader(new InputStreamReader(inFlight.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("HTTP/1.1 201 Created", reader.readLine(), "the in-flight request completed");
+    }
+
+    assertTrue(process.waitFor(15, TimeUnit.SECONDS), "exited within the grace period");
+    assertEquals(0, process.exitValue(), outputText());
+    assertTrue(outputText().contains("stopped in"), outputText());
+  }
+}
