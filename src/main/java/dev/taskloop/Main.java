@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.config.ConfigException;
 import io.vertx.core.VertxOptions;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -36,13 +37,29 @@ public final class Main {
       log.debug("startup failure", e);
       System.exit(1);
       return;
+    } catch (Throwable e) { // a bug: still exit rather than hang on Vert.x's non-daemon threads
+      log.error("taskloop failed to start", e);
+      System.exit(1);
+      return;
     }
     // Handle the signals ourselves (rather than a shutdown hook) so a graceful stop exits with 0.
+    // A second signal while draining means "now": exit at once.
+    var stopping = new AtomicBoolean();
     Runnable stop = () -> {
-      app.shutdown();
-      System.exit(0);
+      try {
+        app.shutdown();
+      } finally {
+        System.exit(0);
+      }
     };
-    Signal.handle(new Signal("TERM"), signal -> Thread.ofPlatform().name("shutdown").start(stop));
-    Signal.handle(new Signal("INT"), signal -> Thread.ofPlatform().name("shutdown").start(stop));
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), signal -> {
+        if (stopping.compareAndSet(false, true)) {
+          Thread.ofPlatform().name("shutdown").start(stop);
+        } else {
+          Runtime.getRuntime().halt(128 + signal.getNumber());
+        }
+      });
+    }
   }
 }

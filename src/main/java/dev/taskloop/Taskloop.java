@@ -5,11 +5,15 @@ import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Migrations;
 import dev.taskloop.system.health.HealthRoutes;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.taskloop.system.http.FieldError;
 import dev.taskloop.system.http.HttpVerticle;
 import dev.taskloop.system.http.Json;
+import dev.taskloop.system.http.ProblemType;
+import dev.taskloop.system.http.Problems;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.openapi.DocsRoutes;
 import dev.taskloop.tasks.Task;
+import dev.taskloop.tasks.TaskRepository;
 import dev.taskloop.tasks.TaskRoutes;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -20,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,12 +74,15 @@ public final class Taskloop {
     var draining = new AtomicBoolean();
     try {
       database.ping(config.acquireTimeout().toMillis()).await();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // await() rethrows checked exceptions as they are
       close(vertx, database);
       throw new StartupException("cannot connect to " + config.database().masked() + ": " + e.getMessage(), e);
     }
 
     warmUp();
+    // Features are built here, on the main thread (resources load, nothing on an event loop), and
+    // shared by every server instance: they hold no per-connection state.
+    Consumer<Routes> features = features(database, draining);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     var deployments = new ArrayList<String>(instances);
     HttpVerticle first = null;
@@ -82,11 +90,11 @@ public final class Taskloop {
       // Instances on one port share one socket; Vert.x spells "one shared random port" as -1.
       int port = config.port() == 0 ? -1 : config.port();
       for (int i = 0; i < instances; i++) {
-        HttpVerticle verticle = verticle(config, port, database, draining);
+        var verticle = new HttpVerticle(config.host(), port, config.shutdownGrace(), features);
         deployments.add(vertx.deployVerticle(verticle).await());
         first = first == null ? verticle : first;
       }
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       close(vertx, database);
       throw new StartupException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     }
@@ -104,21 +112,22 @@ public final class Taskloop {
   private static void warmUp() {
     try {
       Json.parse(Json.bytes(List.of(new Task(1, "warm-up", null, false, Instant.EPOCH, Instant.EPOCH))));
+      Json.bytes(new Problems.Problem(ProblemType.VALIDATION.type(), "t", 422, "d", "/", List.of(new FieldError("f", "m")), "r"));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** Every feature's endpoints. Adding a feature means adding a line here. */
-  private static void mountFeatures(Routes routes, Database database, AtomicBoolean draining) {
-    new TaskRoutes(database).mount(routes);
-    new HealthRoutes(database, draining::get).mount(routes);
-    new DocsRoutes().mount(routes);
-  }
-
-  private static HttpVerticle verticle(AppConfig config, int port, Database database, AtomicBoolean draining) {
-    return new HttpVerticle(config.host(), port, config.shutdownGrace(),
-        routes -> mountFeatures(routes, database, draining));
+  /** Every feature's endpoints. Adding a feature means adding it here. */
+  private static Consumer<Routes> features(Database database, AtomicBoolean draining) {
+    var tasks = new TaskRoutes(new TaskRepository(database));
+    var health = new HealthRoutes(database, draining::get);
+    var docs = new DocsRoutes();
+    return routes -> {
+      tasks.mount(routes);
+      health.mount(routes);
+      docs.mount(routes);
+    };
   }
 
   public int port() {
@@ -149,11 +158,16 @@ public final class Taskloop {
     stopped = true;
     long startNanos = System.nanoTime();
     draining.set(true);
-    LOG.info("shutting down: readiness is 503, finishing in-flight requests (grace {} s)",
-        config.shutdownGrace().toSeconds());
+    LOG.info("shutting down: readiness is 503; listener closes in {} s, then in-flight requests get {} s",
+        config.shutdownDelay().toSeconds(), config.shutdownGrace().toSeconds());
+    try {
+      Thread.sleep(config.shutdownDelay()); // load balancers see 503 and stop routing here
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       Future.join(deployments.stream().map(vertx::undeploy).toList()).await();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       LOG.warn("HTTP servers did not stop cleanly: {}", e.toString());
     }
     close(vertx, database);
@@ -163,10 +177,14 @@ public final class Taskloop {
   private static void close(Vertx vertx, Database database) {
     try {
       database.close().await();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       LOG.warn("database pools did not close cleanly: {}", e.toString());
     }
-    vertx.close().await();
+    try {
+      vertx.close().await();
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
   }
 
   static String version() {

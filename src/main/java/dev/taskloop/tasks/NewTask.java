@@ -5,12 +5,17 @@ import dev.taskloop.system.http.Validation;
 
 /** Input of {@code POST /tasks}: a trimmed title (1..50) and an optional description (<= 255). */
 record NewTask(String title, String description) {
-  /** Validates a request body (unknown fields ignored); 422 lists every failing field. */
-  static NewTask from(ObjectNode body) {
-    var validation = new Validation();
+  /**
+   * Reads a request body (unknown fields ignored), adding every failing field to {@code
+   * validation}; null when the body is missing (already reported) or invalid.
+   */
+  static NewTask from(ObjectNode body, Validation validation) {
+    if (body == null) {
+      return null;
+    }
+    int before = validation.size();
     String title = TaskInput.title(body.get("title"), validation);
     String description = TaskInput.description(body.get("description"), validation);
-    validation.check();
-    return new NewTask(title, description);
+    return validation.size() == before ? new NewTask(title, description) : null;
   }
 }

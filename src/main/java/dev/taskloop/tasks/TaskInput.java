@@ -43,9 +43,14 @@ final class TaskInput {
     return text;
   }
 
+  /** {@code is_completed}: absent is null; JSON null or a non-boolean is a failure. */
   static Boolean completed(ObjectNode body, Validation validation) {
     JsonNode node = body.get("is_completed");
     if (node == null) {
+      return null;
+    }
+    if (node.isNull()) {
+      validation.fail("is_completed", "cannot be null");
       return null;
     }
     if (!node.isBoolean()) {

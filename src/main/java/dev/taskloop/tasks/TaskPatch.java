@@ -25,25 +25,22 @@ record TaskPatch(String title, boolean setDescription, String description, Boole
     return new TaskPatch(null, false, null, completed);
   }
 
-  static TaskPatch from(ObjectNode body) {
-    var validation = new Validation();
+  /** Reads a merge-patch body, adding every failing field to {@code validation}; null if any failed. */
+  static TaskPatch from(ObjectNode body, Validation validation) {
+    if (body == null) {
+      return null;
+    }
+    int before = validation.size();
     String title = null;
-    if (body.has("title")) {
-      JsonNode node = body.get("title");
-      if (node.isNull()) {
-        validation.fail("title", "cannot be null");
-      } else {
-        title = TaskInput.title(node, validation);
-      }
+    JsonNode titleNode = body.get("title");
+    if (titleNode != null && titleNode.isNull()) {
+      validation.fail("title", "cannot be null");
+    } else if (titleNode != null) {
+      title = TaskInput.title(titleNode, validation);
     }
     boolean setDescription = body.has("description");
     String description = setDescription ? TaskInput.description(body.get("description"), validation) : null;
-    if (body.has("is_completed") && body.get("is_completed").isNull()) {
-      validation.fail("is_completed", "cannot be null");
-    }
-    Boolean completed = body.has("is_completed") && !body.get("is_completed").isNull()
-        ? TaskInput.completed(body, validation) : null;
-    validation.check();
-    return new TaskPatch(title, setDescription, description, completed);
+    Boolean completed = TaskInput.completed(body, validation);
+    return validation.size() == before ? new TaskPatch(title, setDescription, description, completed) : null;
   }
 }

@@ -13,8 +13,8 @@ record TaskQuery(long skip, Long after, int limit, Boolean completed) {
   static final int DEFAULT_LIMIT = 10;
   static final int MAX_LIMIT = 100;
 
-  static TaskQuery from(RoutingContext ctx) {
-    var validation = new Validation();
+  /** Reads the query string, adding every failing parameter to {@code validation}. */
+  static TaskQuery from(RoutingContext ctx, Validation validation) {
     Long skip = Requests.longQuery(ctx, "skip", 0, Long.MAX_VALUE, validation);
     Long after = Requests.longQuery(ctx, "after", 0, Long.MAX_VALUE, validation);
     Long limit = Requests.longQuery(ctx, "limit", 1, MAX_LIMIT, validation);
@@ -22,7 +22,6 @@ record TaskQuery(long skip, Long after, int limit, Boolean completed) {
     if (skip != null && after != null) {
       validation.fail("after", "cannot be combined with skip: use one way of paging");
     }
-    validation.check();
     return new TaskQuery(
         skip == null ? 0 : skip, after, limit == null ? DEFAULT_LIMIT : limit.intValue(), completed);
   }

@@ -1,6 +1,5 @@
 package dev.taskloop.tasks;
 
-import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.FieldError;
 import dev.taskloop.system.http.Requests;
@@ -8,16 +7,18 @@ import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.http.Validation;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 
-/** HTTP in and out for tasks: parse and validate, call the repository, respond. */
+/**
+ * HTTP in and out for tasks: parse and validate (one {@link Validation} per request, so a 422
+ * lists path, query and body failures together), call the repository, respond.
+ */
 public final class TaskRoutes {
   private static final String TASK = "Task";
 
   private final TaskRepository tasks;
 
-  public TaskRoutes(Database db) {
-    this.tasks = new TaskRepository(db);
+  public TaskRoutes(TaskRepository tasks) {
+    this.tasks = tasks;
   }
 
   public void mount(Routes routes) {
@@ -29,47 +30,55 @@ public final class TaskRoutes {
   }
 
   private void create(RoutingContext ctx) {
-    NewTask task = NewTask.from(Requests.jsonObject(ctx));
+    var validation = new Validation();
+    NewTask task = NewTask.from(Requests.jsonObject(ctx, validation), validation);
+    validation.check();
     Responses.reply(ctx, tasks.create(task), (c, created) -> Responses.created(c, "/tasks/" + created.id(), created));
   }
 
   private void list(RoutingContext ctx) {
-    TaskQuery query = TaskQuery.from(ctx);
+    var validation = new Validation();
+    TaskQuery query = TaskQuery.from(ctx, validation);
+    validation.check();
     Responses.reply(ctx, tasks.list(query), Responses::ok);
   }
 
   private void get(RoutingContext ctx) {
-    long id = Requests.id(ctx, "id");
+    var validation = new Validation();
+    Long id = Requests.id(ctx, "id", validation);
+    validation.check();
     Responses.reply(ctx, tasks.find(id).map(task -> Responses.found(task, TASK, id)), Responses::ok);
   }
 
   private void update(RoutingContext ctx) {
-    long id = Requests.id(ctx, "id");
-    TaskPatch patch = patchOf(ctx);
+    var validation = new Validation();
+    Long id = Requests.id(ctx, "id", validation);
+    TaskPatch patch = patchOf(ctx, validation);
+    validation.check();
     Responses.reply(ctx, tasks.update(id, patch).map(task -> Responses.found(task, TASK, id)), Responses::ok);
   }
 
   private void delete(RoutingContext ctx) {
-    long id = Requests.id(ctx, "id");
-    Responses.reply(ctx, tasks.delete(id), (c, deleted) -> {
-      if (!deleted) {
-        throw ApiException.notFound(TASK, id);
-      }
-      Responses.noContent(c);
-    });
+    var validation = new Validation();
+    Long id = Requests.id(ctx, "id", validation);
+    validation.check();
+    Responses.reply(ctx, tasks.delete(id).map(deleted -> Responses.found(deleted, TASK, id)),
+        (c, deleted) -> Responses.noContent(c));
   }
 
   /** A JSON merge-patch body, or the original API's {@code ?completed=} with no body (not both). */
-  private static TaskPatch patchOf(RoutingContext ctx) {
-    var validation = new Validation();
+  private static TaskPatch patchOf(RoutingContext ctx, Validation validation) {
+    int before = validation.size();
     Boolean completed = Requests.boolQuery(ctx, "completed", validation);
-    validation.check();
+    if (validation.size() > before) {
+      return null;
+    }
     if (completed == null) {
-      return TaskPatch.from(Requests.jsonObject(ctx));
+      return TaskPatch.from(Requests.jsonObject(ctx, validation), validation);
     }
     if (Requests.hasBody(ctx)) {
-      throw ApiException.validation(
-          List.of(new FieldError("completed", "send either ?completed or a JSON body, not both")));
+      validation.fail("completed", "send either ?completed or a JSON body, not both");
+      return null;
     }
     return TaskPatch.completion(completed);
   }

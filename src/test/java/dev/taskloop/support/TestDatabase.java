@@ -77,6 +77,9 @@ public enum TestDatabase {
   }
 
   private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return; // closed twice: nothing left to do
+    }
     try (var paths = Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

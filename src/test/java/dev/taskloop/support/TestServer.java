@@ -32,9 +32,11 @@ public final class TestServer implements AutoCloseable {
   /** Starts on {@code kind} with extra environment variables (e.g. a small pool). */
   public static TestServer start(TestDatabase kind, Map<String, String> env) {
     var database = kind.provision();
+    int mark = BlockedThreadWatch.mark();
     try {
       var server = new TestServer(database, Taskloop.start(AppConfig.fromEnv(environment(database.url(), env)), vertxOptions()));
-      BlockedThreadWatch.reset();
+      server.warmUp();
+      BlockedThreadWatch.forgetSince(mark);
       return server;
     } catch (RuntimeException | Error e) {
       database.close();
@@ -59,6 +61,13 @@ public final class TestServer implements AutoCloseable {
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
         .setWarningExceptionTime(MAX_EVENT_LOOP_MILLIS)
         .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS);
+  }
+
+  /** One read, one 404 and one 422 without writing anything: first-use class loading happens here. */
+  private void warmUp() {
+    http.get("/tasks?limit=1");
+    http.get("/tasks/1");
+    http.get("/tasks/x");
   }
 
   public Http http() {

@@ -1,5 +1,7 @@
 package dev.taskloop.tasks;
 
+import static dev.taskloop.support.ProblemAssertions.assertProblem;
+import static dev.taskloop.support.ProblemAssertions.errorFields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -41,6 +43,7 @@ class TasksApiIT {
   static void stop() {
     if (server != null) {
       server.close();
+      server = null;
     }
   }
 
@@ -108,6 +111,15 @@ class TasksApiIT {
   }
 
   @Test
+  void countsCharactersNotUtf16Units() {
+    String fifty = "\uD83D\uDE80".repeat(50); // 50 rockets, each two UTF-16 units
+    var response = http.post("/tasks", "{\"title\":\"" + fifty + "\"}");
+    assertEquals(201, response.status(), response::toString);
+    assertEquals(fifty, http.get("/tasks/" + response.json().get("id").asLong()).json().get("title").asText());
+    assertEquals(Set.of("title"), errorFields(http.post("/tasks", "{\"title\":\"" + fifty + "!\"}")));
+  }
+
+  @Test
   void rejectsBlankMissingAndNonStringTitles() {
     assertEquals(Set.of("title"), errorFields(http.post("/tasks", "{\"title\":\"   \"}")));
     assertEquals(Set.of("title"), errorFields(http.post("/tasks", "{\"description\":\"no title\"}")));
@@ -159,6 +171,18 @@ class TasksApiIT {
     assertEquals(created.subList(3, 8), ids(http.get("/tasks?skip=3&limit=5")));
     assertEquals(created.subList(10, 15), ids(http.get("/tasks?skip=10&limit=100")));
     assertEquals(List.of(), ids(http.get("/tasks?skip=15")));
+  }
+
+  @Test
+  void listsInIdOrderWhateverTheStorageOrder() {
+    for (long id : new long[] {50, 20, 40, 10, 30}) {
+      server.sql("INSERT INTO tasks (id, title, is_completed, created_at, updated_at) VALUES (" + id
+          + ", 't" + id + "', FALSE, '2026-01-01T00:00:00', '2026-01-01T00:00:00')");
+    }
+    server.sql("UPDATE tasks SET title = 'moved' WHERE id IN (10, 20)"); // new row versions go last on PostgreSQL
+    assertEquals(List.of(10L, 20L, 30L, 40L, 50L), ids(http.get("/tasks")));
+    assertEquals(List.of(30L, 40L), ids(http.get("/tasks?after=20&limit=2")));
+    assertEquals(List.of(20L, 30L), ids(http.get("/tasks?skip=1&limit=2")));
   }
 
   @Test
@@ -259,6 +283,13 @@ class TasksApiIT {
   }
 
   @Test
+  void reportsPathAndBodyFailuresTogether() {
+    var response = http.patch("/tasks/abc", "{\"title\":null,\"is_completed\":\"x\"}");
+    assertEquals(Set.of("id", "title", "is_completed"), errorFields(response));
+    assertEquals(Set.of("id", "completed"), errorFields(http.send("PATCH", "/tasks/0?completed=maybe", null, null)));
+  }
+
+  @Test
   void emptyPatchChangesNothing() {
     JsonNode task = create("same");
     var response = http.patch("/tasks/" + task.get("id").asLong(), "{}");
@@ -291,27 +322,6 @@ class TasksApiIT {
     assertEquals(204, http.delete("/tasks/" + first).status());
     long second = create("b").get("id").asLong();
     assertNotEquals(first, second);
-  }
-
-  static void assertProblem(Http.Response response, int status, String type) {
-    assertEquals(status, response.status(), response::toString);
-    assertTrue(response.contentType().startsWith("application/problem+json"), response.contentType());
-    JsonNode problem = response.json();
-    assertEquals(status, problem.get("status").asInt());
-    assertTrue(problem.get("type").asText().endsWith("/" + type), problem.toString());
-    for (String member : List.of("title", "detail", "instance", "request_id")) {
-      assertTrue(problem.hasNonNull(member), member + " missing in " + problem);
-    }
-  }
-
-  static Set<String> errorFields(Http.Response response) {
-    assertEquals(422, response.status(), response::toString);
-    var fields = new java.util.TreeSet<String>();
-    response.json().get("errors").forEach(error -> {
-      assertTrue(error.hasNonNull("message"));
-      fields.add(error.get("field").asText());
-    });
-    return fields;
   }
 
   private static Set<String> fieldNames(JsonNode node) {

@@ -3,6 +3,7 @@ package dev.taskloop.system.config;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The service's whole configuration, read once from environment variables at startup and frozen.
@@ -21,7 +22,10 @@ import java.util.Map;
  *     DB_STATEMENT_TIMEOUT_MS}, default 10000)
  * @param logLevel root log level ({@code LOG_LEVEL}: TRACE, DEBUG, INFO, WARN, ERROR; default INFO)
  * @param sqlEcho log every SQL statement with its duration ({@code SQL_ECHO}, default false)
- * @param shutdownGrace how long in-flight requests may take after SIGTERM ({@code
+ * @param shutdownDelay after SIGTERM, how long readiness reports 503 while the listener still
+ *     accepts, so load balancers stop routing before connections are refused ({@code
+ *     SHUTDOWN_DELAY_S}, default 0)
+ * @param shutdownGrace how long in-flight requests may take once the listener stops ({@code
  *     SHUTDOWN_GRACE_S}, default 20)
  */
 public record AppConfig(
@@ -34,15 +38,19 @@ public record AppConfig(
     Duration statementTimeout,
     String logLevel,
     boolean sqlEcho,
+    Duration shutdownDelay,
     Duration shutdownGrace) {
 
   public static final String DEFAULT_DATABASE_URL = "sqlite:./data/taskloop.db";
+  private static final Pattern HOST_NAME =
+      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
   /** Builds and validates the configuration; throws {@link ConfigException} on the first bad value. */
   public static AppConfig fromEnv(Map<String, String> env) {
     var vars = new Vars(env);
     return new AppConfig(
-        vars.text("HOST", "127.0.0.1"),
+        vars.host("HOST", "127.0.0.1"),
         vars.integer("PORT", 8000, 0, 65535),
         DatabaseUrl.parse(vars.text("DATABASE_URL", DEFAULT_DATABASE_URL)),
         vars.integer("DB_POOL_SIZE", 10, 1, 500),
@@ -51,6 +59,7 @@ public record AppConfig(
         Duration.ofMillis(vars.integer("DB_STATEMENT_TIMEOUT_MS", 10_000, 0, 86_400_000)),
         vars.logLevel("LOG_LEVEL", "INFO"),
         vars.bool("SQL_ECHO", false),
+        Duration.ofSeconds(vars.integer("SHUTDOWN_DELAY_S", 0, 0, 300)),
         Duration.ofSeconds(vars.integer("SHUTDOWN_GRACE_S", 20, 0, 3600)));
   }
 
@@ -87,6 +96,14 @@ public record AppConfig(
         case "false", "0", "no", "off" -> false;
         default -> throw ConfigException.invalid(name, value, "expected true or false");
       };
+    }
+
+    String host(String name, String fallback) {
+      String value = text(name, fallback);
+      if (HOST_NAME.matcher(value).matches() || IPV6.matcher(value).matches()) {
+        return value;
+      }
+      throw ConfigException.invalid(name, value, "expected an IP address (such as 0.0.0.0 or ::) or a host name");
     }
 
     String logLevel(String name, String fallback) {

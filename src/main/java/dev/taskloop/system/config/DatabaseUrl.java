@@ -97,11 +97,15 @@ public sealed interface DatabaseUrl {
     int plus = scheme.indexOf('+'); // SQLAlchemy's dialect+driver: the driver is ours to choose
     String dialect = plus < 0 ? scheme : scheme.substring(0, plus);
     String rest = url.substring(colon + 1);
-    return switch (dialect) {
-      case "sqlite" -> sqlite(url, rest);
-      case "postgresql", "postgres" -> postgres(url, rest);
-      default -> throw ConfigException.invalid(VARIABLE, mask(url), ACCEPTED);
-    };
+    try {
+      return switch (dialect) {
+        case "sqlite" -> sqlite(url, rest);
+        case "postgresql", "postgres" -> postgres(url, rest);
+        default -> throw ConfigException.invalid(VARIABLE, mask(url), ACCEPTED);
+      };
+    } catch (IllegalArgumentException e) { // URLDecoder: a '%' not followed by two hex digits
+      throw ConfigException.invalid(VARIABLE, mask(url), "malformed %-encoding (write '%' as %25)");
+    }
   }
 
   private static Sqlite sqlite(String url, String rest) {
@@ -132,7 +136,8 @@ public sealed interface DatabaseUrl {
     int queryAt = afterSlashes.indexOf('?');
     String query = queryAt < 0 ? "" : afterSlashes.substring(queryAt + 1);
     String beforeQuery = queryAt < 0 ? afterSlashes : afterSlashes.substring(0, queryAt);
-    int slash = beforeQuery.indexOf('/');
+    // The host starts after the last '@', so a password with an unencoded '/' or '@' still parses.
+    int slash = beforeQuery.indexOf('/', beforeQuery.lastIndexOf('@') + 1);
     String authority = slash < 0 ? beforeQuery : beforeQuery.substring(0, slash);
     String database = slash < 0 ? "" : decode(beforeQuery.substring(slash + 1));
     int at = authority.lastIndexOf('@');
@@ -232,20 +237,22 @@ public sealed interface DatabaseUrl {
     return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
-  /** Masks the password of a URL that may not even parse, for error messages. */
+  /**
+   * Masks the password of a URL that may not even parse, for error messages: everything between
+   * the first ':' after "://" and the last '@' (passwords may contain '/', '@' or ':').
+   */
   static String mask(String url) {
     int schemeEnd = url.indexOf("://");
     if (schemeEnd < 0) {
       return url;
     }
-    int authorityStart = schemeEnd + 3;
-    int authorityEnd = url.indexOf('/', authorityStart);
-    String authority = url.substring(authorityStart, authorityEnd < 0 ? url.length() : authorityEnd);
-    int at = authority.lastIndexOf('@');
-    int colon = authority.indexOf(':');
-    if (at < 0 || colon < 0 || colon > at) {
+    int start = schemeEnd + 3;
+    int query = url.indexOf('?', start);
+    int at = url.lastIndexOf('@', query < 0 ? url.length() : query);
+    int colon = url.indexOf(':', start);
+    if (at < start || colon < 0 || colon > at) {
       return url;
     }
-    return url.substring(0, authorityStart + colon + 1) + "***" + url.substring(authorityStart + at);
+    return url.substring(0, colon + 1) + "***" + url.substring(at);
   }
 }

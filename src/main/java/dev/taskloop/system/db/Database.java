@@ -87,6 +87,14 @@ public final class Database {
     return run(template(readTemplates, reads, sql), sql, params);
   }
 
+  /**
+   * Runs a read that may take long (an OFFSET page, a report) on the plain pool, where it cannot
+   * hold up the short statements pipelined behind it on a read connection.
+   */
+  public Future<RowSet<Row>> scan(String sql, Map<String, Object> params) {
+    return run(template(writeTemplates, writes, sql), sql, params);
+  }
+
   /** Runs one statement on the write pool; it commits on its own. */
   public Future<RowSet<Row>> write(String sql, Map<String, Object> params) {
     return run(template(writeTemplates, writes, sql), sql, params);
@@ -106,14 +114,15 @@ public final class Database {
     return writes.withTransaction(work).recover(DbErrors::translate);
   }
 
-  /** Answers whether the database responds within {@code timeoutMillis} (readiness). */
+  /** Answers whether both clients get an answer from the database within {@code timeoutMillis}. */
   public Future<Void> ping(long timeoutMillis) {
-    return reads
-        .query("SELECT 1")
-        .execute()
-        .<Void>mapEmpty()
-        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-        .recover(DbErrors::translate);
+    Future<Void> pings = reads == writes ? ping(writes)
+        : Future.all(ping(reads), ping(writes)).mapEmpty();
+    return pings.timeout(timeoutMillis, TimeUnit.MILLISECONDS).recover(DbErrors::translate);
+  }
+
+  private static Future<Void> ping(SqlClient client) {
+    return client.query("SELECT 1").execute().mapEmpty();
   }
 
   /**

@@ -8,8 +8,11 @@ import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -20,6 +23,7 @@ import org.sqlite.SQLiteException;
  */
 final class DbErrors {
   private static final String POOL_TIMEOUT_MESSAGE = "Timeout waiting for connection";
+  private static final String POOL_CLOSED_MESSAGE = "Pool closed";
 
   private DbErrors() {}
 
@@ -47,10 +51,15 @@ final class DbErrors {
           new DatabaseUnavailableException(Reason.UNREACHABLE, jdbc);
       case ConnectionPoolTooBusyException busy -> new DatabaseUnavailableException(Reason.POOL_EXHAUSTED, busy);
       case ConnectException refused -> new DatabaseUnavailableException(Reason.UNREACHABLE, refused);
+      case UnknownHostException unknown -> new DatabaseUnavailableException(Reason.UNREACHABLE, unknown);
+      case NoRouteToHostException noRoute -> new DatabaseUnavailableException(Reason.UNREACHABLE, noRoute);
+      case SSLException tls -> new DatabaseUnavailableException(Reason.UNREACHABLE, tls);
       case ClosedConnectionException closed -> new DatabaseUnavailableException(Reason.UNREACHABLE, closed);
       case TimeoutException timeout -> new DatabaseUnavailableException(Reason.TIMEOUT, timeout);
       case VertxException vx when POOL_TIMEOUT_MESSAGE.equals(vx.getMessage()) ->
           new DatabaseUnavailableException(Reason.POOL_EXHAUSTED, vx);
+      case VertxException vx when POOL_CLOSED_MESSAGE.equals(vx.getMessage()) ->
+          new DatabaseUnavailableException(Reason.UNREACHABLE, vx); // shutting down
       case VertxException vx when vx.getClass().getSimpleName().contains("Timeout") ->
           new DatabaseUnavailableException(Reason.TIMEOUT, vx);
       default -> null;

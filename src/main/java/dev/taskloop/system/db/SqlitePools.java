@@ -11,7 +11,11 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteDataSource;
@@ -42,21 +46,22 @@ final class SqlitePools {
             .setMaxSize(config.poolSize())
             .setConnectionTimeout((int) config.acquireTimeout().toMillis())
             .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
-    int queryTimeoutSeconds = (int) Math.ceil(config.statementTimeout().toMillis() / 1000.0);
-    return JDBCPool.pool(vertx, fixed(dataSource, queryTimeoutSeconds), options);
+    return JDBCPool.pool(vertx, fixed(dataSource, config.statementTimeout().toMillis()), options);
   }
 
   /**
    * Wraps the data source so that its connections (1) survive vert-x3/vertx-jdbc-client#356 and
-   * (2) apply the statement timeout.
+   * (2) apply the statement timeout: sqlite-jdbc's {@code setQueryTimeout} only bounds lock waits,
+   * so a statement still running after {@code timeoutMillis} is cancelled (sqlite3_interrupt,
+   * which fails it with SQLITE_INTERRUPT) from a timer thread.
    *
    * <p>#356: in 5.0.10, after every COMMIT or ROLLBACK the pool calls {@code setAutoCommit(false)},
    * leaving the pooled connection inside an implicit transaction that holds SQLite's locks and
    * never commits later single statements. The wrapper turns exactly that call into {@code
-   * setAutoCommit(true)}. SqliteAutoCommitRegressionIT keeps the proof; remove the wrapper's first
-   * half once a fixed Vert.x resolves, and keep the test.
+   * setAutoCommit(true)}. DatabaseIT#singleStatementsCommitAfterATransaction keeps the proof;
+   * remove this half of the wrapper once a fixed Vert.x resolves, and keep the test.
    */
-  static DataSource fixed(DataSource dataSource, int queryTimeoutSeconds) {
+  static DataSource fixed(DataSource dataSource, long timeoutMillis) {
     InvocationHandler sourceHandler =
         (proxy, method, args) -> {
           Object result = invoke(dataSource, method, args);
@@ -64,7 +69,7 @@ final class SqlitePools {
               ? Proxy.newProxyInstance(
                   SqlitePools.class.getClassLoader(),
                   new Class<?>[] {Connection.class},
-                  new ConnectionHandler(connection, queryTimeoutSeconds))
+                  new ConnectionHandler(connection, timeoutMillis))
               : result;
         };
     return (DataSource)
@@ -74,12 +79,12 @@ final class SqlitePools {
 
   private static final class ConnectionHandler implements InvocationHandler {
     private final Connection target;
-    private final int queryTimeoutSeconds;
+    private final long timeoutMillis;
     private boolean justEnded; // the previous call was commit() or rollback()
 
-    ConnectionHandler(Connection target, int queryTimeoutSeconds) {
+    ConnectionHandler(Connection target, long timeoutMillis) {
       this.target = target;
-      this.queryTimeoutSeconds = queryTimeoutSeconds;
+      this.timeoutMillis = timeoutMillis;
     }
 
     @Override
@@ -87,19 +92,71 @@ final class SqlitePools {
       String name = method.getName();
       boolean ended = justEnded;
       justEnded = false;
-      if (name.equals("setAutoCommit") && ended && Boolean.FALSE.equals(args[0])) {
-        target.setAutoCommit(true);
-        return null;
-      }
-      if ((name.equals("commit") || name.equals("rollback")) && (args == null || args.length == 0)) {
-        justEnded = true;
+      switch (name) {
+        case "equals" -> {
+          return proxy == args[0];
+        }
+        case "hashCode" -> {
+          return System.identityHashCode(proxy);
+        }
+        case "setAutoCommit" -> {
+          if (ended && Boolean.FALSE.equals(args[0])) {
+            target.setAutoCommit(true);
+            return null;
+          }
+        }
+        default -> {
+          // passed through below
+        }
       }
       Object result = SqlitePools.invoke(target, method, args);
-      if (result instanceof Statement statement && queryTimeoutSeconds > 0) {
-        statement.setQueryTimeout(queryTimeoutSeconds);
+      // Only a transaction that really ended (commit/rollback did not throw) is followed by #356.
+      justEnded = (name.equals("commit") || name.equals("rollback")) && (args == null || args.length == 0);
+      if (result instanceof Statement statement && timeoutMillis > 0) {
+        return Proxy.newProxyInstance(SqlitePools.class.getClassLoader(), new Class<?>[] {method.getReturnType()},
+            new StatementHandler(statement, timeoutMillis));
       }
       return result;
     }
+  }
+
+  /** Cancels a statement that runs (executes or is read) longer than the timeout; stops at close. */
+  private static final class StatementHandler implements InvocationHandler {
+    private final Statement target;
+    private final long timeoutMillis;
+    private ScheduledFuture<?> cancel;
+
+    StatementHandler(Statement target, long timeoutMillis) {
+      this.target = target;
+      this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      String name = method.getName();
+      if (name.startsWith("execute") && cancel == null) {
+        cancel = TIMER.schedule(this::cancel, timeoutMillis, TimeUnit.MILLISECONDS);
+      } else if (name.equals("close") && cancel != null) {
+        cancel.cancel(false);
+      }
+      return SqlitePools.invoke(target, method, args);
+    }
+
+    private void cancel() {
+      try {
+        target.cancel();
+      } catch (SQLException ignored) {
+        // already closed: nothing to cancel
+      }
+    }
+  }
+
+  private static final ScheduledExecutorService TIMER = timer();
+
+  private static ScheduledExecutorService timer() {
+    var timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("sqlite-statement-timeout").factory());
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
   }
 
   private static Object invoke(Object target, Method method, Object[] args) throws Throwable {

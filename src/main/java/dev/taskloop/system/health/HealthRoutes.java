@@ -8,6 +8,7 @@ import dev.taskloop.system.http.ProblemType;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BooleanSupplier;
 
@@ -43,7 +44,7 @@ public final class HealthRoutes {
 
   private void ready(RoutingContext ctx) {
     if (draining.getAsBoolean()) {
-      ctx.response().putHeader("Retry-After", "5");
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
       throw new ApiException(ProblemType.SERVICE_UNAVAILABLE, "The service is shutting down.");
     }
     // Whatever the reason (down, slow, pool closed), a database that does not answer means not ready.

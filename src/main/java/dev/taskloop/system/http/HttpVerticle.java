@@ -24,7 +24,7 @@ public final class HttpVerticle extends VerticleBase {
   private Routes routes;
 
   /**
-   * @param features mounts the service's endpoints (see {@code Taskloop#mountFeatures})
+   * @param features mounts the service's endpoints (see {@code Taskloop#features})
    */
   public HttpVerticle(String host, int port, Duration grace, Consumer<Routes> features) {
     this.host = host;
@@ -43,7 +43,10 @@ public final class HttpVerticle extends VerticleBase {
     router.route().failureHandler(problems::handle);
     router.errorHandler(404, ctx -> problems.handleStatus(ctx, 404));
     router.errorHandler(405, ctx -> problems.handleStatus(ctx, 405));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(router);
+    // Idle keep-alive connections are closed after a minute, so idle or stalled clients cannot pin
+    // connections forever.
+    var options = new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(60);
+    server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen();
   }
 

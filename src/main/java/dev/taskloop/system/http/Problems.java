@@ -40,6 +40,10 @@ public final class Problems {
     if (failure instanceof HttpException http) {
       status = http.getStatusCode();
       failure = null;
+      if (status >= 500) {
+        LOG.error("request {} {} {} failed with {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(),
+            status, http.getCause());
+      }
     }
     switch (failure) {
       case null -> respond(ctx, ProblemType.forStatus(status), defaultDetail(status), List.of());
@@ -80,8 +84,7 @@ public final class Problems {
     }
     var problem = new Problem(kind.type(), kind.title(), kind.status(), detail, ctx.request().path(), errors,
         RequestIds.of(ctx));
-    response.setStatusCode(kind.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
-        .end(Buffer.buffer(Json.bytes(problem)));
+    Responses.send(ctx, kind.status(), PROBLEM_JSON, Buffer.buffer(Json.bytes(problem)));
   }
 
   private static String retryAfter(DatabaseUnavailableException e) {

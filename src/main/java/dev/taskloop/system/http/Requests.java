@@ -5,36 +5,36 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reading request input: path and query parameters into typed values (failures collected in a
- * {@link Validation}), and JSON bodies with the right status for each way they can be wrong.
+ * Reading request input: path and query parameters into typed values, and JSON bodies with the
+ * right status for each way they can be wrong. Parameter failures are added to a {@link
+ * Validation} so that one 422 lists every failing input of the request.
  */
 public final class Requests {
-  /** Media types a JSON body may be sent as; merge-patch is what PATCH bodies are. */
-  public static final Set<String> JSON_TYPES = Set.of("application/json", "application/merge-patch+json");
+  private static final Set<String> JSON = Set.of("application/json");
+  /** A PATCH body may also be declared as a JSON merge patch (RFC 7396). */
+  private static final Set<String> JSON_OR_MERGE_PATCH = Set.of("application/json", "application/merge-patch+json");
 
   private Requests() {}
 
-  /** A positive 64-bit id from the path; anything else is a 422 naming the parameter. */
-  public static long id(RoutingContext ctx, String name) {
-    Validation validation = new Validation();
-    Long id = parseLong(ctx.pathParam(name), name, 1, Long.MAX_VALUE, validation);
-    validation.check();
-    return id;
+  /** A positive 64-bit id from the path; null (and a failure recorded) when it is anything else. */
+  public static Long id(RoutingContext ctx, String name, Validation validation) {
+    return parseLong(ctx.pathParam(name), name, 1, Long.MAX_VALUE, validation);
   }
 
-  /** An optional integer query parameter within [min, max]; null when absent. */
+  /** An optional integer query parameter within [min, max]; null when absent or invalid. */
   public static Long longQuery(RoutingContext ctx, String name, long min, long max, Validation validation) {
     String raw = query(ctx, name);
     return raw == null ? null : parseLong(raw, name, min, max, validation);
   }
 
-  /** An optional boolean query parameter (true/false, also 1/0); null when absent. */
+  /** An optional boolean query parameter (true/false, also 1/0); null when absent or invalid. */
   public static Boolean boolQuery(RoutingContext ctx, String name, Validation validation) {
     String raw = query(ctx, name);
     if (raw == null) {
@@ -57,32 +57,39 @@ public final class Requests {
   }
 
   /**
-   * The body as a JSON object. 415 for a non-JSON content type, 400 for malformed JSON, 422 when it
-   * is missing or not an object.
+   * The body as a JSON object. Fails with 415 for a content type that is not JSON (merge patch is
+   * JSON too, for PATCH), 400 for malformed JSON; a missing body or one that is not an object is
+   * added to {@code validation} (and null returned).
    */
-  public static ObjectNode jsonObject(RoutingContext ctx) {
+  public static ObjectNode jsonObject(RoutingContext ctx, Validation validation) {
     String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (!hasBody(ctx)) {
-      throw ApiException.validation(List.of(new FieldError("body", "a JSON object is required")));
+    Set<String> accepted = ctx.request().method() == HttpMethod.PATCH ? JSON_OR_MERGE_PATCH : JSON;
+    if (contentType != null && !accepted.contains(mediaType(contentType))) {
+      throw new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+          "Send the body as " + String.join(" or ", accepted.stream().sorted().toList()) + ", not "
+              + mediaType(contentType) + ".");
     }
-    if (contentType == null || !JSON_TYPES.contains(mediaType(contentType))) {
-      throw new ApiException(
-          ProblemType.UNSUPPORTED_MEDIA_TYPE,
-          "Send the body as application/json" + (contentType == null ? "" : ", not " + mediaType(contentType)) + ".");
+    if (!hasBody(ctx)) {
+      validation.fail("body", "a JSON object is required");
+      return null;
+    }
+    if (contentType == null) {
+      throw new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the body with Content-Type: application/json.");
     }
     JsonNode node;
     try {
       node = Json.parse(ctx.body().buffer().getBytes());
     } catch (JsonProcessingException e) {
-      throw new ApiException(
-          ProblemType.MALFORMED_REQUEST,
-          "The body is not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-              + e.getLocation().getColumnNr() + ").");
+      var at = e.getLocation(); // null when a size limit (nesting depth, number length) stopped parsing
+      throw new ApiException(ProblemType.MALFORMED_REQUEST, at == null
+          ? "The body is not acceptable JSON (too deeply nested or a value too long)."
+          : "The body is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ").");
     }
     if (node instanceof ObjectNode object) {
       return object;
     }
-    throw ApiException.validation(List.of(new FieldError("body", "must be a JSON object")));
+    validation.fail("body", "must be a JSON object");
+    return null;
   }
 
   private static String mediaType(String contentType) {
@@ -97,18 +104,14 @@ public final class Requests {
 
   private static Long parseLong(String raw, String name, long min, long max, Validation validation) {
     try {
-      long value = Long.parseLong(raw.strip());
+      long value = Long.parseLong(raw);
       if (value >= min && value <= max) {
         return value;
       }
     } catch (NumberFormatException | NullPointerException ignored) {
       // reported below
     }
-    validation.fail(name, "must be an integer " + range(min, max));
+    validation.fail(name, "must be an integer " + (max == Long.MAX_VALUE ? ">= " + min : "from " + min + " to " + max));
     return null;
-  }
-
-  private static String range(long min, long max) {
-    return max == Long.MAX_VALUE ? ">= " + min : "from " + min + " to " + max;
   }
 }

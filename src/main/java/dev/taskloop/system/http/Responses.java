@@ -3,6 +3,7 @@ package dev.taskloop.system.http;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -17,6 +18,11 @@ public final class Responses {
     return json(ctx, 200, body);
   }
 
+  /** 200 with a ready-made body (documents, pages). */
+  public static Future<Void> ok(RoutingContext ctx, CharSequence contentType, Buffer body) {
+    return send(ctx, 200, contentType, body);
+  }
+
   public static Future<Void> created(RoutingContext ctx, String location, Object body) {
     ctx.response().putHeader(HttpHeaders.LOCATION, location);
     return json(ctx, 201, body);
@@ -27,10 +33,16 @@ public final class Responses {
   }
 
   public static Future<Void> json(RoutingContext ctx, int status, Object body) {
-    return ctx.response()
-        .setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
-        .end(Buffer.buffer(Json.bytes(body)));
+    return send(ctx, status, APPLICATION_JSON, Buffer.buffer(Json.bytes(body)));
+  }
+
+  /** Ends the response with a body; a HEAD request gets the same headers without it. */
+  static Future<Void> send(RoutingContext ctx, int status, CharSequence contentType, Buffer body) {
+    var response = ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      return response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end();
+    }
+    return response.end(body);
   }
 
   /**

@@ -31,6 +31,7 @@ public final class Routes {
     this.router = router;
   }
 
+  /** GET, and HEAD on the same handler (Vert.x sends HEAD answers without their body). */
   public void get(String path, Handler<RoutingContext> handler) {
     add(HttpMethod.GET, path, handler, false, true);
   }
@@ -64,6 +65,9 @@ public final class Routes {
     for (int i = 0; i < endpoints.size(); i++) {
       if (patterns.get(i).matcher(path).matches()) {
         methods.add(endpoints.get(i).method().name());
+        if (endpoints.get(i).method() == HttpMethod.GET) {
+          methods.add(HttpMethod.HEAD.name());
+        }
       }
     }
     return String.join(", ", methods);
@@ -72,6 +76,9 @@ public final class Routes {
   private void add(HttpMethod method, String path, Handler<RoutingContext> handler, boolean body, boolean documented) {
     String vertxPath = path.replaceAll("\\{(\\w+)}", ":$1");
     var route = router.route(method, vertxPath);
+    if (method == HttpMethod.GET) {
+      route.method(HttpMethod.HEAD);
+    }
     if (body) {
       route.handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     }

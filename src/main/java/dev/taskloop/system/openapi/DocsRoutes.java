@@ -1,8 +1,8 @@
 package dev.taskloop.system.openapi;
 
+import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
@@ -19,20 +19,20 @@ public final class DocsRoutes {
   static final String SWAGGER_UI_VERSION = "5.34.1";
 
   private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/" + SWAGGER_UI_VERSION;
-  private static final Buffer OPENAPI = resource("openapi.json");
-  private static final Buffer INDEX = resource("docs/index.html");
-  private static final Buffer INITIALIZER = resource("docs/swagger-initializer.js");
+  private final Buffer openapi = resource("openapi.json");
+  private final Buffer index = resource("docs/index.html");
+  private final Buffer initializer = resource("docs/swagger-initializer.js");
 
   public void mount(Routes routes) {
-    routes.get("/openapi.json", ctx -> send(ctx, "application/json", OPENAPI));
-    routes.get("/docs", ctx -> send(ctx, "text/html; charset=utf-8", INDEX));
-    routes.undocumentedGet("/docs/swagger-initializer.js", ctx -> send(ctx, "text/javascript", INITIALIZER));
+    routes.get("/openapi.json", ctx -> send(ctx, "application/json", openapi));
+    routes.get("/docs", ctx -> send(ctx, "text/html; charset=utf-8", index));
+    routes.undocumentedGet("/docs/swagger-initializer.js", ctx -> send(ctx, "text/javascript", initializer));
     // Assets of the page above (absolute paths, so /docs works without a trailing slash).
     routes.undocumentedGet("/docs/*", StaticHandler.create(WEBJAR).setCachingEnabled(true).setMaxAgeSeconds(86400));
   }
 
   private static void send(RoutingContext ctx, String contentType, Buffer body) {
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(body);
+    Responses.ok(ctx, contentType, body);
   }
 
   private static Buffer resource(String name) {

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.taskloop.support.ProblemAssertions.assertProblem;
+
 import ch.qos.logback.classic.Level;
-import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.taskloop.support.Http;
 import dev.taskloop.support.LogCapture;
 import dev.taskloop.support.TestDatabase;
@@ -39,6 +41,7 @@ class HttpErrorsIT {
   static void stop() {
     if (server != null) {
       server.close();
+      server = null;
     }
   }
 
@@ -49,6 +52,8 @@ class HttpErrorsIT {
       assertProblem(response, 400, "malformed-request");
     }
     assertProblem(http.patch("/tasks/1", "{oops"), 400, "malformed-request");
+    assertProblem(http.post("/tasks", "[".repeat(2000)), 400, "malformed-request"); // past Jackson's depth limit
+    assertProblem(http.post("/tasks", "{\"title\":" + "9".repeat(1500) + "}"), 400, "malformed-request");
   }
 
   @Test
@@ -58,6 +63,9 @@ class HttpErrorsIT {
         "unsupported-media-type");
     assertProblem(http.send("POST", "/tasks", null, "{\"title\":\"x\"}"), 415, "unsupported-media-type");
     assertProblem(http.send("PATCH", "/tasks/1", "text/plain", "{}"), 415, "unsupported-media-type");
+    assertProblem(http.send("POST", "/tasks", "text/plain", null), 415, "unsupported-media-type");
+    assertProblem(http.send("POST", "/tasks", "application/merge-patch+json", "{\"title\":\"x\"}"), 415,
+        "unsupported-media-type");
     var charset = http.send("POST", "/tasks", "application/json; charset=utf-8", "{\"title\":\"ok\"}");
     assertEquals(201, charset.status(), "parameters of the media type are fine");
   }
@@ -82,13 +90,21 @@ class HttpErrorsIT {
   void wrongMethodIsNotAllowedWithAllow() {
     var onCollection = http.send("PUT", "/tasks", "application/json", "{}");
     assertProblem(onCollection, 405, "method-not-allowed");
-    assertEquals("GET, POST", onCollection.header("allow").orElseThrow());
+    assertEquals("GET, HEAD, POST", onCollection.header("allow").orElseThrow());
 
     var onItem = http.send("POST", "/tasks/1", "application/json", "{}");
     assertProblem(onItem, 405, "method-not-allowed");
-    assertEquals("DELETE, GET, PATCH", onItem.header("allow").orElseThrow());
+    assertEquals("DELETE, GET, HEAD, PATCH", onItem.header("allow").orElseThrow());
 
-    assertEquals("GET", http.delete("/health/live").header("allow").orElseThrow());
+    assertEquals("GET, HEAD", http.delete("/health/live").header("allow").orElseThrow());
+  }
+
+  @Test
+  void headIsAnsweredWhereverGetIs() {
+    var head = http.send("HEAD", "/health/live", null, null);
+    assertEquals(200, head.status());
+    assertEquals("", head.body());
+    assertEquals(200, http.send("HEAD", "/tasks", null, null).status());
   }
 
   @Test
@@ -129,6 +145,29 @@ class HttpErrorsIT {
   }
 
   @Test
+  void lockedDatabaseIs503WithRetryAfter() {
+    // A writer holds the lock (SQLite: a write transaction; PostgreSQL: the row) past the limits.
+    var env = Map.of("DB_POOL_SIZE", "4", "DB_POOL_ACQUIRE_TIMEOUT_MS", "300", "DB_STATEMENT_TIMEOUT_MS", "300");
+    try (var server = TestServer.start(database, env)) {
+      long id = server.http().post("/tasks", "{\"title\":\"x\"}").json().get("id").asLong();
+      SqlConnection holder = server.app().database().writes().getConnection().await();
+      var tx = holder.begin().await();
+      try {
+        holder.query("UPDATE tasks SET title = 'locked' WHERE id = " + id).execute().await();
+
+        var response = server.http().patch("/tasks/" + id, "{\"title\":\"blocked\"}");
+
+        assertProblem(response, 503, "service-unavailable");
+        assertTrue(response.header("retry-after").isPresent());
+      } finally {
+        tx.rollback().await();
+        holder.close().await();
+      }
+      assertEquals(200, server.http().patch("/tasks/" + id, "{\"title\":\"free\"}").status(), "recovers");
+    }
+  }
+
+  @Test
   void exhaustedPoolFailsFastWith503AndRetryAfter() {
     var env = Map.of("DB_POOL_SIZE", "1", "DB_POOL_ACQUIRE_TIMEOUT_MS", "300");
     try (var server = TestServer.start(database, env)) {
@@ -148,14 +187,5 @@ class HttpErrorsIT {
       }
       assertEquals(200, server.http().get("/tasks/" + id).status(), "recovers once a connection is free");
     }
-  }
-
-  static void assertProblem(Http.Response response, int status, String type) {
-    assertEquals(status, response.status(), response::toString);
-    assertTrue(response.contentType().startsWith("application/problem+json"), response.contentType());
-    JsonNode problem = response.json();
-    assertEquals(status, problem.get("status").asInt());
-    assertEquals("https://taskloop.dev/problems/" + type, problem.get("type").asText());
-    assertTrue(problem.hasNonNull("title") && problem.hasNonNull("detail") && problem.hasNonNull("instance"), problem.toString());
   }
 }

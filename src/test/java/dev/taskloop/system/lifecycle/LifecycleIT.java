@@ -2,7 +2,6 @@ package dev.taskloop.system.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -33,6 +32,7 @@ class LifecycleIT {
 
   @TempDir Path dir;
   private Process process;
+  private Thread reader;
   private final List<String> output = new ArrayList<>();
 
   @AfterEach
@@ -50,7 +50,7 @@ class LifecycleIT {
     builder.environment().keySet().removeIf(k -> k.equals("DATABASE_URL") || k.startsWith("DB_") || k.equals("PORT"));
     builder.environment().putAll(env);
     process = builder.start();
-    Thread.ofVirtual().start(() -> {
+    reader = Thread.ofVirtual().start(() -> {
       try (var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = reader.readLine()) != null; ) {
           synchronized (output) {
@@ -63,6 +63,13 @@ class LifecycleIT {
       }
     });
     return process;
+  }
+
+  /** Waits for the process to exit and for its output to be read to the end; returns the exit code. */
+  private int awaitExit(int seconds) throws InterruptedException {
+    assertTrue(process.waitFor(seconds, TimeUnit.SECONDS), "exited within " + seconds + " s: " + outputText());
+    reader.join(5_000);
+    return process.exitValue();
   }
 
   private String outputText() {
@@ -90,10 +97,7 @@ class LifecycleIT {
   @Test
   void badConfigurationStopsStartupWithOneLine() throws Exception {
     launch(Map.of("DB_POOL_SIZE", "lots"));
-    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-    assertEquals(2, process.exitValue());
-    process.getInputStream().close();
-    Thread.sleep(100);
+    assertEquals(2, awaitExit(30));
     String text = outputText().strip();
     assertEquals("taskloop: configuration error: DB_POOL_SIZE=\"lots\" is invalid: expected an integer from 1 to 500",
         text);
@@ -102,9 +106,7 @@ class LifecycleIT {
   @Test
   void badDatabaseUrlIsReportedWithPasswordMasked() throws Exception {
     launch(Map.of("DATABASE_URL", "mysql://app:hunter2@db:3306/app"));
-    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-    assertEquals(2, process.exitValue());
-    Thread.sleep(100);
+    assertEquals(2, awaitExit(30));
     String text = outputText();
     assertTrue(text.contains("DATABASE_URL=\"mysql://app:***@db:3306/app\" is invalid"), text);
     assertFalse(text.contains("hunter2"), text);
@@ -114,13 +116,40 @@ class LifecycleIT {
   @Test
   void unreachableDatabaseFailsStartupWithExitCode1() throws Exception {
     launch(Map.of("DATABASE_URL", "postgresql://app:hunter2@127.0.0.1:1/app"));
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(1, process.exitValue());
-    Thread.sleep(100);
+    assertEquals(1, awaitExit(60));
     String text = outputText();
     assertTrue(text.contains("taskloop failed to start"), text);
     assertFalse(text.contains("hunter2"), text);
     assertFalse(text.contains("\tat "), "no stack trace: " + text);
+  }
+
+  @Test
+  void portInUseFailsStartupWithExitCode1() throws Exception {
+    try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      launch(Map.of("DATABASE_URL", "sqlite:./data/app.db", "PORT", Integer.toString(taken.getLocalPort())));
+      assertEquals(1, awaitExit(60));
+    }
+    String text = outputText();
+    assertTrue(text.contains("taskloop failed to start: cannot listen on 127.0.0.1:"), text);
+    assertFalse(text.contains("\tat "), "no stack trace: " + text);
+  }
+
+  @Test
+  void readinessTurns503BeforeTheListenerCloses() throws Exception {
+    launch(Map.of("DATABASE_URL", "sqlite:./data/app.db", "PORT", "0", "SHUTDOWN_DELAY_S", "3"));
+    int port = awaitPort();
+    var http = new dev.taskloop.support.Http("http://127.0.0.1:" + port);
+    assertEquals(200, http.get("/health/ready").status());
+
+    assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor());
+    long deadline = System.currentTimeMillis() + 2_000;
+    int ready = 200;
+    while (ready == 200 && System.currentTimeMillis() < deadline) {
+      ready = http.get("/health/ready").status();
+    }
+    assertEquals(503, ready, "readiness reports the shutdown");
+    assertEquals(200, http.get("/tasks").status(), "still serving during the delay");
+    assertEquals(0, awaitExit(30));
   }
 
   @Test
@@ -144,8 +173,16 @@ class LifecycleIT {
         Thread.sleep(50);
       }
       assertTrue(outputText().contains("shutting down"), outputText());
-      Thread.sleep(300);
-      assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close(), "no new connections");
+      boolean refused = false;
+      while (!refused && System.currentTimeMillis() < deadline) {
+        try {
+          new Socket("127.0.0.1", port).close();
+          Thread.sleep(50);
+        } catch (IOException e) {
+          refused = true;
+        }
+      }
+      assertTrue(refused, "no new connections once the listener stopped");
 
       out.write(body.substring(5).getBytes(StandardCharsets.UTF_8));
       out.flush();
@@ -153,8 +190,7 @@ class LifecycleIT {
       assertEquals("HTTP/1.1 201 Created", reader.readLine(), "the in-flight request completed");
     }
 
-    assertTrue(process.waitFor(15, TimeUnit.SECONDS), "exited within the grace period");
-    assertEquals(0, process.exitValue(), outputText());
+    assertEquals(0, awaitExit(15), outputText());
     assertTrue(outputText().contains("stopped in"), outputText());
   }
 }

@@ -104,6 +104,19 @@ class OpenApiContractIT {
     check("GET", "/health/live", http.get("/health/live"));
     check("GET", "/health/ready", http.get("/health/ready"));
     check("GET", "/docs", http.get("/docs"));
+    // 405 belongs to no operation (it answers methods a path does not have): its shared definition.
+    checkAgainst(document.getJsonObject("components").getJsonObject("responses").getJsonObject("MethodNotAllowed"),
+        "PUT /tasks -> 405", http.send("PUT", "/tasks", "application/json", "{}"));
+  }
+
+  @Test
+  void unavailableResponsesMatchTheDocument() {
+    try (var down = TestServer.start(TestDatabase.SQLITE)) {
+      down.app().database().close().await();
+      check("GET", "/health/ready", down.http().get("/health/ready"));
+      check("GET", "/tasks/{id}", down.http().get("/tasks/1"));
+      check("POST", "/tasks", down.http().post("/tasks", "{\"title\":\"x\"}"));
+    }
   }
 
   @Test
@@ -126,7 +139,11 @@ class OpenApiContractIT {
     String where = method + " " + path + " -> " + response.status();
     JsonObject documented = operation.getJsonObject("responses").getJsonObject(String.valueOf(response.status()));
     assertNotNull(documented, where + " is not documented: " + response.body());
-    documented = resolve(documented);
+    checkAgainst(resolve(documented), where, response);
+  }
+
+  /** Asserts that a response matches one documented response object (media type, schema, required headers). */
+  private static void checkAgainst(JsonObject documented, String where, Http.Response response) {
     JsonObject content = documented.getJsonObject("content");
     if (content == null) {
       assertEquals("", response.body(), where + " has a body the document does not describe");

@@ -1,0 +1,37 @@
+package dev.taskloop.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Assertions on RFC 9457 problem responses. */
+public final class ProblemAssertions {
+  private ProblemAssertions() {}
+
+  /** A problem+json response with this status and type slug, and every member a client relies on. */
+  public static void assertProblem(Http.Response response, int status, String type) {
+    assertEquals(status, response.status(), response::toString);
+    assertTrue(response.contentType().startsWith("application/problem+json"), response.contentType());
+    JsonNode problem = response.json();
+    assertEquals(status, problem.get("status").asInt());
+    assertEquals("https://taskloop.dev/problems/" + type, problem.get("type").asText());
+    for (String member : List.of("title", "detail", "instance", "request_id")) {
+      assertTrue(problem.hasNonNull(member), member + " missing in " + problem);
+    }
+  }
+
+  /** The fields named by a 422's {@code errors}, each of which must have a message. */
+  public static Set<String> errorFields(Http.Response response) {
+    assertProblem(response, 422, "validation-error");
+    var fields = new TreeSet<String>();
+    response.json().get("errors").forEach(error -> {
+      assertTrue(error.hasNonNull("message"), error.toString());
+      fields.add(error.get("field").asText());
+    });
+    return fields;
+  }
+}
