@@ -312,7 +312,7 @@ HEADER_NOTE=""; [ ${#HEADERS[@]} -gt 0 ] && HEADER_NOTE=" with ${#HEADERS[@]} ex
   echo
   echo "wrk -t$THREADS -c$CONNS -d${DUR}s --timeout 5s --latency after a ${WARM} s mixed warm-up${HEADER_NOTE};" \
        "pgbench -M prepared -c$PGBENCH_CLIENTS -j$PGBENCH_JOBS -T$DUR;" \
-       "database $BENCH_DB, 10,000 seeded tasks; DB_POOL_SIZE=${DB_POOL_SIZE:-default};" \
+       "database $BENCH_DB, 10,000 seeded tasks; DB_POOL_SIZE=${DB_POOL_SIZE:-default}; JAVA_OPTS=${JAVA_OPTS:-none};" \
        "$(nproc) cores shared by wrk, the server and PostgreSQL; $("$JDK/bin/java" -version 2>&1 | head -n1);" \
        "$(date -u +%FT%TZ)."
 } > "$OUT/summary.md"

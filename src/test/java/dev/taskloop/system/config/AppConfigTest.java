@@ -25,15 +25,17 @@ class AppConfigTest {
     assertEquals(Duration.ofSeconds(10), config.statementTimeout());
     assertEquals("INFO", config.logLevel());
     assertFalse(config.sqlEcho());
+    assertEquals(Duration.ZERO, config.shutdownDelay());
     assertEquals(Duration.ofSeconds(20), config.shutdownGrace());
   }
 
   @Test
   void readsEveryVariable() {
-    var config = AppConfig.fromEnv(Map.of(
-        "HOST", "0.0.0.0", "PORT", "9000", "DATABASE_URL", "postgresql://u@h/db", "DB_POOL_SIZE", "4",
-        "DB_POOL_ACQUIRE_TIMEOUT_MS", "250", "DB_PIPELINING_LIMIT", "16", "DB_STATEMENT_TIMEOUT_MS", "0",
-        "LOG_LEVEL", "warning", "SQL_ECHO", "1", "SHUTDOWN_GRACE_S", "3"));
+    var config = AppConfig.fromEnv(Map.ofEntries(Map.entry("SHUTDOWN_DELAY_S", "5"), Map.entry("HOST", "0.0.0.0"),
+        Map.entry("PORT", "9000"), Map.entry("DATABASE_URL", "postgresql://u@h/db"), Map.entry("DB_POOL_SIZE", "4"),
+        Map.entry("DB_POOL_ACQUIRE_TIMEOUT_MS", "250"), Map.entry("DB_PIPELINING_LIMIT", "16"),
+        Map.entry("DB_STATEMENT_TIMEOUT_MS", "0"), Map.entry("LOG_LEVEL", "warning"), Map.entry("SQL_ECHO", "1"),
+        Map.entry("SHUTDOWN_GRACE_S", "3")));
     assertEquals("0.0.0.0", config.host());
     assertEquals(9000, config.port());
     assertEquals("postgresql", config.database().kind());
@@ -44,6 +46,14 @@ class AppConfigTest {
     assertEquals("WARN", config.logLevel());
     assertTrue(config.sqlEcho());
     assertEquals(Duration.ofSeconds(3), config.shutdownGrace());
+    assertEquals(Duration.ofSeconds(5), config.shutdownDelay());
+  }
+
+  @Test
+  void acceptsHostNamesAndAddresses() {
+    for (String host : new String[] {"0.0.0.0", "::", "::1", "localhost", "api-1.internal.example"}) {
+      assertEquals(host, AppConfig.fromEnv(Map.of("HOST", host)).host());
+    }
   }
 
   @Test
@@ -62,6 +72,9 @@ class AppConfigTest {
       "LOG_LEVEL|LOUD|LOG_LEVEL=\"LOUD\" is invalid: expected TRACE, DEBUG, INFO, WARN or ERROR",
       "SQL_ECHO|maybe|SQL_ECHO=\"maybe\" is invalid: expected true or false",
       "SHUTDOWN_GRACE_S|forever|SHUTDOWN_GRACE_S=\"forever\" is invalid: expected an integer from 0 to 3600",
+      "SHUTDOWN_DELAY_S|-1|SHUTDOWN_DELAY_S=\"-1\" is invalid: expected an integer from 0 to 300",
+      "HOST|http://0.0.0.0|HOST=\"http://0.0.0.0\" is invalid: expected an IP address (such as 0.0.0.0 or ::) or a host name",
+      "HOST|my host|HOST=\"my host\" is invalid: expected an IP address (such as 0.0.0.0 or ::) or a host name",
   })
   void badValueNamesVariableValueAndWhatIsAccepted(String variable, String value, String message) {
     var e = assertThrows(ConfigException.class, () -> AppConfig.fromEnv(Map.of(variable, value)));

@@ -70,6 +70,17 @@ class DatabaseUrlTest {
   }
 
   @Test
+  void passwordMayHoldUnencodedSlashOrAtAndIsNeverShown() {
+    var url = (DatabaseUrl.Postgres) DatabaseUrl.parse("postgresql://app:pa/s@s@db/app");
+    assertEquals("pa/s@s", url.password());
+    assertEquals("db", url.host());
+    var e = assertThrows(ConfigException.class, () -> DatabaseUrl.parse("postgresql://app:pa/ss@db:x/app"));
+    assertFalse(e.getMessage().contains("pa/ss"), e.getMessage());
+    var badEscape = assertThrows(ConfigException.class, () -> DatabaseUrl.parse("postgresql://app:100%sure@db/app"));
+    assertFalse(badEscape.getMessage().contains("100%sure"), badEscape.getMessage());
+  }
+
+  @Test
   void masksThePasswordWhenShown() {
     var url = DatabaseUrl.parse("postgresql://svc:s3cret@db:5432/app");
     assertEquals("postgresql://svc:***@db:5432/app", url.masked());
