@@ -45,21 +45,24 @@ public final class Main {
     // Handle the signals ourselves (rather than a shutdown hook) so a graceful stop exits with 0.
     // A second signal while draining means "now": exit at once.
     var stopping = new AtomicBoolean();
-    Runnable stop = () -> {
-      try {
-        app.shutdown();
-      } finally {
-        System.exit(0);
-      }
-    };
+    Runnable stop =
+        () -> {
+          try {
+            app.shutdown();
+          } finally {
+            System.exit(0);
+          }
+        };
     for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), signal -> {
-        if (stopping.compareAndSet(false, true)) {
-          Thread.ofPlatform().name("shutdown").start(stop);
-        } else {
-          Runtime.getRuntime().halt(128 + signal.getNumber());
-        }
-      });
+      Signal.handle(
+          new Signal(name),
+          signal -> {
+            if (stopping.compareAndSet(false, true)) {
+              Thread.ofPlatform().name("shutdown").start(stop);
+            } else {
+              Runtime.getRuntime().halt(128 + signal.getNumber());
+            }
+          });
     }
   }
 }

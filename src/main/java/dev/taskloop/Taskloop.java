@@ -1,10 +1,10 @@
 package dev.taskloop;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Migrations;
 import dev.taskloop.system.health.HealthRoutes;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.taskloop.system.http.FieldError;
 import dev.taskloop.system.http.HttpVerticle;
 import dev.taskloop.system.http.Json;
@@ -15,7 +15,6 @@ import dev.taskloop.system.openapi.DocsRoutes;
 import dev.taskloop.tasks.Task;
 import dev.taskloop.tasks.TaskRepository;
 import dev.taskloop.tasks.TaskRoutes;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -50,7 +49,12 @@ public final class Taskloop {
   private final AtomicBoolean draining;
   private boolean stopped;
 
-  private Taskloop(AppConfig config, Vertx vertx, Database database, List<String> deployments, HttpVerticle first,
+  private Taskloop(
+      AppConfig config,
+      Vertx vertx,
+      Database database,
+      List<String> deployments,
+      HttpVerticle first,
       AtomicBoolean draining) {
     this.config = config;
     this.vertx = vertx;
@@ -60,7 +64,10 @@ public final class Taskloop {
     this.draining = draining;
   }
 
-  /** Starts the service and blocks until it listens. Call from a plain thread (main), never an event loop. */
+  /**
+   * Starts the service and blocks until it listens. Call from a plain thread (main), never an event
+   * loop.
+   */
   public static Taskloop start(AppConfig config, VertxOptions vertxOptions) {
     long startNanos = System.nanoTime();
     Migrations.Result schema;
@@ -70,7 +77,8 @@ public final class Taskloop {
       throw new StartupException(e.getMessage(), e);
     }
     // One event loop per core, shared by the HTTP servers and the database connections: measured
-    // ~25% more GET-one throughput than Vert.x's default of two per core (fewer threads on the cores).
+    // ~25% more GET-one throughput than Vert.x's default of two per core (fewer threads on the
+    // cores).
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     Vertx vertx = Vertx.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(instances));
     Database database = Database.open(vertx, config);
@@ -79,7 +87,8 @@ public final class Taskloop {
       database.ping(config.acquireTimeout().toMillis()).await();
     } catch (Exception e) { // await() rethrows checked exceptions as they are
       close(vertx, database);
-      throw new StartupException("cannot connect to " + config.database().masked() + ": " + e.getMessage(), e);
+      throw new StartupException(
+          "cannot connect to " + config.database().masked() + ": " + e.getMessage(), e);
     }
 
     warmUp();
@@ -98,12 +107,21 @@ public final class Taskloop {
       }
     } catch (Exception e) {
       close(vertx, database);
-      throw new StartupException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+      throw new StartupException(
+          "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     }
     var app = new Taskloop(config, vertx, database, deployments, first, draining);
-    LOG.info("taskloop {} listening on http://{}:{} database={} {} schema=v{} pool={} event-loops={} ready in {} ms",
-        version(), config.host(), app.port(), config.database().kind(), config.database().masked(), schema.schemaVersion(),
-        config.poolSize(), instances, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    LOG.info(
+        "taskloop {} listening on http://{}:{} database={} {} schema=v{} pool={} event-loops={} ready in {} ms",
+        version(),
+        config.host(),
+        app.port(),
+        config.database().kind(),
+        config.database().masked(),
+        schema.schemaVersion(),
+        config.poolSize(),
+        instances,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     return app;
   }
 
@@ -113,8 +131,17 @@ public final class Taskloop {
    */
   private static void warmUp() {
     try {
-      Json.parse(Json.bytes(List.of(new Task(1, "warm-up", null, false, Instant.EPOCH, Instant.EPOCH))));
-      Json.bytes(new Problems.Problem(ProblemType.VALIDATION.type(), "t", 422, "d", "/", List.of(new FieldError("f", "m")), "r"));
+      Json.parse(
+          Json.bytes(List.of(new Task(1, "warm-up", null, false, Instant.EPOCH, Instant.EPOCH))));
+      Json.bytes(
+          new Problems.Problem(
+              ProblemType.VALIDATION.type(),
+              "t",
+              422,
+              "d",
+              "/",
+              List.of(new FieldError("f", "m")),
+              "r"));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -160,8 +187,10 @@ public final class Taskloop {
     stopped = true;
     long startNanos = System.nanoTime();
     draining.set(true);
-    LOG.info("shutting down: readiness is 503; listener closes in {} s, then in-flight requests get {} s",
-        config.shutdownDelay().toSeconds(), config.shutdownGrace().toSeconds());
+    LOG.info(
+        "shutting down: readiness is 503; listener closes in {} s, then in-flight requests get {} s",
+        config.shutdownDelay().toSeconds(),
+        config.shutdownGrace().toSeconds());
     try {
       Thread.sleep(config.shutdownDelay()); // load balancers see 503 and stop routing here
     } catch (InterruptedException e) {

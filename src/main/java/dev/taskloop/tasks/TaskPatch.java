@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.system.http.Validation;
 
 /**
- * Input of {@code PATCH /tasks/{id}} with merge-patch semantics: a field that is absent stays as
- * it is; {@code description: null} clears the description; {@code title} and {@code is_completed}
+ * Input of {@code PATCH /tasks/{id}} with merge-patch semantics: a field that is absent stays as it
+ * is; {@code description: null} clears the description; {@code title} and {@code is_completed}
  * cannot be null.
  *
  * @param title new title, or null to keep it
@@ -25,7 +25,9 @@ record TaskPatch(String title, boolean setDescription, String description, Boole
     return new TaskPatch(null, false, null, completed);
   }
 
-  /** Reads a merge-patch body, adding every failing field to {@code validation}; null if any failed. */
+  /**
+   * Reads a merge-patch body, adding every failing field to {@code validation}; null if any failed.
+   */
   static TaskPatch from(ObjectNode body, Validation validation) {
     if (body == null) {
       return null;
@@ -39,8 +41,11 @@ record TaskPatch(String title, boolean setDescription, String description, Boole
       title = TaskInput.title(titleNode, validation);
     }
     boolean setDescription = body.has("description");
-    String description = setDescription ? TaskInput.description(body.get("description"), validation) : null;
+    String description =
+        setDescription ? TaskInput.description(body.get("description"), validation) : null;
     Boolean completed = TaskInput.completed(body, validation);
-    return validation.size() == before ? new TaskPatch(title, setDescription, description, completed) : null;
+    return validation.size() == before
+        ? new TaskPatch(title, setDescription, description, completed)
+        : null;
   }
 }

@@ -23,6 +23,9 @@ record TaskQuery(long skip, Long after, int limit, Boolean completed) {
       validation.fail("after", "cannot be combined with skip: use one way of paging");
     }
     return new TaskQuery(
-        skip == null ? 0 : skip, after, limit == null ? DEFAULT_LIMIT : limit.intValue(), completed);
+        skip == null ? 0 : skip,
+        after,
+        limit == null ? DEFAULT_LIMIT : limit.intValue(),
+        completed);
   }
 }

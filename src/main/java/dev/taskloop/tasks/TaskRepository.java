@@ -13,16 +13,18 @@ import java.util.Optional;
 
 /**
  * All SQL of the tasks feature, the same text on SQLite and PostgreSQL (SqlTemplate {@code #{name}}
- * parameters, always bound, never concatenated values). Each write is one statement, which
- * commits atomically on its own (an implicit transaction; wrapping it in BEGIN/COMMIT measured
- * about 25% fewer POSTs per second on PostgreSQL and adds nothing).
+ * parameters, always bound, never concatenated values). Each write is one statement, which commits
+ * atomically on its own (an implicit transaction; wrapping it in BEGIN/COMMIT measured about 25%
+ * fewer POSTs per second on PostgreSQL and adds nothing).
  */
 public final class TaskRepository {
-  private static final String COLUMNS = "id, title, description, is_completed, created_at, updated_at";
+  private static final String COLUMNS =
+      "id, title, description, is_completed, created_at, updated_at";
 
   private static final String INSERT =
       "INSERT INTO tasks (title, description, is_completed, created_at, updated_at)"
-          + " VALUES (#{title}, #{description}, #{completed}, #{now}, #{now}) RETURNING " + COLUMNS;
+          + " VALUES (#{title}, #{description}, #{completed}, #{now}, #{now}) RETURNING "
+          + COLUMNS;
   private static final String FIND = "SELECT " + COLUMNS + " FROM tasks WHERE id = #{id}";
   private static final String DELETE = "DELETE FROM tasks WHERE id = #{id} RETURNING id";
 
@@ -58,7 +60,8 @@ public final class TaskRepository {
     }
     // An OFFSET page reads and drops `skip` rows: a scan. Keyset pages are index seeks.
     String sql = listSql(query);
-    return (query.after() == null ? db.scan(sql, params) : db.read(sql, params)).map(TaskRepository::all);
+    return (query.after() == null ? db.scan(sql, params) : db.read(sql, params))
+        .map(TaskRepository::all);
   }
 
   /** Applies a patch; empty when the task does not exist. An empty patch changes nothing. */
@@ -89,10 +92,13 @@ public final class TaskRepository {
   /** Deletes a task; its id, or empty when it did not exist. */
   Future<Optional<Long>> delete(long id) {
     // RETURNING, because SQLite's driver reports no row count for it (rows.size() works on both).
-    return db.write(DELETE, Map.of("id", id)).map(rows -> rows.size() > 0 ? Optional.of(id) : Optional.empty());
+    return db.write(DELETE, Map.of("id", id))
+        .map(rows -> rows.size() > 0 ? Optional.of(id) : Optional.empty());
   }
 
-  /** At most 8 distinct texts (keyset or offset, filter or not): each is prepared once and cached. */
+  /**
+   * At most 8 distinct texts (keyset or offset, filter or not): each is prepared once and cached.
+   */
   private static String listSql(TaskQuery query) {
     var sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM tasks");
     List<String> where = new ArrayList<>(2);

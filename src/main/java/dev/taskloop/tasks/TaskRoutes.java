@@ -1,7 +1,5 @@
 package dev.taskloop.tasks;
 
-import dev.taskloop.system.http.ApiException;
-import dev.taskloop.system.http.FieldError;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
@@ -9,8 +7,8 @@ import dev.taskloop.system.http.Validation;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * HTTP in and out for tasks: parse and validate (one {@link Validation} per request, so a 422
- * lists path, query and body failures together), call the repository, respond.
+ * HTTP in and out for tasks: parse and validate (one {@link Validation} per request, so a 422 lists
+ * path, query and body failures together), call the repository, respond.
  */
 public final class TaskRoutes {
   private static final String TASK = "Task";
@@ -33,7 +31,10 @@ public final class TaskRoutes {
     var validation = new Validation();
     NewTask task = NewTask.from(Requests.jsonObject(ctx, validation), validation);
     validation.check();
-    Responses.reply(ctx, tasks.create(task), (c, created) -> Responses.created(c, "/tasks/" + created.id(), created));
+    Responses.reply(
+        ctx,
+        tasks.create(task),
+        (c, created) -> Responses.created(c, "/tasks/" + created.id(), created));
   }
 
   private void list(RoutingContext ctx) {
@@ -47,7 +48,8 @@ public final class TaskRoutes {
     var validation = new Validation();
     Long id = Requests.id(ctx, "id", validation);
     validation.check();
-    Responses.reply(ctx, tasks.find(id).map(task -> Responses.found(task, TASK, id)), Responses::ok);
+    Responses.reply(
+        ctx, tasks.find(id).map(task -> Responses.found(task, TASK, id)), Responses::ok);
   }
 
   private void update(RoutingContext ctx) {
@@ -55,14 +57,17 @@ public final class TaskRoutes {
     Long id = Requests.id(ctx, "id", validation);
     TaskPatch patch = patchOf(ctx, validation);
     validation.check();
-    Responses.reply(ctx, tasks.update(id, patch).map(task -> Responses.found(task, TASK, id)), Responses::ok);
+    Responses.reply(
+        ctx, tasks.update(id, patch).map(task -> Responses.found(task, TASK, id)), Responses::ok);
   }
 
   private void delete(RoutingContext ctx) {
     var validation = new Validation();
     Long id = Requests.id(ctx, "id", validation);
     validation.check();
-    Responses.reply(ctx, tasks.delete(id).map(deleted -> Responses.found(deleted, TASK, id)),
+    Responses.reply(
+        ctx,
+        tasks.delete(id).map(deleted -> Responses.found(deleted, TASK, id)),
         (c, deleted) -> Responses.noContent(c));
   }
 

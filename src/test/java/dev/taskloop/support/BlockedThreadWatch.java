@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fails the test during which Vert.x reported a blocked event loop (its checker logs a WARN on
- * {@code io.vertx.core.impl.BlockedThreadChecker}; TestServer sets the limit to 200 ms).
- * Registered for every test class through JUnit's extension auto-detection.
+ * {@code io.vertx.core.impl.BlockedThreadChecker}; TestServer sets the limit to 200 ms). Registered
+ * for every test class through JUnit's extension auto-detection.
  */
 public final class BlockedThreadWatch implements AfterEachCallback, AfterAllCallback {
   private static final ListAppender<ILoggingEvent> APPENDER = new ListAppender<>();
@@ -22,7 +22,8 @@ public final class BlockedThreadWatch implements AfterEachCallback, AfterAllCall
   static {
     APPENDER.setName("blocked-thread-watch");
     APPENDER.start();
-    ((Logger) LoggerFactory.getLogger("io.vertx.core.impl.BlockedThreadChecker")).addAppender(APPENDER);
+    ((Logger) LoggerFactory.getLogger("io.vertx.core.impl.BlockedThreadChecker"))
+        .addAppender(APPENDER);
   }
 
   /** A position in the report, for {@link #forgetSince}. */
@@ -33,9 +34,9 @@ public final class BlockedThreadWatch implements AfterEachCallback, AfterAllCall
   }
 
   /**
-   * Forgets what was reported since {@code mark}. TestServer calls it once a server has started
-   * and served a warm-up round: deploying the first verticles loads Netty's and Vert.x's classes on
-   * an event loop, a one-time cost that a loaded 2-core machine can stretch past the limit. What a
+   * Forgets what was reported since {@code mark}. TestServer calls it once a server has started and
+   * served a warm-up round: deploying the first verticles loads Netty's and Vert.x's classes on an
+   * event loop, a one-time cost that a loaded 2-core machine can stretch past the limit. What a
    * test logged before the server started, and everything after, still counts.
    */
   public static void forgetSince(int mark) {
@@ -61,8 +62,12 @@ public final class BlockedThreadWatch implements AfterEachCallback, AfterAllCall
       APPENDER.list.clear();
     }
     if (!events.isEmpty()) {
-      fail("an event loop was blocked: " + events.getFirst().getFormattedMessage()
-          + (events.getFirst().getThrowableProxy() == null ? "" : "\n" + stack(events.getFirst())));
+      fail(
+          "an event loop was blocked: "
+              + events.getFirst().getFormattedMessage()
+              + (events.getFirst().getThrowableProxy() == null
+                  ? ""
+                  : "\n" + stack(events.getFirst())));
     }
   }
 

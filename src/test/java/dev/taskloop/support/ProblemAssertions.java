@@ -12,10 +12,13 @@ import java.util.TreeSet;
 public final class ProblemAssertions {
   private ProblemAssertions() {}
 
-  /** A problem+json response with this status and type slug, and every member a client relies on. */
+  /**
+   * A problem+json response with this status and type slug, and every member a client relies on.
+   */
   public static void assertProblem(Http.Response response, int status, String type) {
     assertEquals(status, response.status(), response::toString);
-    assertTrue(response.contentType().startsWith("application/problem+json"), response.contentType());
+    assertTrue(
+        response.contentType().startsWith("application/problem+json"), response.contentType());
     JsonNode problem = response.json();
     assertEquals(status, problem.get("status").asInt());
     assertEquals("https://taskloop.dev/problems/" + type, problem.get("type").asText());
@@ -28,10 +31,14 @@ public final class ProblemAssertions {
   public static Set<String> errorFields(Http.Response response) {
     assertProblem(response, 422, "validation-error");
     var fields = new TreeSet<String>();
-    response.json().get("errors").forEach(error -> {
-      assertTrue(error.hasNonNull("message"), error.toString());
-      fields.add(error.get("field").asText());
-    });
+    response
+        .json()
+        .get("errors")
+        .forEach(
+            error -> {
+              assertTrue(error.hasNonNull("message"), error.toString());
+              fields.add(error.get("field").asText());
+            });
     return fields;
   }
 }

@@ -28,7 +28,8 @@ public enum TestDatabase {
   private static final String DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
 
   /** A provisioned database: its URL for the service, and how to throw it away. */
-  public record Provisioned(String url, DatabaseUrl parsed, Runnable drop) implements AutoCloseable {
+  public record Provisioned(String url, DatabaseUrl parsed, Runnable drop)
+      implements AutoCloseable {
     @Override
     public void close() {
       drop.run();
@@ -53,27 +54,54 @@ public enum TestDatabase {
   private static Provisioned provisionPostgres() {
     String base = System.getenv().getOrDefault(POSTGRES_URL_VARIABLE, DEFAULT_POSTGRES_URL);
     var admin = (DatabaseUrl.Postgres) DatabaseUrl.parse(base);
-    String name = "taskloop_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-    try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password())) {
+    String name =
+        "taskloop_t_"
+            + UUID.randomUUID()
+                .toString()
+                .replace("-", "")
+                .substring(0, 12)
+                .toLowerCase(Locale.ROOT);
+    try (Connection c =
+        DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password())) {
       c.createStatement().execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
-      String message = "PostgreSQL not reachable at " + admin.masked() + " (" + e.getMessage()
-          + "); set " + POSTGRES_URL_VARIABLE + " to a server where the tests may create databases";
+      String message =
+          "PostgreSQL not reachable at "
+              + admin.masked()
+              + " ("
+              + e.getMessage()
+              + "); set "
+              + POSTGRES_URL_VARIABLE
+              + " to a server where the tests may create databases";
       if (System.getenv("CI") != null) {
         Assertions.fail("CI is set, so PostgreSQL tests must run: " + message);
       }
       Assumptions.abort("skipping PostgreSQL tests: " + message);
     }
-    var db = new DatabaseUrl.Postgres(admin.host(), admin.port(), name, admin.user(), admin.password(), admin.sslMode());
-    String url = "postgresql://" + admin.user() + (admin.password() == null ? "" : ":" + admin.password()) + "@"
-        + admin.host() + ":" + admin.port() + "/" + name;
-    return new Provisioned(url, db, () -> {
-      try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password())) {
-        c.createStatement().execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-      } catch (SQLException e) {
-        throw new IllegalStateException("cannot drop test database " + name, e);
-      }
-    });
+    var db =
+        new DatabaseUrl.Postgres(
+            admin.host(), admin.port(), name, admin.user(), admin.password(), admin.sslMode());
+    String url =
+        "postgresql://"
+            + admin.user()
+            + (admin.password() == null ? "" : ":" + admin.password())
+            + "@"
+            + admin.host()
+            + ":"
+            + admin.port()
+            + "/"
+            + name;
+    return new Provisioned(
+        url,
+        db,
+        () -> {
+          try (Connection c =
+              DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password())) {
+            c.createStatement().execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+          } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop test database " + name, e);
+          }
+        });
   }
 
   private static void deleteTree(Path dir) {

@@ -34,7 +34,10 @@ public final class TestServer implements AutoCloseable {
     var database = kind.provision();
     int mark = BlockedThreadWatch.mark();
     try {
-      var server = new TestServer(database, Taskloop.start(AppConfig.fromEnv(environment(database.url(), env)), vertxOptions()));
+      var server =
+          new TestServer(
+              database,
+              Taskloop.start(AppConfig.fromEnv(environment(database.url(), env)), vertxOptions()));
       server.warmUp();
       BlockedThreadWatch.forgetSince(mark);
       return server;
@@ -63,7 +66,9 @@ public final class TestServer implements AutoCloseable {
         .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS);
   }
 
-  /** One read, one 404 and one 422 without writing anything: first-use class loading happens here. */
+  /**
+   * One read, one 404 and one 422 without writing anything: first-use class loading happens here.
+   */
   private void warmUp() {
     http.get("/tasks?limit=1");
     http.get("/tasks/1");

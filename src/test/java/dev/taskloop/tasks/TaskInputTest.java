@@ -33,7 +33,8 @@ class TaskInputTest {
   @Test
   void newTaskTrimsTitleAndIgnoresUnknownFields() {
     var validation = new Validation();
-    var task = NewTask.from(body("{\"title\":\"  a  \",\"description\":null,\"extra\":1}"), validation);
+    var task =
+        NewTask.from(body("{\"title\":\"  a  \",\"description\":null,\"extra\":1}"), validation);
     validation.check();
     assertEquals(new NewTask("a", null), task);
   }
@@ -42,7 +43,8 @@ class TaskInputTest {
   void titleLengthIsCountedInCharactersAfterTrimming() {
     var validation = new Validation();
     String rockets = "\uD83D\uDE80".repeat(50);
-    assertEquals(rockets, NewTask.from(body("{\"title\":\" " + rockets + " \"}"), validation).title());
+    assertEquals(
+        rockets, NewTask.from(body("{\"title\":\" " + rockets + " \"}"), validation).title());
     assertNull(NewTask.from(body("{\"title\":\"" + rockets + "x\"}"), validation));
     assertEquals(List.of("title"), failures(validation));
   }
@@ -50,17 +52,23 @@ class TaskInputTest {
   @Test
   void newTaskCollectsEveryFailure() {
     var validation = new Validation();
-    assertNull(NewTask.from(body("{\"title\":\"\",\"description\":" + "\"" + "d".repeat(256) + "\"}"), validation));
+    assertNull(
+        NewTask.from(
+            body("{\"title\":\"\",\"description\":" + "\"" + "d".repeat(256) + "\"}"), validation));
     assertEquals(List.of("title", "description"), failures(validation));
   }
 
   @Test
   void patchDistinguishesAbsentFromNull() {
     var validation = new Validation();
-    assertEquals(new TaskPatch(null, true, null, null), TaskPatch.from(body("{\"description\":null}"), validation));
+    assertEquals(
+        new TaskPatch(null, true, null, null),
+        TaskPatch.from(body("{\"description\":null}"), validation));
     assertEquals(new TaskPatch(null, false, null, null), TaskPatch.from(body("{}"), validation));
     assertTrue(TaskPatch.from(body("{}"), validation).isEmpty());
-    assertEquals(new TaskPatch("t", false, null, true), TaskPatch.from(body("{\"title\":\"t\",\"is_completed\":true}"), validation));
+    assertEquals(
+        new TaskPatch("t", false, null, true),
+        TaskPatch.from(body("{\"title\":\"t\",\"is_completed\":true}"), validation));
     validation.check();
   }
 

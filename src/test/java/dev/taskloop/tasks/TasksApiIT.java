@@ -67,7 +67,9 @@ class TasksApiIT {
 
   @Test
   void createsTaskAndReturnsLocation() {
-    var response = http.post("/tasks", "{\"title\":\"  Buy milk  \",\"description\":\"2 litres\",\"priority\":5}");
+    var response =
+        http.post(
+            "/tasks", "{\"title\":\"  Buy milk  \",\"description\":\"2 litres\",\"priority\":5}");
 
     assertEquals(201, response.status(), response::toString);
     assertTrue(response.contentType().startsWith("application/json"));
@@ -81,7 +83,9 @@ class TasksApiIT {
     assertTrue(task.get("created_at").asText().endsWith("Z"), "RFC 3339 UTC");
     Instant created = Instant.parse(task.get("created_at").asText());
     assertTrue(Math.abs(created.getEpochSecond() - Instant.now().getEpochSecond()) < 60);
-    assertEquals(Set.of("id", "title", "description", "is_completed", "created_at", "updated_at"), fieldNames(task));
+    assertEquals(
+        Set.of("id", "title", "description", "is_completed", "created_at", "updated_at"),
+        fieldNames(task));
     assertEquals(task, http.get("/tasks/" + id).json(), "GET returns what POST returned");
   }
 
@@ -96,14 +100,19 @@ class TasksApiIT {
   void acceptsTitleOf50AndDescriptionOf255Characters() {
     String title = "é".repeat(50);
     String description = "d".repeat(255);
-    var response = http.post("/tasks", "{\"title\":\"" + title + "\",\"description\":\"" + description + "\"}");
+    var response =
+        http.post(
+            "/tasks", "{\"title\":\"" + title + "\",\"description\":\"" + description + "\"}");
     assertEquals(201, response.status(), response::toString);
     assertEquals(title, response.json().get("title").asText());
   }
 
   @Test
   void rejectsEveryInvalidFieldAtOnce() {
-    var response = http.post("/tasks", "{\"title\":\"" + "t".repeat(51) + "\",\"description\":\"" + "d".repeat(256) + "\"}");
+    var response =
+        http.post(
+            "/tasks",
+            "{\"title\":\"" + "t".repeat(51) + "\",\"description\":\"" + "d".repeat(256) + "\"}");
 
     assertProblem(response, 422, "validation-error");
     assertEquals(Set.of("title", "description"), errorFields(response));
@@ -115,17 +124,24 @@ class TasksApiIT {
     String fifty = "\uD83D\uDE80".repeat(50); // 50 rockets, each two UTF-16 units
     var response = http.post("/tasks", "{\"title\":\"" + fifty + "\"}");
     assertEquals(201, response.status(), response::toString);
-    assertEquals(fifty, http.get("/tasks/" + response.json().get("id").asLong()).json().get("title").asText());
-    assertEquals(Set.of("title"), errorFields(http.post("/tasks", "{\"title\":\"" + fifty + "!\"}")));
+    assertEquals(
+        fifty,
+        http.get("/tasks/" + response.json().get("id").asLong()).json().get("title").asText());
+    assertEquals(
+        Set.of("title"), errorFields(http.post("/tasks", "{\"title\":\"" + fifty + "!\"}")));
   }
 
   @Test
   void rejectsBlankMissingAndNonStringTitles() {
     assertEquals(Set.of("title"), errorFields(http.post("/tasks", "{\"title\":\"   \"}")));
-    assertEquals(Set.of("title"), errorFields(http.post("/tasks", "{\"description\":\"no title\"}")));
+    assertEquals(
+        Set.of("title"), errorFields(http.post("/tasks", "{\"description\":\"no title\"}")));
     assertEquals(Set.of("title"), errorFields(http.post("/tasks", "{\"title\":null}")));
-    assertEquals(Set.of("title", "description"), errorFields(http.post("/tasks", "{\"title\":42,\"description\":[]}")));
-    assertEquals(Set.of("title"), errorFields(http.post("/tasks", "{\"title\":\"nul\\u0000char\"}")));
+    assertEquals(
+        Set.of("title", "description"),
+        errorFields(http.post("/tasks", "{\"title\":42,\"description\":[]}")));
+    assertEquals(
+        Set.of("title"), errorFields(http.post("/tasks", "{\"title\":\"nul\\u0000char\"}")));
   }
 
   @Test
@@ -176,10 +192,16 @@ class TasksApiIT {
   @Test
   void listsInIdOrderWhateverTheStorageOrder() {
     for (long id : new long[] {50, 20, 40, 10, 30}) {
-      server.sql("INSERT INTO tasks (id, title, is_completed, created_at, updated_at) VALUES (" + id
-          + ", 't" + id + "', FALSE, '2026-01-01T00:00:00', '2026-01-01T00:00:00')");
+      server.sql(
+          "INSERT INTO tasks (id, title, is_completed, created_at, updated_at) VALUES ("
+              + id
+              + ", 't"
+              + id
+              + "', FALSE, '2026-01-01T00:00:00', '2026-01-01T00:00:00')");
     }
-    server.sql("UPDATE tasks SET title = 'moved' WHERE id IN (10, 20)"); // new row versions go last on PostgreSQL
+    server.sql(
+        "UPDATE tasks SET title = 'moved' WHERE id IN (10, 20)"); // new row versions go last on
+    // PostgreSQL
     assertEquals(List.of(10L, 20L, 30L, 40L, 50L), ids(http.get("/tasks")));
     assertEquals(List.of(30L, 40L), ids(http.get("/tasks?after=20&limit=2")));
     assertEquals(List.of(20L, 30L), ids(http.get("/tasks?skip=1&limit=2")));
@@ -192,8 +214,10 @@ class TasksApiIT {
       created.add(create("task " + i).get("id").asLong());
     }
     assertEquals(created.subList(0, 3), ids(http.get("/tasks?after=0&limit=3")));
-    assertEquals(created.subList(3, 6), ids(http.get("/tasks?after=" + created.get(2) + "&limit=3")));
-    assertEquals(created.subList(6, 7), ids(http.get("/tasks?after=" + created.get(5) + "&limit=3")));
+    assertEquals(
+        created.subList(3, 6), ids(http.get("/tasks?after=" + created.get(2) + "&limit=3")));
+    assertEquals(
+        created.subList(6, 7), ids(http.get("/tasks?after=" + created.get(5) + "&limit=3")));
     assertEquals(List.of(), ids(http.get("/tasks?after=" + created.get(6))));
   }
 
@@ -233,7 +257,8 @@ class TasksApiIT {
 
   @Test
   void patchMergesFieldsAndMovesUpdatedAt() throws InterruptedException {
-    JsonNode task = http.post("/tasks", "{\"title\":\"before\",\"description\":\"keep me\"}").json();
+    JsonNode task =
+        http.post("/tasks", "{\"title\":\"before\",\"description\":\"keep me\"}").json();
     long id = task.get("id").asLong();
     Thread.sleep(5);
 
@@ -244,15 +269,25 @@ class TasksApiIT {
     assertEquals("after", patched.get("title").asText());
     assertEquals("keep me", patched.get("description").asText(), "absent field unchanged");
     assertEquals(task.get("created_at"), patched.get("created_at"));
-    assertTrue(Instant.parse(patched.get("updated_at").asText()).isAfter(Instant.parse(task.get("updated_at").asText())));
+    assertTrue(
+        Instant.parse(patched.get("updated_at").asText())
+            .isAfter(Instant.parse(task.get("updated_at").asText())));
     assertEquals(patched, http.get("/tasks/" + id).json());
   }
 
   @Test
   void patchWithMergePatchContentTypeClearsDescription() {
-    long id = http.post("/tasks", "{\"title\":\"t\",\"description\":\"gone soon\"}").json().get("id").asLong();
-    var response = http.send("PATCH", "/tasks/" + id, "application/merge-patch+json",
-        "{\"description\":null,\"is_completed\":true}");
+    long id =
+        http.post("/tasks", "{\"title\":\"t\",\"description\":\"gone soon\"}")
+            .json()
+            .get("id")
+            .asLong();
+    var response =
+        http.send(
+            "PATCH",
+            "/tasks/" + id,
+            "application/merge-patch+json",
+            "{\"description\":null,\"is_completed\":true}");
     assertEquals(200, response.status(), response::toString);
     assertTrue(response.json().get("description").isNull());
     assertTrue(response.json().get("is_completed").asBoolean());
@@ -271,13 +306,23 @@ class TasksApiIT {
   @Test
   void rejectsInvalidPatches() {
     long id = create("p").get("id").asLong();
-    var response = http.patch("/tasks/" + id, "{\"title\":null,\"is_completed\":\"yes\",\"description\":7}");
+    var response =
+        http.patch("/tasks/" + id, "{\"title\":null,\"is_completed\":\"yes\",\"description\":7}");
     assertProblem(response, 422, "validation-error");
     assertEquals(Set.of("title", "is_completed", "description"), errorFields(response));
-    assertEquals(Set.of("is_completed"), errorFields(http.patch("/tasks/" + id, "{\"is_completed\":null}")));
-    assertEquals(Set.of("completed"), errorFields(http.send("PATCH", "/tasks/" + id + "?completed=yes", null, null)));
-    assertEquals(Set.of("completed"), errorFields(http.send("PATCH", "/tasks/" + id + "?completed=true",
-        "application/json", "{\"title\":\"both\"}")));
+    assertEquals(
+        Set.of("is_completed"), errorFields(http.patch("/tasks/" + id, "{\"is_completed\":null}")));
+    assertEquals(
+        Set.of("completed"),
+        errorFields(http.send("PATCH", "/tasks/" + id + "?completed=yes", null, null)));
+    assertEquals(
+        Set.of("completed"),
+        errorFields(
+            http.send(
+                "PATCH",
+                "/tasks/" + id + "?completed=true",
+                "application/json",
+                "{\"title\":\"both\"}")));
     assertEquals(Set.of("body"), errorFields(http.send("PATCH", "/tasks/" + id, null, null)));
     assertEquals("p", http.get("/tasks/" + id).json().get("title").asText(), "nothing changed");
   }
@@ -286,7 +331,9 @@ class TasksApiIT {
   void reportsPathAndBodyFailuresTogether() {
     var response = http.patch("/tasks/abc", "{\"title\":null,\"is_completed\":\"x\"}");
     assertEquals(Set.of("id", "title", "is_completed"), errorFields(response));
-    assertEquals(Set.of("id", "completed"), errorFields(http.send("PATCH", "/tasks/0?completed=maybe", null, null)));
+    assertEquals(
+        Set.of("id", "completed"),
+        errorFields(http.send("PATCH", "/tasks/0?completed=maybe", null, null)));
   }
 
   @Test
@@ -326,7 +373,8 @@ class TasksApiIT {
 
   private static Set<String> fieldNames(JsonNode node) {
     var names = new java.util.TreeSet<String>();
-    StreamSupport.stream(((Iterable<String>) node::fieldNames).spliterator(), false).forEach(names::add);
+    StreamSupport.stream(((Iterable<String>) node::fieldNames).spliterator(), false)
+        .forEach(names::add);
     return names;
   }
 }

@@ -7,8 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * The service's whole configuration, read once from environment variables at startup and frozen.
- * {@link #fromEnv} validates every value before anything starts; an empty variable counts as
- * unset.
+ * {@link #fromEnv} validates every value before anything starts; an empty variable counts as unset.
  *
  * @param host interface to listen on ({@code HOST}, default 127.0.0.1)
  * @param port TCP port ({@code PORT}, default 8000; 0 picks a free port)
@@ -43,10 +42,13 @@ public record AppConfig(
 
   public static final String DEFAULT_DATABASE_URL = "sqlite:./data/taskloop.db";
   private static final Pattern HOST_NAME =
-      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+      Pattern.compile(
+          "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
-  /** Builds and validates the configuration; throws {@link ConfigException} on the first bad value. */
+  /**
+   * Builds and validates the configuration; throws {@link ConfigException} on the first bad value.
+   */
   public static AppConfig fromEnv(Map<String, String> env) {
     var vars = new Vars(env);
     return new AppConfig(
@@ -103,7 +105,8 @@ public record AppConfig(
       if (HOST_NAME.matcher(value).matches() || IPV6.matcher(value).matches()) {
         return value;
       }
-      throw ConfigException.invalid(name, value, "expected an IP address (such as 0.0.0.0 or ::) or a host name");
+      throw ConfigException.invalid(
+          name, value, "expected an IP address (such as 0.0.0.0 or ::) or a host name");
     }
 
     String logLevel(String name, String fallback) {
@@ -113,7 +116,8 @@ public record AppConfig(
         case "WARNING" -> "WARN"; // Python's spelling
         case "CRITICAL" -> "ERROR";
         default ->
-            throw ConfigException.invalid(name, text(name, fallback), "expected TRACE, DEBUG, INFO, WARN or ERROR");
+            throw ConfigException.invalid(
+                name, text(name, fallback), "expected TRACE, DEBUG, INFO, WARN or ERROR");
       };
     }
   }

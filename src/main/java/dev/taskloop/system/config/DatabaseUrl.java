@@ -24,7 +24,9 @@ import java.util.Set;
  */
 public sealed interface DatabaseUrl {
 
-  /** Short name of the database kind, as logged and reported: {@code sqlite} or {@code postgresql}. */
+  /**
+   * Short name of the database kind, as logged and reported: {@code sqlite} or {@code postgresql}.
+   */
   String kind();
 
   /** The URL with any password masked; safe to log and to print in errors. */
@@ -51,7 +53,8 @@ public sealed interface DatabaseUrl {
    * A PostgreSQL server. {@code sslMode} uses libpq's names (disable, allow, prefer, require,
    * verify-ca, verify-full); {@code password} may be null.
    */
-  record Postgres(String host, int port, String database, String user, String password, String sslMode)
+  record Postgres(
+      String host, int port, String database, String user, String password, String sslMode)
       implements DatabaseUrl {
     @Override
     public String kind() {
@@ -84,9 +87,12 @@ public sealed interface DatabaseUrl {
   String ACCEPTED =
       "expected sqlite:<path> (e.g. sqlite:./data/taskloop.db) or"
           + " postgresql://user:password@host:port/database";
-  Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+  Set<String> SSL_MODES =
+      Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
-  /** Parses a URL; throws {@link ConfigException} naming {@code DATABASE_URL} when it is unusable. */
+  /**
+   * Parses a URL; throws {@link ConfigException} naming {@code DATABASE_URL} when it is unusable.
+   */
   static DatabaseUrl parse(String raw) {
     String url = raw.strip();
     int colon = url.indexOf(':');
@@ -114,11 +120,16 @@ public sealed interface DatabaseUrl {
       path = path.substring(2);
       if (!path.startsWith("/")) {
         throw ConfigException.invalid(
-            VARIABLE, url, "a SQLite URL has no host: use sqlite:///relative.db or sqlite:////absolute.db");
+            VARIABLE,
+            url,
+            "a SQLite URL has no host: use sqlite:///relative.db or sqlite:////absolute.db");
       }
       path = path.substring(1);
     }
-    if (path.isEmpty() || path.equals(":memory:") || path.startsWith("file:") || path.contains("?")) {
+    if (path.isEmpty()
+        || path.equals(":memory:")
+        || path.startsWith("file:")
+        || path.contains("?")) {
       throw ConfigException.invalid(
           VARIABLE,
           url,
@@ -184,14 +195,16 @@ public sealed interface DatabaseUrl {
         port = -1;
       }
       if (port < 1 || port > 65535) {
-        throw ConfigException.invalid(VARIABLE, mask(url), "the port must be a number from 1 to 65535");
+        throw ConfigException.invalid(
+            VARIABLE, mask(url), "the port must be a number from 1 to 65535");
       }
     }
     if (user.isEmpty()) {
       throw ConfigException.invalid(VARIABLE, mask(url), "the user name is missing; " + ACCEPTED);
     }
     if (database.isEmpty() || database.contains("/")) {
-      throw ConfigException.invalid(VARIABLE, mask(url), "the database name is missing; " + ACCEPTED);
+      throw ConfigException.invalid(
+          VARIABLE, mask(url), "the database name is missing; " + ACCEPTED);
     }
     String sslMode = sslMode(url, query);
     return new Postgres(host, port, database, user, password, sslMode);
@@ -228,7 +241,9 @@ public sealed interface DatabaseUrl {
     }
     if (!SSL_MODES.contains(sslMode)) {
       throw ConfigException.invalid(
-          VARIABLE, mask(url), "sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full");
+          VARIABLE,
+          mask(url),
+          "sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full");
     }
     return sslMode;
   }
@@ -238,8 +253,8 @@ public sealed interface DatabaseUrl {
   }
 
   /**
-   * Masks the password of a URL that may not even parse, for error messages: everything between
-   * the first ':' after "://" and the last '@' (passwords may contain '/', '@' or ':').
+   * Masks the password of a URL that may not even parse, for error messages: everything between the
+   * first ':' after "://" and the last '@' (passwords may contain '/', '@' or ':').
    */
   static String mask(String url) {
     int schemeEnd = url.indexOf("://");

@@ -17,7 +17,11 @@ public final class ConstraintViolationException extends RuntimeException {
   private final String constraint;
 
   public ConstraintViolationException(Kind kind, String constraint, Throwable cause) {
-    super(kind + " constraint violated" + (constraint == null ? "" : ": " + constraint), cause, false, false);
+    super(
+        kind + " constraint violated" + (constraint == null ? "" : ": " + constraint),
+        cause,
+        false,
+        false);
     this.kind = kind;
     this.constraint = constraint;
   }

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code $n} (PostgreSQL) or {@code ?} (JDBC). Reads go to {@link #reads()}: on PostgreSQL a
  * pipelined client, which multiplexes many statements per connection. Writes go to {@link
  * #writes()}: a plain pool, which measured faster for single-row INSERTs and is the only client
- * that can run transactions. A single statement commits on its own (an implicit transaction); a
- * use case with several statements goes through {@link #inTransaction}. On SQLite both are the same
+ * that can run transactions. A single statement commits on its own (an implicit transaction); a use
+ * case with several statements goes through {@link #inTransaction}. On SQLite both are the same
  * JDBC pool, whose calls run on worker threads.
  *
  * <p>Every failure leaves here translated by {@link DbErrors}: callers see {@link
@@ -116,8 +116,8 @@ public final class Database {
 
   /** Answers whether both clients get an answer from the database within {@code timeoutMillis}. */
   public Future<Void> ping(long timeoutMillis) {
-    Future<Void> pings = reads == writes ? ping(writes)
-        : Future.all(ping(reads), ping(writes)).mapEmpty();
+    Future<Void> pings =
+        reads == writes ? ping(writes) : Future.all(ping(reads), ping(writes)).mapEmpty();
     return pings.timeout(timeoutMillis, TimeUnit.MILLISECONDS).recover(DbErrors::translate);
   }
 
@@ -147,12 +147,16 @@ public final class Database {
   }
 
   private static SqlTemplate<Map<String, Object>, RowSet<Row>> template(
-      Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> cache, SqlClient client, String sql) {
+      Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> cache,
+      SqlClient client,
+      String sql) {
     return cache.computeIfAbsent(sql, text -> SqlTemplate.forQuery(client, text));
   }
 
   private Future<RowSet<Row>> run(
-      SqlTemplate<Map<String, Object>, RowSet<Row>> template, String sql, Map<String, Object> params) {
+      SqlTemplate<Map<String, Object>, RowSet<Row>> template,
+      String sql,
+      Map<String, Object> params) {
     Future<RowSet<Row>> result = template.execute(params);
     if (echo) {
       long start = System.nanoTime();

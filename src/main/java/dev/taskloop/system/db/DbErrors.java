@@ -47,14 +47,20 @@ final class DbErrors {
       case ConstraintViolationException known -> known;
       case PgException pg -> postgres(pg);
       case SQLiteException sqlite -> sqlite(sqlite);
-      case SQLException jdbc when jdbc.getSQLState() != null && jdbc.getSQLState().startsWith("08") ->
+      case SQLException jdbc
+          when jdbc.getSQLState() != null && jdbc.getSQLState().startsWith("08") ->
           new DatabaseUnavailableException(Reason.UNREACHABLE, jdbc);
-      case ConnectionPoolTooBusyException busy -> new DatabaseUnavailableException(Reason.POOL_EXHAUSTED, busy);
-      case ConnectException refused -> new DatabaseUnavailableException(Reason.UNREACHABLE, refused);
-      case UnknownHostException unknown -> new DatabaseUnavailableException(Reason.UNREACHABLE, unknown);
-      case NoRouteToHostException noRoute -> new DatabaseUnavailableException(Reason.UNREACHABLE, noRoute);
+      case ConnectionPoolTooBusyException busy ->
+          new DatabaseUnavailableException(Reason.POOL_EXHAUSTED, busy);
+      case ConnectException refused ->
+          new DatabaseUnavailableException(Reason.UNREACHABLE, refused);
+      case UnknownHostException unknown ->
+          new DatabaseUnavailableException(Reason.UNREACHABLE, unknown);
+      case NoRouteToHostException noRoute ->
+          new DatabaseUnavailableException(Reason.UNREACHABLE, noRoute);
       case SSLException tls -> new DatabaseUnavailableException(Reason.UNREACHABLE, tls);
-      case ClosedConnectionException closed -> new DatabaseUnavailableException(Reason.UNREACHABLE, closed);
+      case ClosedConnectionException closed ->
+          new DatabaseUnavailableException(Reason.UNREACHABLE, closed);
       case TimeoutException timeout -> new DatabaseUnavailableException(Reason.TIMEOUT, timeout);
       case VertxException vx when POOL_TIMEOUT_MESSAGE.equals(vx.getMessage()) ->
           new DatabaseUnavailableException(Reason.POOL_EXHAUSTED, vx);
@@ -93,7 +99,8 @@ final class DbErrors {
     return switch (code) {
       case SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY ->
           new ConstraintViolationException(Kind.UNIQUE, null, e);
-      case SQLITE_CONSTRAINT_FOREIGNKEY -> new ConstraintViolationException(Kind.FOREIGN_KEY, null, e);
+      case SQLITE_CONSTRAINT_FOREIGNKEY ->
+          new ConstraintViolationException(Kind.FOREIGN_KEY, null, e);
       case SQLITE_CONSTRAINT_CHECK -> new ConstraintViolationException(Kind.CHECK, null, e);
       case SQLITE_CONSTRAINT_NOTNULL -> new ConstraintViolationException(Kind.NOT_NULL, null, e);
       case SQLITE_INTERRUPT -> new DatabaseUnavailableException(Reason.TIMEOUT, e); // query timeout
@@ -102,7 +109,9 @@ final class DbErrors {
         if (name.startsWith("SQLITE_BUSY") || name.startsWith("SQLITE_LOCKED")) {
           yield new DatabaseUnavailableException(Reason.BUSY, e);
         }
-        if (name.startsWith("SQLITE_IOERR") || name.startsWith("SQLITE_CANTOPEN") || name.equals("SQLITE_FULL")) {
+        if (name.startsWith("SQLITE_IOERR")
+            || name.startsWith("SQLITE_CANTOPEN")
+            || name.equals("SQLITE_FULL")) {
           yield new DatabaseUnavailableException(Reason.UNREACHABLE, e);
         }
         yield e;

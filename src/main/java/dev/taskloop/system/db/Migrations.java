@@ -17,7 +17,9 @@ public final class Migrations {
   /** What a migration run left: the schema version and how many migrations it applied. */
   public record Result(String schemaVersion, int applied) {}
 
-  /** The migration could not run or the schema does not match this build; the message is one line. */
+  /**
+   * The migration could not run or the schema does not match this build; the message is one line.
+   */
   public static final class MigrationException extends RuntimeException {
     MigrationException(String message, Throwable cause) {
       super(message, cause);
@@ -30,7 +32,8 @@ public final class Migrations {
     Flyway flyway = flyway(url);
     try {
       MigrateResult result = flyway.migrate();
-      String version = flyway.info().current() == null ? "0" : flyway.info().current().getVersion().toString();
+      String version =
+          flyway.info().current() == null ? "0" : flyway.info().current().getVersion().toString();
       return new Result(version, result.migrationsExecuted);
     } catch (FlywayException e) {
       throw new MigrationException(explain(url, e), e);
@@ -41,7 +44,8 @@ public final class Migrations {
     var config =
         Flyway.configure()
             .locations("classpath:db/migration/" + url.kind())
-            // Empty: an applied migration this build does not know (a newer schema) fails validation
+            // Empty: an applied migration this build does not know (a newer schema) fails
+            // validation
             // instead of the default "*:future", which would only log a warning.
             .ignoreMigrationPatterns("")
             .validateMigrationNaming(true);
@@ -50,7 +54,8 @@ public final class Migrations {
         createParentDirectory(sqlite.file());
         yield config.dataSource(sqlite.jdbcUrl(), null, null).load();
       }
-      case DatabaseUrl.Postgres pg -> config.dataSource(pg.jdbcUrl(), pg.user(), pg.password()).load();
+      case DatabaseUrl.Postgres pg ->
+          config.dataSource(pg.jdbcUrl(), pg.user(), pg.password()).load();
     };
   }
 
@@ -59,21 +64,28 @@ public final class Migrations {
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
-      throw new MigrationException("cannot create directory " + parent + " for the SQLite database: " + e, e);
+      throw new MigrationException(
+          "cannot create directory " + parent + " for the SQLite database: " + e, e);
     }
   }
 
   private static String explain(DatabaseUrl url, FlywayException e) {
     String message = String.valueOf(e.getMessage());
     if (message.contains("not resolved locally") || message.contains("newer than")) {
-      return "the schema of " + url.masked() + " is newer than this build of taskloop (" + firstLine(message)
+      return "the schema of "
+          + url.masked()
+          + " is newer than this build of taskloop ("
+          + firstLine(message)
           + "); refusing to start: deploy the newer build or restore a matching database";
     }
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String reason = root == e ? firstLine(message) : root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
+    String reason =
+        root == e
+            ? firstLine(message)
+            : root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
     return "cannot migrate " + url.masked() + ": " + reason;
   }
 

@@ -37,29 +37,38 @@ final class PostgresPools {
             .setSslMode(SslMode.of(url.sslMode()))
             .setProperties(
                 Map.of(
-                    "application_name", "taskloop",
-                    "statement_timeout", Long.toString(config.statementTimeout().toMillis())));
+                    "application_name",
+                    "taskloop",
+                    "statement_timeout",
+                    Long.toString(config.statementTimeout().toMillis())));
     if (url.password() != null) {
       connect.setPassword(url.password());
     }
     // libpq semantics: require/prefer/allow encrypt without verifying the certificate; verify-ca
     // checks it against the JVM's trust store, verify-full also checks the host name.
-    connect.setSslOptions(switch (url.sslMode()) {
-      case "verify-full" -> new ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS");
-      case "verify-ca" -> new ClientSSLOptions().setHostnameVerificationAlgorithm("");
-      default -> new ClientSSLOptions().setTrustAll(true).setHostnameVerificationAlgorithm("");
-    });
+    connect.setSslOptions(
+        switch (url.sslMode()) {
+          case "verify-full" -> new ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS");
+          case "verify-ca" -> new ClientSSLOptions().setHostnameVerificationAlgorithm("");
+          default -> new ClientSSLOptions().setTrustAll(true).setHostnameVerificationAlgorithm("");
+        });
     int total = config.poolSize();
     int readSize = total / 2;
     Pool writes =
-        PgBuilder.pool().with(poolOptions(config, "taskloop-pg-writes", total - readSize)).connectingTo(connect)
-            .using(vertx).build();
+        PgBuilder.pool()
+            .with(poolOptions(config, "taskloop-pg-writes", total - readSize))
+            .connectingTo(connect)
+            .using(vertx)
+            .build();
     if (readSize == 0) {
       return new Clients(writes, writes);
     }
     SqlClient reads =
-        PgBuilder.client().with(poolOptions(config, "taskloop-pg-reads", readSize)).connectingTo(connect)
-            .using(vertx).build();
+        PgBuilder.client()
+            .with(poolOptions(config, "taskloop-pg-reads", readSize))
+            .connectingTo(connect)
+            .using(vertx)
+            .build();
     return new Clients(reads, writes);
   }
 

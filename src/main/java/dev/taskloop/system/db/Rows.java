@@ -17,7 +17,8 @@ public final class Rows {
       case OffsetDateTime offset -> offset.toInstant();
       case LocalDateTime local -> local.toInstant(ZoneOffset.UTC);
       case String text -> Instant.parse(text.endsWith("Z") ? text : text + "Z");
-      case Object other -> throw new IllegalStateException(column + " is not a timestamp: " + other.getClass());
+      case Object other ->
+          throw new IllegalStateException(column + " is not a timestamp: " + other.getClass());
     };
   }
 
@@ -26,7 +27,8 @@ public final class Rows {
     return switch (row.getValue(column)) {
       case Boolean b -> b;
       case Number n -> n.intValue() != 0;
-      case null, default -> throw new IllegalStateException(column + " is not a boolean");
+      case null -> throw new IllegalStateException(column + " is null");
+      default -> throw new IllegalStateException(column + " is not a boolean");
     };
   }
 }

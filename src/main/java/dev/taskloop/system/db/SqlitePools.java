@@ -50,10 +50,10 @@ final class SqlitePools {
   }
 
   /**
-   * Wraps the data source so that its connections (1) survive vert-x3/vertx-jdbc-client#356 and
-   * (2) apply the statement timeout: sqlite-jdbc's {@code setQueryTimeout} only bounds lock waits,
-   * so a statement still running after {@code timeoutMillis} is cancelled (sqlite3_interrupt,
-   * which fails it with SQLITE_INTERRUPT) from a timer thread.
+   * Wraps the data source so that its connections (1) survive vert-x3/vertx-jdbc-client#356 and (2)
+   * apply the statement timeout: sqlite-jdbc's {@code setQueryTimeout} only bounds lock waits, so a
+   * statement still running after {@code timeoutMillis} is cancelled (sqlite3_interrupt, which
+   * fails it with SQLITE_INTERRUPT) from a timer thread.
    *
    * <p>#356: in 5.0.10, after every COMMIT or ROLLBACK the pool calls {@code setAutoCommit(false)},
    * leaving the pooled connection inside an implicit transaction that holds SQLite's locks and
@@ -111,16 +111,21 @@ final class SqlitePools {
       }
       Object result = SqlitePools.invoke(target, method, args);
       // Only a transaction that really ended (commit/rollback did not throw) is followed by #356.
-      justEnded = (name.equals("commit") || name.equals("rollback")) && (args == null || args.length == 0);
+      justEnded =
+          (name.equals("commit") || name.equals("rollback")) && (args == null || args.length == 0);
       if (result instanceof Statement statement && timeoutMillis > 0) {
-        return Proxy.newProxyInstance(SqlitePools.class.getClassLoader(), new Class<?>[] {method.getReturnType()},
+        return Proxy.newProxyInstance(
+            SqlitePools.class.getClassLoader(),
+            new Class<?>[] {method.getReturnType()},
             new StatementHandler(statement, timeoutMillis));
       }
       return result;
     }
   }
 
-  /** Cancels a statement that runs (executes or is read) longer than the timeout; stops at close. */
+  /**
+   * Cancels a statement that runs (executes or is read) longer than the timeout; stops at close.
+   */
   private static final class StatementHandler implements InvocationHandler {
     private final Statement target;
     private final long timeoutMillis;
@@ -154,7 +159,9 @@ final class SqlitePools {
   private static final ScheduledExecutorService TIMER = timer();
 
   private static ScheduledExecutorService timer() {
-    var timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("sqlite-statement-timeout").factory());
+    var timer =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().daemon().name("sqlite-statement-timeout").factory());
     timer.setRemoveOnCancelPolicy(true);
     return timer;
   }

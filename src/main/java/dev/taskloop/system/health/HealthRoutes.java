@@ -47,9 +47,17 @@ public final class HealthRoutes {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
       throw new ApiException(ProblemType.SERVICE_UNAVAILABLE, "The service is shutting down.");
     }
-    // Whatever the reason (down, slow, pool closed), a database that does not answer means not ready.
-    Future<Void> ping = database.ping(READY_TIMEOUT_MS).recover(e -> Future.failedFuture(
-        e instanceof DatabaseUnavailableException ? e : new DatabaseUnavailableException(Reason.UNREACHABLE, e)));
+    // Whatever the reason (down, slow, pool closed), a database that does not answer means not
+    // ready.
+    Future<Void> ping =
+        database
+            .ping(READY_TIMEOUT_MS)
+            .recover(
+                e ->
+                    Future.failedFuture(
+                        e instanceof DatabaseUnavailableException
+                            ? e
+                            : new DatabaseUnavailableException(Reason.UNREACHABLE, e)));
     Responses.reply(ctx, ping, (c, ok) -> Responses.ok(c, UP));
   }
 }

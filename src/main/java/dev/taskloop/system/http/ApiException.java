@@ -26,7 +26,8 @@ public final class ApiException extends RuntimeException {
   }
 
   public static ApiException validation(List<FieldError> errors) {
-    return new ApiException(ProblemType.VALIDATION, "The request has invalid values: see errors.", errors);
+    return new ApiException(
+        ProblemType.VALIDATION, "The request has invalid values: see errors.", errors);
   }
 
   public ProblemType kind() {

@@ -14,8 +14,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The JSON conventions of the wire, in one mapper: snake_case names, RFC 3339 UTC instants,
- * strict parsing (duplicate keys and trailing garbage are malformed), unknown fields ignored.
+ * The JSON conventions of the wire, in one mapper: snake_case names, RFC 3339 UTC instants, strict
+ * parsing (duplicate keys and trailing garbage are malformed), unknown fields ignored.
  */
 public final class Json {
   private static final ObjectMapper MAPPER =

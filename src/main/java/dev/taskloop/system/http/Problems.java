@@ -20,12 +20,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
-  private static final CharSequence PROBLEM_JSON = HttpHeaders.createOptimized("application/problem+json");
+  private static final CharSequence PROBLEM_JSON =
+      HttpHeaders.createOptimized("application/problem+json");
 
   /** The wire form (RFC 9457 members plus {@code errors} and {@code request_id}). */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public record Problem(
-      URI type, String title, int status, String detail, String instance, List<FieldError> errors, String requestId) {}
+      URI type,
+      String title,
+      int status,
+      String detail,
+      String instance,
+      List<FieldError> errors,
+      String requestId) {}
 
   private final Routes routes;
 
@@ -41,24 +48,50 @@ public final class Problems {
       status = http.getStatusCode();
       failure = null;
       if (status >= 500) {
-        LOG.error("request {} {} {} failed with {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(),
-            status, http.getCause());
+        LOG.error(
+            "request {} {} {} failed with {}",
+            RequestIds.of(ctx),
+            ctx.request().method(),
+            ctx.request().path(),
+            status,
+            http.getCause());
       }
     }
     switch (failure) {
       case null -> respond(ctx, ProblemType.forStatus(status), defaultDetail(status), List.of());
       case ApiException api -> respond(ctx, api.kind(), api.getMessage(), api.errors());
       case DatabaseUnavailableException unavailable -> {
-        LOG.warn("request {} {} {}: database unavailable: {} ({})", RequestIds.of(ctx), ctx.request().method(),
-            ctx.request().path(), unavailable.reason(), String.valueOf(unavailable.getCause()));
+        LOG.warn(
+            "request {} {} {}: database unavailable: {} ({})",
+            RequestIds.of(ctx),
+            ctx.request().method(),
+            ctx.request().path(),
+            unavailable.reason(),
+            String.valueOf(unavailable.getCause()));
         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter(unavailable));
-        respond(ctx, ProblemType.SERVICE_UNAVAILABLE, unavailable.getMessage() + "; retry later.", List.of());
+        respond(
+            ctx,
+            ProblemType.SERVICE_UNAVAILABLE,
+            unavailable.getMessage() + "; retry later.",
+            List.of());
       }
       case ConstraintViolationException conflict ->
-          respond(ctx, ProblemType.CONFLICT, "The request conflicts with the current state of the resource.", List.of());
+          respond(
+              ctx,
+              ProblemType.CONFLICT,
+              "The request conflicts with the current state of the resource.",
+              List.of());
       default -> {
-        LOG.error("request {} {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), failure);
-        respond(ctx, ProblemType.INTERNAL, "An unexpected error occurred; quote the request id when reporting it.",
+        LOG.error(
+            "request {} {} {} failed",
+            RequestIds.of(ctx),
+            ctx.request().method(),
+            ctx.request().path(),
+            failure);
+        respond(
+            ctx,
+            ProblemType.INTERNAL,
+            "An unexpected error occurred; quote the request id when reporting it.",
             List.of());
       }
     }
@@ -72,18 +105,31 @@ public final class Problems {
     respond(ctx, ProblemType.forStatus(status), defaultDetail(status), List.of());
   }
 
-  private void respond(RoutingContext ctx, ProblemType kind, String detail, List<FieldError> errors) {
+  private void respond(
+      RoutingContext ctx, ProblemType kind, String detail, List<FieldError> errors) {
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) { // a stream already started: nothing sane to add, cut it
       response.reset();
       return;
     }
     if (kind.status() < 500) {
-      LOG.debug("request {} {} {} -> {} {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(),
-          kind.status(), detail);
+      LOG.debug(
+          "request {} {} {} -> {} {}",
+          RequestIds.of(ctx),
+          ctx.request().method(),
+          ctx.request().path(),
+          kind.status(),
+          detail);
     }
-    var problem = new Problem(kind.type(), kind.title(), kind.status(), detail, ctx.request().path(), errors,
-        RequestIds.of(ctx));
+    var problem =
+        new Problem(
+            kind.type(),
+            kind.title(),
+            kind.status(),
+            detail,
+            ctx.request().path(),
+            errors,
+            RequestIds.of(ctx));
     Responses.send(ctx, kind.status(), PROBLEM_JSON, Buffer.buffer(Json.bytes(problem)));
   }
 

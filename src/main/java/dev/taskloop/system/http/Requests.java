@@ -13,13 +13,15 @@ import java.util.Set;
 
 /**
  * Reading request input: path and query parameters into typed values, and JSON bodies with the
- * right status for each way they can be wrong. Parameter failures are added to a {@link
- * Validation} so that one 422 lists every failing input of the request.
+ * right status for each way they can be wrong. Parameter failures are added to a {@link Validation}
+ * so that one 422 lists every failing input of the request.
  */
 public final class Requests {
   private static final Set<String> JSON = Set.of("application/json");
+
   /** A PATCH body may also be declared as a JSON merge patch (RFC 7396). */
-  private static final Set<String> JSON_OR_MERGE_PATCH = Set.of("application/json", "application/merge-patch+json");
+  private static final Set<String> JSON_OR_MERGE_PATCH =
+      Set.of("application/json", "application/merge-patch+json");
 
   private Requests() {}
 
@@ -29,7 +31,8 @@ public final class Requests {
   }
 
   /** An optional integer query parameter within [min, max]; null when absent or invalid. */
-  public static Long longQuery(RoutingContext ctx, String name, long min, long max, Validation validation) {
+  public static Long longQuery(
+      RoutingContext ctx, String name, long min, long max, Validation validation) {
     String raw = query(ctx, name);
     return raw == null ? null : parseLong(raw, name, min, max, validation);
   }
@@ -65,25 +68,37 @@ public final class Requests {
     String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     Set<String> accepted = ctx.request().method() == HttpMethod.PATCH ? JSON_OR_MERGE_PATCH : JSON;
     if (contentType != null && !accepted.contains(mediaType(contentType))) {
-      throw new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
-          "Send the body as " + String.join(" or ", accepted.stream().sorted().toList()) + ", not "
-              + mediaType(contentType) + ".");
+      throw new ApiException(
+          ProblemType.UNSUPPORTED_MEDIA_TYPE,
+          "Send the body as "
+              + String.join(" or ", accepted.stream().sorted().toList())
+              + ", not "
+              + mediaType(contentType)
+              + ".");
     }
     if (!hasBody(ctx)) {
       validation.fail("body", "a JSON object is required");
       return null;
     }
     if (contentType == null) {
-      throw new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the body with Content-Type: application/json.");
+      throw new ApiException(
+          ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the body with Content-Type: application/json.");
     }
     JsonNode node;
     try {
       node = Json.parse(ctx.body().buffer().getBytes());
     } catch (JsonProcessingException e) {
-      var at = e.getLocation(); // null when a size limit (nesting depth, number length) stopped parsing
-      throw new ApiException(ProblemType.MALFORMED_REQUEST, at == null
-          ? "The body is not acceptable JSON (too deeply nested or a value too long)."
-          : "The body is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ").");
+      var at =
+          e.getLocation(); // null when a size limit (nesting depth, number length) stopped parsing
+      throw new ApiException(
+          ProblemType.MALFORMED_REQUEST,
+          at == null
+              ? "The body is not acceptable JSON (too deeply nested or a value too long)."
+              : "The body is not valid JSON (line "
+                  + at.getLineNr()
+                  + ", column "
+                  + at.getColumnNr()
+                  + ").");
     }
     if (node instanceof ObjectNode object) {
       return object;
@@ -94,7 +109,9 @@ public final class Requests {
 
   private static String mediaType(String contentType) {
     int semicolon = contentType.indexOf(';');
-    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+        .strip()
+        .toLowerCase(Locale.ROOT);
   }
 
   private static String query(RoutingContext ctx, String name) {
@@ -102,7 +119,8 @@ public final class Requests {
     return values.isEmpty() ? null : values.getFirst();
   }
 
-  private static Long parseLong(String raw, String name, long min, long max, Validation validation) {
+  private static Long parseLong(
+      String raw, String name, long min, long max, Validation validation) {
     try {
       long value = Long.parseLong(raw);
       if (value >= min && value <= max) {
@@ -111,7 +129,10 @@ public final class Requests {
     } catch (NumberFormatException | NullPointerException ignored) {
       // reported below
     }
-    validation.fail(name, "must be an integer " + (max == Long.MAX_VALUE ? ">= " + min : "from " + min + " to " + max));
+    validation.fail(
+        name,
+        "must be an integer "
+            + (max == Long.MAX_VALUE ? ">= " + min : "from " + min + " to " + max));
     return null;
   }
 }

@@ -38,7 +38,8 @@ public final class Responses {
 
   /** Ends the response with a body; a HEAD request gets the same headers without it. */
   static Future<Void> send(RoutingContext ctx, int status, CharSequence contentType, Buffer body) {
-    var response = ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+    var response =
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, contentType);
     if (ctx.request().method() == HttpMethod.HEAD) {
       return response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end();
     }
@@ -49,7 +50,8 @@ public final class Responses {
    * Completes a request from an asynchronous result: {@code writer} on success, the failure handler
    * otherwise, also when {@code writer} itself throws (so no request is left hanging).
    */
-  public static <T> void reply(RoutingContext ctx, Future<T> result, BiConsumer<RoutingContext, T> writer) {
+  public static <T> void reply(
+      RoutingContext ctx, Future<T> result, BiConsumer<RoutingContext, T> writer) {
     result.onComplete(
         done -> {
           if (done.failed()) {

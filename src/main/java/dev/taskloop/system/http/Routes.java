@@ -59,8 +59,10 @@ public final class Routes {
 
   /** Methods registered for a concrete request path, for the {@code Allow} header of a 405. */
   public String allowedMethods(String requestPath) {
-    String path = requestPath.length() > 1 && requestPath.endsWith("/")
-        ? requestPath.substring(0, requestPath.length() - 1) : requestPath;
+    String path =
+        requestPath.length() > 1 && requestPath.endsWith("/")
+            ? requestPath.substring(0, requestPath.length() - 1)
+            : requestPath;
     var methods = new TreeSet<String>();
     for (int i = 0; i < endpoints.size(); i++) {
       if (patterns.get(i).matcher(path).matches()) {
@@ -73,7 +75,12 @@ public final class Routes {
     return String.join(", ", methods);
   }
 
-  private void add(HttpMethod method, String path, Handler<RoutingContext> handler, boolean body, boolean documented) {
+  private void add(
+      HttpMethod method,
+      String path,
+      Handler<RoutingContext> handler,
+      boolean body,
+      boolean documented) {
     String vertxPath = path.replaceAll("\\{(\\w+)}", ":$1");
     var route = router.route(method, vertxPath);
     if (method == HttpMethod.GET) {
@@ -84,8 +91,10 @@ public final class Routes {
     }
     route.handler(handler);
     endpoints.add(new Endpoint(method, path, documented));
-    String regex = path.endsWith("*") ? Pattern.quote(path.substring(0, path.length() - 1)) + ".*"
-        : path.replaceAll("\\{(\\w+)}", "[^/]+");
+    String regex =
+        path.endsWith("*")
+            ? Pattern.quote(path.substring(0, path.length() - 1)) + ".*"
+            : path.replaceAll("\\{(\\w+)}", "[^/]+");
     patterns.add(Pattern.compile(regex));
   }
 }

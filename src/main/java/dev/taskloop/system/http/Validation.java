@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Collects every failing input of one request (path, query and body), so the client learns all
- * of them at once (422 with {@code errors[]}), not just the first.
+ * Collects every failing input of one request (path, query and body), so the client learns all of
+ * them at once (422 with {@code errors[]}), not just the first.
  */
 public final class Validation {
   private final List<FieldError> errors = new ArrayList<>(2);
@@ -14,7 +14,9 @@ public final class Validation {
     errors.add(new FieldError(field, message));
   }
 
-  /** How many failures so far; parsers compare it before and after to know whether they added one. */
+  /**
+   * How many failures so far; parsers compare it before and after to know whether they added one.
+   */
   public int size() {
     return errors.size();
   }

@@ -18,7 +18,8 @@ public final class DocsRoutes {
   /** Must match {@code swagger-ui.version} in pom.xml: it is part of the path inside the webjar. */
   static final String SWAGGER_UI_VERSION = "5.34.1";
 
-  private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/" + SWAGGER_UI_VERSION;
+  private static final String WEBJAR =
+      "META-INF/resources/webjars/swagger-ui/" + SWAGGER_UI_VERSION;
   private final Buffer openapi = resource("openapi.json");
   private final Buffer index = resource("docs/index.html");
   private final Buffer initializer = resource("docs/swagger-initializer.js");
@@ -26,9 +27,11 @@ public final class DocsRoutes {
   public void mount(Routes routes) {
     routes.get("/openapi.json", ctx -> send(ctx, "application/json", openapi));
     routes.get("/docs", ctx -> send(ctx, "text/html; charset=utf-8", index));
-    routes.undocumentedGet("/docs/swagger-initializer.js", ctx -> send(ctx, "text/javascript", initializer));
+    routes.undocumentedGet(
+        "/docs/swagger-initializer.js", ctx -> send(ctx, "text/javascript", initializer));
     // Assets of the page above (absolute paths, so /docs works without a trailing slash).
-    routes.undocumentedGet("/docs/*", StaticHandler.create(WEBJAR).setCachingEnabled(true).setMaxAgeSeconds(86400));
+    routes.undocumentedGet(
+        "/docs/*", StaticHandler.create(WEBJAR).setCachingEnabled(true).setMaxAgeSeconds(86400));
   }
 
   private static void send(RoutingContext ctx, String contentType, Buffer body) {

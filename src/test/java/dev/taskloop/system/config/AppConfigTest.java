@@ -31,11 +31,20 @@ class AppConfigTest {
 
   @Test
   void readsEveryVariable() {
-    var config = AppConfig.fromEnv(Map.ofEntries(Map.entry("SHUTDOWN_DELAY_S", "5"), Map.entry("HOST", "0.0.0.0"),
-        Map.entry("PORT", "9000"), Map.entry("DATABASE_URL", "postgresql://u@h/db"), Map.entry("DB_POOL_SIZE", "4"),
-        Map.entry("DB_POOL_ACQUIRE_TIMEOUT_MS", "250"), Map.entry("DB_PIPELINING_LIMIT", "16"),
-        Map.entry("DB_STATEMENT_TIMEOUT_MS", "0"), Map.entry("LOG_LEVEL", "warning"), Map.entry("SQL_ECHO", "1"),
-        Map.entry("SHUTDOWN_GRACE_S", "3")));
+    var config =
+        AppConfig.fromEnv(
+            Map.ofEntries(
+                Map.entry("SHUTDOWN_DELAY_S", "5"),
+                Map.entry("HOST", "0.0.0.0"),
+                Map.entry("PORT", "9000"),
+                Map.entry("DATABASE_URL", "postgresql://u@h/db"),
+                Map.entry("DB_POOL_SIZE", "4"),
+                Map.entry("DB_POOL_ACQUIRE_TIMEOUT_MS", "250"),
+                Map.entry("DB_PIPELINING_LIMIT", "16"),
+                Map.entry("DB_STATEMENT_TIMEOUT_MS", "0"),
+                Map.entry("LOG_LEVEL", "warning"),
+                Map.entry("SQL_ECHO", "1"),
+                Map.entry("SHUTDOWN_GRACE_S", "3")));
     assertEquals("0.0.0.0", config.host());
     assertEquals(9000, config.port());
     assertEquals("postgresql", config.database().kind());
@@ -51,7 +60,8 @@ class AppConfigTest {
 
   @Test
   void acceptsHostNamesAndAddresses() {
-    for (String host : new String[] {"0.0.0.0", "::", "::1", "localhost", "api-1.internal.example"}) {
+    for (String host :
+        new String[] {"0.0.0.0", "::", "::1", "localhost", "api-1.internal.example"}) {
       assertEquals(host, AppConfig.fromEnv(Map.of("HOST", host)).host());
     }
   }
@@ -62,20 +72,22 @@ class AppConfigTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "PORT|http|PORT=\"http\" is invalid: expected an integer from 0 to 65535",
-      "PORT|70000|PORT=\"70000\" is invalid: expected an integer from 0 to 65535",
-      "DB_POOL_SIZE|0|DB_POOL_SIZE=\"0\" is invalid: expected an integer from 1 to 500",
-      "DB_POOL_ACQUIRE_TIMEOUT_MS|-5|DB_POOL_ACQUIRE_TIMEOUT_MS=\"-5\" is invalid: expected an integer from 1 to 600000",
-      "DB_PIPELINING_LIMIT|many|DB_PIPELINING_LIMIT=\"many\" is invalid: expected an integer from 1 to 4096",
-      "DB_STATEMENT_TIMEOUT_MS|1.5|DB_STATEMENT_TIMEOUT_MS=\"1.5\" is invalid: expected an integer from 0 to 86400000",
-      "LOG_LEVEL|LOUD|LOG_LEVEL=\"LOUD\" is invalid: expected TRACE, DEBUG, INFO, WARN or ERROR",
-      "SQL_ECHO|maybe|SQL_ECHO=\"maybe\" is invalid: expected true or false",
-      "SHUTDOWN_GRACE_S|forever|SHUTDOWN_GRACE_S=\"forever\" is invalid: expected an integer from 0 to 3600",
-      "SHUTDOWN_DELAY_S|-1|SHUTDOWN_DELAY_S=\"-1\" is invalid: expected an integer from 0 to 300",
-      "HOST|http://0.0.0.0|HOST=\"http://0.0.0.0\" is invalid: expected an IP address (such as 0.0.0.0 or ::) or a host name",
-      "HOST|my host|HOST=\"my host\" is invalid: expected an IP address (such as 0.0.0.0 or ::) or a host name",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "PORT|http|PORT=\"http\" is invalid: expected an integer from 0 to 65535",
+        "PORT|70000|PORT=\"70000\" is invalid: expected an integer from 0 to 65535",
+        "DB_POOL_SIZE|0|DB_POOL_SIZE=\"0\" is invalid: expected an integer from 1 to 500",
+        "DB_POOL_ACQUIRE_TIMEOUT_MS|-5|DB_POOL_ACQUIRE_TIMEOUT_MS=\"-5\" is invalid: expected an integer from 1 to 600000",
+        "DB_PIPELINING_LIMIT|many|DB_PIPELINING_LIMIT=\"many\" is invalid: expected an integer from 1 to 4096",
+        "DB_STATEMENT_TIMEOUT_MS|1.5|DB_STATEMENT_TIMEOUT_MS=\"1.5\" is invalid: expected an integer from 0 to 86400000",
+        "LOG_LEVEL|LOUD|LOG_LEVEL=\"LOUD\" is invalid: expected TRACE, DEBUG, INFO, WARN or ERROR",
+        "SQL_ECHO|maybe|SQL_ECHO=\"maybe\" is invalid: expected true or false",
+        "SHUTDOWN_GRACE_S|forever|SHUTDOWN_GRACE_S=\"forever\" is invalid: expected an integer from 0 to 3600",
+        "SHUTDOWN_DELAY_S|-1|SHUTDOWN_DELAY_S=\"-1\" is invalid: expected an integer from 0 to 300",
+        "HOST|http://0.0.0.0|HOST=\"http://0.0.0.0\" is invalid: expected an IP address (such as 0.0.0.0 or ::) or a host name",
+        "HOST|my host|HOST=\"my host\" is invalid: expected an IP address (such as 0.0.0.0 or ::) or a host name",
+      })
   void badValueNamesVariableValueAndWhatIsAccepted(String variable, String value, String message) {
     var e = assertThrows(ConfigException.class, () -> AppConfig.fromEnv(Map.of(variable, value)));
     assertEquals(message, e.getMessage());

@@ -13,19 +13,32 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DatabaseUrlTest {
   @Test
   void parsesTaskloopSqliteForm() {
-    assertEquals(new DatabaseUrl.Sqlite(Path.of("./data/taskloop.db")), DatabaseUrl.parse("sqlite:./data/taskloop.db"));
-    assertEquals(new DatabaseUrl.Sqlite(Path.of("/var/lib/t.db")), DatabaseUrl.parse("sqlite:/var/lib/t.db"));
+    assertEquals(
+        new DatabaseUrl.Sqlite(Path.of("./data/taskloop.db")),
+        DatabaseUrl.parse("sqlite:./data/taskloop.db"));
+    assertEquals(
+        new DatabaseUrl.Sqlite(Path.of("/var/lib/t.db")),
+        DatabaseUrl.parse("sqlite:/var/lib/t.db"));
   }
 
   @Test
   void parsesSqlAlchemySqliteForms() {
-    assertEquals(new DatabaseUrl.Sqlite(Path.of("./x.db")), DatabaseUrl.parse("sqlite+aiosqlite:///./x.db"));
+    assertEquals(
+        new DatabaseUrl.Sqlite(Path.of("./x.db")), DatabaseUrl.parse("sqlite+aiosqlite:///./x.db"));
     assertEquals(new DatabaseUrl.Sqlite(Path.of("x.db")), DatabaseUrl.parse("sqlite:///x.db"));
-    assertEquals(new DatabaseUrl.Sqlite(Path.of("/abs/x.db")), DatabaseUrl.parse("sqlite:////abs/x.db"));
+    assertEquals(
+        new DatabaseUrl.Sqlite(Path.of("/abs/x.db")), DatabaseUrl.parse("sqlite:////abs/x.db"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sqlite:", "sqlite:///:memory:", "sqlite://host/x.db", "sqlite:x.db?mode=ro", "sqlite::memory:"})
+  @ValueSource(
+      strings = {
+        "sqlite:",
+        "sqlite:///:memory:",
+        "sqlite://host/x.db",
+        "sqlite:x.db?mode=ro",
+        "sqlite::memory:"
+      })
   void rejectsUnusableSqliteUrls(String url) {
     var e = assertThrows(ConfigException.class, () -> DatabaseUrl.parse(url));
     assertTrue(e.getMessage().startsWith("DATABASE_URL="), e.getMessage());
@@ -36,13 +49,16 @@ class DatabaseUrlTest {
     var expected = new DatabaseUrl.Postgres("db.internal", 6543, "app", "svc", "s3cret", "prefer");
     assertEquals(expected, DatabaseUrl.parse("postgresql://svc:s3cret@db.internal:6543/app"));
     assertEquals(expected, DatabaseUrl.parse("postgres://svc:s3cret@db.internal:6543/app"));
-    assertEquals(expected, DatabaseUrl.parse("postgresql+asyncpg://svc:s3cret@db.internal:6543/app"));
-    assertEquals(expected, DatabaseUrl.parse("POSTGRESQL+psycopg://svc:s3cret@db.internal:6543/app"));
+    assertEquals(
+        expected, DatabaseUrl.parse("postgresql+asyncpg://svc:s3cret@db.internal:6543/app"));
+    assertEquals(
+        expected, DatabaseUrl.parse("POSTGRESQL+psycopg://svc:s3cret@db.internal:6543/app"));
   }
 
   @Test
   void decodesPercentEncodedCredentialsAndDefaultsThePort() {
-    var url = (DatabaseUrl.Postgres) DatabaseUrl.parse("postgresql://us%40er:p%3Aw%2Fd+x@localhost/db");
+    var url =
+        (DatabaseUrl.Postgres) DatabaseUrl.parse("postgresql://us%40er:p%3Aw%2Fd+x@localhost/db");
     assertEquals("us@er", url.user());
     assertEquals("p:w/d+x", url.password());
     assertEquals(5432, url.port());
@@ -51,18 +67,26 @@ class DatabaseUrlTest {
 
   @Test
   void parsesIpv6AndSslMode() {
-    var url = (DatabaseUrl.Postgres) DatabaseUrl.parse("postgresql://u@[::1]:5433/db?sslmode=require");
+    var url =
+        (DatabaseUrl.Postgres) DatabaseUrl.parse("postgresql://u@[::1]:5433/db?sslmode=require");
     assertEquals("::1", url.host());
     assertEquals(5433, url.port());
     assertEquals("require", url.sslMode());
-    assertEquals("require", ((DatabaseUrl.Postgres) DatabaseUrl.parse("postgresql+asyncpg://u@h/db?ssl=true")).sslMode());
+    assertEquals(
+        "require",
+        ((DatabaseUrl.Postgres) DatabaseUrl.parse("postgresql+asyncpg://u@h/db?ssl=true"))
+            .sslMode());
     assertEquals("jdbc:postgresql://[::1]:5433/db?sslmode=require", url.jdbcUrl());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "mysql://u:p@h/db", "postgresql://u:p@/db", "postgresql://u:p@h:99999/db", "postgresql://u:p@h/",
-      "postgresql://:p@h/db", "postgresql://u:p@h/db?sslmode=sometimes", "postgresql://u:p@h/db?pool=5", "nonsense"})
+  @ValueSource(
+      strings = {
+        "mysql://u:p@h/db", "postgresql://u:p@/db", "postgresql://u:p@h:99999/db",
+            "postgresql://u:p@h/",
+        "postgresql://:p@h/db", "postgresql://u:p@h/db?sslmode=sometimes",
+            "postgresql://u:p@h/db?pool=5", "nonsense"
+      })
   void rejectsUnusablePostgresUrlsWithoutShowingThePassword(String url) {
     var e = assertThrows(ConfigException.class, () -> DatabaseUrl.parse(url));
     assertTrue(e.getMessage().startsWith("DATABASE_URL="), e.getMessage());
@@ -74,9 +98,13 @@ class DatabaseUrlTest {
     var url = (DatabaseUrl.Postgres) DatabaseUrl.parse("postgresql://app:pa/s@s@db/app");
     assertEquals("pa/s@s", url.password());
     assertEquals("db", url.host());
-    var e = assertThrows(ConfigException.class, () -> DatabaseUrl.parse("postgresql://app:pa/ss@db:x/app"));
+    var e =
+        assertThrows(
+            ConfigException.class, () -> DatabaseUrl.parse("postgresql://app:pa/ss@db:x/app"));
     assertFalse(e.getMessage().contains("pa/ss"), e.getMessage());
-    var badEscape = assertThrows(ConfigException.class, () -> DatabaseUrl.parse("postgresql://app:100%sure@db/app"));
+    var badEscape =
+        assertThrows(
+            ConfigException.class, () -> DatabaseUrl.parse("postgresql://app:100%sure@db/app"));
     assertFalse(badEscape.getMessage().contains("100%sure"), badEscape.getMessage());
   }
 

@@ -21,8 +21,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass
 @EnumSource(TestDatabase.class)
 class DatabaseIT {
-  private static final String INSERT = "INSERT INTO tasks (title, is_completed, created_at, updated_at)"
-      + " VALUES (#{title}, #{done}, #{now}, #{now})";
+  private static final String INSERT =
+      "INSERT INTO tasks (title, is_completed, created_at, updated_at)"
+          + " VALUES (#{title}, #{done}, #{now}, #{now})";
 
   @Parameter TestDatabase database;
 
@@ -31,16 +32,26 @@ class DatabaseIT {
   }
 
   private static long count(Database db) {
-    return db.read("SELECT count(*) AS n FROM tasks", Map.of()).await().iterator().next().getLong("n");
+    return db.read("SELECT count(*) AS n FROM tasks", Map.of())
+        .await()
+        .iterator()
+        .next()
+        .getLong("n");
   }
 
   @Test
   void failedTransactionLeavesNothingBehind() {
     try (var server = TestServer.start(database)) {
       Database db = server.app().database();
-      Future<Void> tx = db.inTransaction(conn -> db.on(conn, INSERT, row(db, "first"))
-          .compose(done -> db.on(conn, INSERT, row(db, ""))) // violates the title CHECK constraint
-          .mapEmpty());
+      Future<Void> tx =
+          db.inTransaction(
+              conn ->
+                  db.on(conn, INSERT, row(db, "first"))
+                      .compose(
+                          done ->
+                              db.on(
+                                  conn, INSERT, row(db, ""))) // violates the title CHECK constraint
+                      .mapEmpty());
 
       var failure = assertThrows(RuntimeException.class, tx::await);
       var violation = assertInstanceOf(ConstraintViolationException.class, failure);
@@ -53,30 +64,42 @@ class DatabaseIT {
   void committedTransactionKeepsEverything() {
     try (var server = TestServer.start(database)) {
       Database db = server.app().database();
-      db.inTransaction(conn -> db.on(conn, INSERT, row(db, "a")).compose(done -> db.on(conn, INSERT, row(db, "b"))))
+      db.inTransaction(
+              conn ->
+                  db.on(conn, INSERT, row(db, "a"))
+                      .compose(done -> db.on(conn, INSERT, row(db, "b"))))
           .await();
       assertEquals(2, count(db));
     }
   }
 
   /**
-   * Regression test for vert-x3/vertx-jdbc-client#356 (see SqlitePools#fixed): after a
-   * transaction, a plain statement on the same pooled connection must commit on its own, visibly
-   * to every other connection.
+   * Regression test for vert-x3/vertx-jdbc-client#356 (see SqlitePools#fixed): after a transaction,
+   * a plain statement on the same pooled connection must commit on its own, visibly to every other
+   * connection.
    */
   @Test
   void singleStatementsCommitAfterATransaction() {
     // SQLite: exactly two connections, so holding one pins the rest to the other. PostgreSQL has no
     // such bug; 4 leaves it two write connections for the same steps.
     String size = database == TestDatabase.SQLITE ? "2" : "4";
-    try (var server = TestServer.start(database, Map.of("DB_POOL_SIZE", size, "DB_POOL_ACQUIRE_TIMEOUT_MS", "1000"))) {
+    try (var server =
+        TestServer.start(
+            database, Map.of("DB_POOL_SIZE", size, "DB_POOL_ACQUIRE_TIMEOUT_MS", "1000"))) {
       Database db = server.app().database();
       var observer = db.writes().getConnection().await(); // B: held, so everything below runs on A
       try {
         db.inTransaction(conn -> db.on(conn, INSERT, row(db, "in tx"))).await();
         db.write(INSERT, row(db, "plain")).await();
 
-        long seen = observer.query("SELECT count(*) AS n FROM tasks").execute().await().iterator().next().getLong("n");
+        long seen =
+            observer
+                .query("SELECT count(*) AS n FROM tasks")
+                .execute()
+                .await()
+                .iterator()
+                .next()
+                .getLong("n");
         assertEquals(2, seen, "the plain insert after the transaction was committed");
       } finally {
         observer.close().await();
@@ -94,9 +117,12 @@ class DatabaseIT {
         row = db.write("SHOW statement_timeout", Map.of()).await().iterator().next();
         assertEquals("2500ms", row.getString(0));
       } else {
-        assertEquals("wal", db.read("PRAGMA journal_mode", Map.of()).await().iterator().next().getString(0));
-        assertEquals(1L, db.read("PRAGMA foreign_keys", Map.of()).await().iterator().next().getLong(0));
-        assertEquals(3000L, db.read("PRAGMA busy_timeout", Map.of()).await().iterator().next().getLong(0));
+        assertEquals(
+            "wal", db.read("PRAGMA journal_mode", Map.of()).await().iterator().next().getString(0));
+        assertEquals(
+            1L, db.read("PRAGMA foreign_keys", Map.of()).await().iterator().next().getLong(0));
+        assertEquals(
+            3000L, db.read("PRAGMA busy_timeout", Map.of()).await().iterator().next().getLong(0));
       }
     }
   }
@@ -104,12 +130,17 @@ class DatabaseIT {
   @Test
   void statementTimeoutIsServiceUnavailable() {
     // Something slow on each database: a sleep, or counting to a billion (many seconds on SQLite).
-    String slow = database == TestDatabase.POSTGRESQL ? "SELECT pg_sleep(5)"
-        : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) FROM c";
+    String slow =
+        database == TestDatabase.POSTGRESQL
+            ? "SELECT pg_sleep(5)"
+            : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) FROM c";
     try (var server = TestServer.start(database, Map.of("DB_STATEMENT_TIMEOUT_MS", "300"))) {
       long start = System.nanoTime();
-      var failure = assertThrows(RuntimeException.class, () -> server.app().database().read(slow, Map.of()).await());
-      assertTrue(System.nanoTime() - start < 4_000_000_000L, "stopped by the timeout, not by finishing");
+      var failure =
+          assertThrows(
+              RuntimeException.class, () -> server.app().database().read(slow, Map.of()).await());
+      assertTrue(
+          System.nanoTime() - start < 4_000_000_000L, "stopped by the timeout, not by finishing");
       var unavailable = assertInstanceOf(DatabaseUnavailableException.class, failure);
       assertEquals(DatabaseUnavailableException.Reason.TIMEOUT, unavailable.reason());
     }

@@ -33,18 +33,29 @@ class MigrationsIT {
   void refusesADatabaseNewerThanTheCode() throws Exception {
     try (var db = database.provision()) {
       Migrations.migrate(db.parsed());
-      String jdbcUrl = switch (db.parsed()) {
-        case dev.taskloop.system.config.DatabaseUrl.Sqlite s -> s.jdbcUrl();
-        case dev.taskloop.system.config.DatabaseUrl.Postgres p -> p.jdbcUrl();
-      };
-      String user = db.parsed() instanceof dev.taskloop.system.config.DatabaseUrl.Postgres p ? p.user() : null;
+      String jdbcUrl =
+          switch (db.parsed()) {
+            case dev.taskloop.system.config.DatabaseUrl.Sqlite s -> s.jdbcUrl();
+            case dev.taskloop.system.config.DatabaseUrl.Postgres p -> p.jdbcUrl();
+          };
+      String user =
+          db.parsed() instanceof dev.taskloop.system.config.DatabaseUrl.Postgres p
+              ? p.user()
+              : null;
       try (var c = DriverManager.getConnection(jdbcUrl, user, null)) {
-        c.createStatement().execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type,"
-            + " script, checksum, installed_by, execution_time, success) VALUES (99, '99', 'from the future', 'SQL',"
-            + " 'V99__from_the_future.sql', 0, 'test', 0, " + (user == null ? "1" : "TRUE") + ")");
+        c.createStatement()
+            .execute(
+                "INSERT INTO flyway_schema_history (installed_rank, version, description, type,"
+                    + " script, checksum, installed_by, execution_time, success) VALUES (99, '99', 'from the future', 'SQL',"
+                    + " 'V99__from_the_future.sql', 0, 'test', 0, "
+                    + (user == null ? "1" : "TRUE")
+                    + ")");
       }
       var config = AppConfig.fromEnv(TestServer.environment(db.url(), Map.of()));
-      var failure = assertThrows(Taskloop.StartupException.class, () -> Taskloop.start(config, TestServer.vertxOptions()));
+      var failure =
+          assertThrows(
+              Taskloop.StartupException.class,
+              () -> Taskloop.start(config, TestServer.vertxOptions()));
       assertTrue(failure.getMessage().contains("newer than this build"), failure.getMessage());
       assertTrue(!failure.getMessage().contains("\n"), "one line");
     }

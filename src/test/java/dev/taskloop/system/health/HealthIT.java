@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskloop.support.TestDatabase;
 import dev.taskloop.support.TestServer;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Liveness never depends on the database; readiness does. */
 @ParameterizedClass
@@ -37,7 +37,10 @@ class HealthIT {
       assertEquals(503, ready.status(), ready::toString);
       assertTrue(ready.contentType().startsWith("application/problem+json"));
       assertTrue(ready.header("retry-after").isPresent());
-      assertEquals(200, server.http().get("/health/live").status(), "liveness must not restart a pod for its database");
+      assertEquals(
+          200,
+          server.http().get("/health/live").status(),
+          "liveness must not restart a pod for its database");
     }
   }
 }

@@ -1,13 +1,11 @@
 package dev.taskloop.system.http;
 
+import static dev.taskloop.support.ProblemAssertions.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import static dev.taskloop.support.ProblemAssertions.assertProblem;
-
 import ch.qos.logback.classic.Level;
-
 import dev.taskloop.support.Http;
 import dev.taskloop.support.LogCapture;
 import dev.taskloop.support.TestDatabase;
@@ -22,7 +20,9 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Every way a request can go wrong answers problem+json with the right status, on both databases. */
+/**
+ * Every way a request can go wrong answers problem+json with the right status, on both databases.
+ */
 @ParameterizedClass
 @EnumSource(TestDatabase.class)
 class HttpErrorsIT {
@@ -47,26 +47,45 @@ class HttpErrorsIT {
 
   @Test
   void malformedJsonIsBadRequest() {
-    for (String body : List.of("{\"title\":", "{\"title\":\"a\"} trailing", "{\"title\":\"a\",\"title\":\"b\"}", "nope")) {
+    for (String body :
+        List.of(
+            "{\"title\":",
+            "{\"title\":\"a\"} trailing",
+            "{\"title\":\"a\",\"title\":\"b\"}",
+            "nope")) {
       var response = http.post("/tasks", body);
       assertProblem(response, 400, "malformed-request");
     }
     assertProblem(http.patch("/tasks/1", "{oops"), 400, "malformed-request");
-    assertProblem(http.post("/tasks", "[".repeat(2000)), 400, "malformed-request"); // past Jackson's depth limit
-    assertProblem(http.post("/tasks", "{\"title\":" + "9".repeat(1500) + "}"), 400, "malformed-request");
+    assertProblem(
+        http.post("/tasks", "[".repeat(2000)),
+        400,
+        "malformed-request"); // past Jackson's depth limit
+    assertProblem(
+        http.post("/tasks", "{\"title\":" + "9".repeat(1500) + "}"), 400, "malformed-request");
   }
 
   @Test
   void nonJsonContentTypeIsUnsupported() {
-    assertProblem(http.send("POST", "/tasks", "text/plain", "{\"title\":\"x\"}"), 415, "unsupported-media-type");
-    assertProblem(http.send("POST", "/tasks", "application/x-www-form-urlencoded", "title=x"), 415,
+    assertProblem(
+        http.send("POST", "/tasks", "text/plain", "{\"title\":\"x\"}"),
+        415,
         "unsupported-media-type");
-    assertProblem(http.send("POST", "/tasks", null, "{\"title\":\"x\"}"), 415, "unsupported-media-type");
-    assertProblem(http.send("PATCH", "/tasks/1", "text/plain", "{}"), 415, "unsupported-media-type");
+    assertProblem(
+        http.send("POST", "/tasks", "application/x-www-form-urlencoded", "title=x"),
+        415,
+        "unsupported-media-type");
+    assertProblem(
+        http.send("POST", "/tasks", null, "{\"title\":\"x\"}"), 415, "unsupported-media-type");
+    assertProblem(
+        http.send("PATCH", "/tasks/1", "text/plain", "{}"), 415, "unsupported-media-type");
     assertProblem(http.send("POST", "/tasks", "text/plain", null), 415, "unsupported-media-type");
-    assertProblem(http.send("POST", "/tasks", "application/merge-patch+json", "{\"title\":\"x\"}"), 415,
+    assertProblem(
+        http.send("POST", "/tasks", "application/merge-patch+json", "{\"title\":\"x\"}"),
+        415,
         "unsupported-media-type");
-    var charset = http.send("POST", "/tasks", "application/json; charset=utf-8", "{\"title\":\"ok\"}");
+    var charset =
+        http.send("POST", "/tasks", "application/json; charset=utf-8", "{\"title\":\"ok\"}");
     assertEquals(201, charset.status(), "parameters of the media type are fine");
   }
 
@@ -113,10 +132,14 @@ class HttpErrorsIT {
     String id = generated.header("x-request-id").orElseThrow();
     assertEquals(id, generated.json().get("request_id").asText());
 
-    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/nothing"))
-        .header("X-Request-Id", "gateway-abc.123").build();
+    var request =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/nothing"))
+            .header("X-Request-Id", "gateway-abc.123")
+            .build();
     try {
-      var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+      var response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
       assertEquals("gateway-abc.123", response.headers().firstValue("x-request-id").orElseThrow());
       assertTrue(response.body().contains("\"request_id\":\"gateway-abc.123\""));
     } catch (Exception e) {
@@ -126,7 +149,8 @@ class HttpErrorsIT {
 
   @Test
   void unexpectedErrorIs500WithRequestIdAndNoInternals() {
-    try (var server = TestServer.start(database); var log = new LogCapture(Problems.class.getName(), Level.ERROR)) {
+    try (var server = TestServer.start(database);
+        var log = new LogCapture(Problems.class.getName(), Level.ERROR)) {
       server.sql("ALTER TABLE tasks RENAME TO tasks_sabotaged");
 
       var response = server.http().get("/tasks/1");
@@ -135,19 +159,29 @@ class HttpErrorsIT {
       String requestId = response.json().get("request_id").asText();
       assertEquals(requestId, response.header("x-request-id").orElseThrow());
       String body = response.body().toLowerCase();
-      for (String leak : List.of("tasks_sabotaged", "select", "exception", "sqlite", "pg", " at ")) {
+      for (String leak :
+          List.of("tasks_sabotaged", "select", "exception", "sqlite", "pg", " at ")) {
         assertFalse(body.contains(leak), "body leaks '" + leak + "': " + body);
       }
       String logged = log.text();
       assertTrue(logged.contains(requestId), "log names the request id: " + logged);
-      assertTrue(log.events().stream().anyMatch(e -> e.getThrowableProxy() != null), "log has the throwable");
+      assertTrue(
+          log.events().stream().anyMatch(e -> e.getThrowableProxy() != null),
+          "log has the throwable");
     }
   }
 
   @Test
   void lockedDatabaseIs503WithRetryAfter() {
     // A writer holds the lock (SQLite: a write transaction; PostgreSQL: the row) past the limits.
-    var env = Map.of("DB_POOL_SIZE", "4", "DB_POOL_ACQUIRE_TIMEOUT_MS", "300", "DB_STATEMENT_TIMEOUT_MS", "300");
+    var env =
+        Map.of(
+            "DB_POOL_SIZE",
+            "4",
+            "DB_POOL_ACQUIRE_TIMEOUT_MS",
+            "300",
+            "DB_STATEMENT_TIMEOUT_MS",
+            "300");
     try (var server = TestServer.start(database, env)) {
       long id = server.http().post("/tasks", "{\"title\":\"x\"}").json().get("id").asLong();
       SqlConnection holder = server.app().database().writes().getConnection().await();
@@ -163,7 +197,8 @@ class HttpErrorsIT {
         tx.rollback().await();
         holder.close().await();
       }
-      assertEquals(200, server.http().patch("/tasks/" + id, "{\"title\":\"free\"}").status(), "recovers");
+      assertEquals(
+          200, server.http().patch("/tasks/" + id, "{\"title\":\"free\"}").status(), "recovers");
     }
   }
 
@@ -181,11 +216,13 @@ class HttpErrorsIT {
         assertProblem(response, 503, "service-unavailable");
         assertEquals("1", response.header("retry-after").orElseThrow());
         assertTrue(millis < 3000, "failed fast, after " + millis + " ms");
-        assertProblem(server.http().post("/tasks", "{\"title\":\"y\"}"), 503, "service-unavailable");
+        assertProblem(
+            server.http().post("/tasks", "{\"title\":\"y\"}"), 503, "service-unavailable");
       } finally {
         held.close().await();
       }
-      assertEquals(200, server.http().get("/tasks/" + id).status(), "recovers once a connection is free");
+      assertEquals(
+          200, server.http().get("/tasks/" + id).status(), "recovers once a connection is free");
     }
   }
 }

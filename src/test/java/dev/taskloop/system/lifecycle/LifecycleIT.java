@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LifecycleIT {
   private static final Path JAR = Path.of("target", "taskloop.jar");
-  private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+) ");
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+) ");
 
   @TempDir Path dir;
   private Process process;
@@ -45,29 +46,44 @@ class LifecycleIT {
   private Process launch(Map<String, String> env) throws IOException {
     assertTrue(Files.exists(JAR), "run after `package`: " + JAR.toAbsolutePath());
     String java = ProcessHandle.current().info().command().orElse("java");
-    var builder = new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString()).directory(dir.toFile())
-        .redirectErrorStream(true);
-    builder.environment().keySet().removeIf(k -> k.equals("DATABASE_URL") || k.startsWith("DB_") || k.equals("PORT"));
+    var builder =
+        new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true);
+    builder
+        .environment()
+        .keySet()
+        .removeIf(k -> k.equals("DATABASE_URL") || k.startsWith("DB_") || k.equals("PORT"));
     builder.environment().putAll(env);
     process = builder.start();
-    reader = Thread.ofVirtual().start(() -> {
-      try (var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = reader.readLine()) != null; ) {
-          synchronized (output) {
-            output.add(line);
-            output.notifyAll();
-          }
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    });
+    reader =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try (var reader =
+                      new BufferedReader(
+                          new InputStreamReader(
+                              process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = reader.readLine()) != null; ) {
+                      synchronized (output) {
+                        output.add(line);
+                        output.notifyAll();
+                      }
+                    }
+                  } catch (IOException ignored) {
+                    // the process ended
+                  }
+                });
     return process;
   }
 
-  /** Waits for the process to exit and for its output to be read to the end; returns the exit code. */
+  /**
+   * Waits for the process to exit and for its output to be read to the end; returns the exit code.
+   */
   private int awaitExit(int seconds) throws InterruptedException {
-    assertTrue(process.waitFor(seconds, TimeUnit.SECONDS), "exited within " + seconds + " s: " + outputText());
+    assertTrue(
+        process.waitFor(seconds, TimeUnit.SECONDS),
+        "exited within " + seconds + " s: " + outputText());
     reader.join(5_000);
     return process.exitValue();
   }
@@ -99,7 +115,8 @@ class LifecycleIT {
     launch(Map.of("DB_POOL_SIZE", "lots"));
     assertEquals(2, awaitExit(30));
     String text = outputText().strip();
-    assertEquals("taskloop: configuration error: DB_POOL_SIZE=\"lots\" is invalid: expected an integer from 1 to 500",
+    assertEquals(
+        "taskloop: configuration error: DB_POOL_SIZE=\"lots\" is invalid: expected an integer from 1 to 500",
         text);
   }
 
@@ -126,7 +143,12 @@ class LifecycleIT {
   @Test
   void portInUseFailsStartupWithExitCode1() throws Exception {
     try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      launch(Map.of("DATABASE_URL", "sqlite:./data/app.db", "PORT", Integer.toString(taken.getLocalPort())));
+      launch(
+          Map.of(
+              "DATABASE_URL",
+              "sqlite:./data/app.db",
+              "PORT",
+              Integer.toString(taken.getLocalPort())));
       assertEquals(1, awaitExit(60));
     }
     String text = outputText();
@@ -141,7 +163,8 @@ class LifecycleIT {
     var http = new dev.taskloop.support.Http("http://127.0.0.1:" + port);
     assertEquals(200, http.get("/health/ready").status());
 
-    assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor());
+    assertEquals(
+        0, new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor());
     long deadline = System.currentTimeMillis() + 2_000;
     int ready = 200;
     while (ready == 200 && System.currentTimeMillis() < deadline) {
@@ -162,12 +185,17 @@ class LifecycleIT {
     try (Socket inFlight = new Socket("127.0.0.1", port)) {
       String body = "{\"title\":\"in flight\"}";
       OutputStream out = inFlight.getOutputStream();
-      out.write(("POST /tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-          + body.length() + "\r\n\r\n" + body.substring(0, 5)).getBytes(StandardCharsets.UTF_8));
+      out.write(
+          ("POST /tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                  + body.length()
+                  + "\r\n\r\n"
+                  + body.substring(0, 5))
+              .getBytes(StandardCharsets.UTF_8));
       out.flush();
       Thread.sleep(300); // the server has the request's head: it is in flight
 
-      assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor());
+      assertEquals(
+          0, new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor());
       long deadline = System.currentTimeMillis() + 10_000;
       while (!outputText().contains("shutting down") && System.currentTimeMillis() < deadline) {
         Thread.sleep(50);
@@ -186,7 +214,9 @@ class LifecycleIT {
 
       out.write(body.substring(5).getBytes(StandardCharsets.UTF_8));
       out.flush();
-      var reader = new BufferedReader(new InputStreamReader(inFlight.getInputStream(), StandardCharsets.UTF_8));
+      var reader =
+          new BufferedReader(
+              new InputStreamReader(inFlight.getInputStream(), StandardCharsets.UTF_8));
       assertEquals("HTTP/1.1 201 Created", reader.readLine(), "the in-flight request completed");
     }
 

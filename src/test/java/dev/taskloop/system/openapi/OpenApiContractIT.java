@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The API document is the contract: it is a valid OpenAPI 3.1 document, it lists exactly the
- * routes the server has, and real responses match its schemas.
+ * The API document is the contract: it is a valid OpenAPI 3.1 document, it lists exactly the routes
+ * the server has, and real responses match its schemas.
  */
 class OpenApiContractIT {
   private static final String BASE = "https://taskloop.dev/openapi.json";
@@ -42,8 +42,13 @@ class OpenApiContractIT {
     http = server.http();
     vertx = Vertx.vertx();
     document = new JsonObject(http.get("/openapi.json").body());
-    schemas = SchemaRepository.create(new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://taskloop.dev/"))
-        .dereference(BASE, JsonSchema.of(document.copy())); // dereference annotates what it is given
+    schemas =
+        SchemaRepository.create(
+                new JsonSchemaOptions()
+                    .setDraft(Draft.DRAFT202012)
+                    .setBaseUri("https://taskloop.dev/"))
+            .dereference(
+                BASE, JsonSchema.of(document.copy())); // dereference annotates what it is given
   }
 
   @AfterAll
@@ -59,7 +64,8 @@ class OpenApiContractIT {
     var repository = version.getRepository(vertx, "app://").await();
     // Both steps annotate the object they are given: hand them copies.
     version.validateContract(vertx, repository, document.copy()).await().checkValidity();
-    assertNotNull(version.resolve(vertx, repository, document.copy()).await(), "every $ref resolves");
+    assertNotNull(
+        version.resolve(vertx, repository, document.copy()).await(), "every $ref resolves");
   }
 
   @Test
@@ -97,7 +103,10 @@ class OpenApiContractIT {
     check("GET", "/tasks/{id}", http.get("/tasks/987654"));
     check("GET", "/tasks/{id}", http.get("/tasks/abc"));
     check("PATCH", "/tasks/{id}", http.patch("/tasks/" + id, "{\"is_completed\":true}"));
-    check("PATCH", "/tasks/{id}", http.send("PATCH", "/tasks/" + id + "?completed=false", null, null));
+    check(
+        "PATCH",
+        "/tasks/{id}",
+        http.send("PATCH", "/tasks/" + id + "?completed=false", null, null));
     check("PATCH", "/tasks/{id}", http.patch("/tasks/" + id, "{\"title\":null}"));
     check("DELETE", "/tasks/{id}", http.delete("/tasks/" + id));
     check("DELETE", "/tasks/{id}", http.delete("/tasks/" + id));
@@ -105,8 +114,13 @@ class OpenApiContractIT {
     check("GET", "/health/ready", http.get("/health/ready"));
     check("GET", "/docs", http.get("/docs"));
     // 405 belongs to no operation (it answers methods a path does not have): its shared definition.
-    checkAgainst(document.getJsonObject("components").getJsonObject("responses").getJsonObject("MethodNotAllowed"),
-        "PUT /tasks -> 405", http.send("PUT", "/tasks", "application/json", "{}"));
+    checkAgainst(
+        document
+            .getJsonObject("components")
+            .getJsonObject("responses")
+            .getJsonObject("MethodNotAllowed"),
+        "PUT /tasks -> 405",
+        http.send("PUT", "/tasks", "application/json", "{}"));
   }
 
   @Test
@@ -129,20 +143,32 @@ class OpenApiContractIT {
     var bundle = http.get("/docs/swagger-ui-bundle.js");
     assertEquals(200, bundle.status());
     assertTrue(bundle.body().length() > 100_000);
-    assertTrue(http.get("/docs/swagger-initializer.js").body().contains("/openapi.json"), "our document, not the demo");
+    assertTrue(
+        http.get("/docs/swagger-initializer.js").body().contains("/openapi.json"),
+        "our document, not the demo");
   }
 
-  /** Asserts that the document lists this status for the operation and that the body matches its schema. */
+  /**
+   * Asserts that the document lists this status for the operation and that the body matches its
+   * schema.
+   */
   private static void check(String method, String path, Http.Response response) {
-    JsonObject operation = document.getJsonObject("paths").getJsonObject(path)
-        .getJsonObject(method.toLowerCase(Locale.ROOT));
+    JsonObject operation =
+        document
+            .getJsonObject("paths")
+            .getJsonObject(path)
+            .getJsonObject(method.toLowerCase(Locale.ROOT));
     String where = method + " " + path + " -> " + response.status();
-    JsonObject documented = operation.getJsonObject("responses").getJsonObject(String.valueOf(response.status()));
+    JsonObject documented =
+        operation.getJsonObject("responses").getJsonObject(String.valueOf(response.status()));
     assertNotNull(documented, where + " is not documented: " + response.body());
     checkAgainst(resolve(documented), where, response);
   }
 
-  /** Asserts that a response matches one documented response object (media type, schema, required headers). */
+  /**
+   * Asserts that a response matches one documented response object (media type, schema, required
+   * headers).
+   */
   private static void checkAgainst(JsonObject documented, String where, Http.Response response) {
     JsonObject content = documented.getJsonObject("content");
     if (content == null) {
@@ -151,15 +177,28 @@ class OpenApiContractIT {
     }
     String mediaType = response.contentType().split(";")[0].strip();
     JsonObject media = content.getJsonObject(mediaType);
-    assertNotNull(media, where + " answered " + mediaType + ", documented: " + content.fieldNames());
+    assertNotNull(
+        media, where + " answered " + mediaType + ", documented: " + content.fieldNames());
     if (!mediaType.endsWith("json")) {
       return;
     }
-    JsonObject schema = new JsonObject(media.getJsonObject("schema").encode().replace("\"#/", "\"" + BASE + "#/"));
-    Object body = response.body().startsWith("[") ? new JsonArray(response.body()) : new JsonObject(response.body());
-    OutputUnit result = schemas.validator(JsonSchema.of(schema),
-        new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://taskloop.dev/")).validate(body);
-    assertTrue(result.getValid(), () -> where + " does not match its schema: " + result.getErrors() + "\n" + response.body());
+    JsonObject schema =
+        new JsonObject(media.getJsonObject("schema").encode().replace("\"#/", "\"" + BASE + "#/"));
+    Object body =
+        response.body().startsWith("[")
+            ? new JsonArray(response.body())
+            : new JsonObject(response.body());
+    OutputUnit result =
+        schemas
+            .validator(
+                JsonSchema.of(schema),
+                new JsonSchemaOptions()
+                    .setDraft(Draft.DRAFT202012)
+                    .setBaseUri("https://taskloop.dev/"))
+            .validate(body);
+    assertTrue(
+        result.getValid(),
+        () -> where + " does not match its schema: " + result.getErrors() + "\n" + response.body());
     for (String header : documented.getJsonObject("headers", new JsonObject()).fieldNames()) {
       JsonObject declared = resolve(documented.getJsonObject("headers").getJsonObject(header));
       if (declared.getBoolean("required", false)) {

@@ -1,0 +1,60 @@
+package dev.taskloop;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import dev.taskloop.system.db.Database;
+import org.junit.jupiter.api.Test;
+
+/** The shape of the house (STYLE.md), as rules the build checks. */
+class ArchitectureTest {
+  private static final JavaClasses MAIN =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.taskloop");
+
+  @Test
+  void onlyTheDatabaseLayerTouchesDriversAndPools() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.taskloop.system.db..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.vertx.pgclient..",
+            "io.vertx.jdbcclient..",
+            "java.sql..",
+            "org.flywaydb..",
+            "org.sqlite..")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.vertx.sqlclient.Pool")
+        .check(MAIN);
+  }
+
+  @Test
+  void inFeaturesOnlyRepositoriesTalkToTheDatabase() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.taskloop.system..", "dev.taskloop")
+        .and()
+        .haveSimpleNameNotEndingWith("Repository")
+        .should()
+        .dependOnClassesThat()
+        .areAssignableTo(Database.class)
+        .check(MAIN);
+  }
+
+  @Test
+  void systemDoesNotDependOnFeatures() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.taskloop.system..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.taskloop.tasks..")
+        .check(MAIN);
+  }
+}
