@@ -26,6 +26,8 @@ public enum TestDatabase {
 
   public static final String POSTGRES_URL_VARIABLE = "TASKLOOP_TEST_POSTGRES_URL";
   private static final String DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
+  private static final java.util.concurrent.atomic.AtomicBoolean WARNED =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /** A provisioned database: its URL for the service, and how to throw it away. */
   public record Provisioned(String url, DatabaseUrl parsed, Runnable drop)
@@ -75,6 +77,10 @@ public enum TestDatabase {
               + " to a server where the tests may create databases";
       if (System.getenv("CI") != null) {
         Assertions.fail("CI is set, so PostgreSQL tests must run: " + message);
+      }
+      if (!WARNED.getAndSet(
+          true)) { // surefire does not list skipped class invocations: say it once
+        System.err.println("taskloop tests: skipping PostgreSQL tests: " + message);
       }
       Assumptions.abort("skipping PostgreSQL tests: " + message);
     }

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskloop.support.Http;
+import dev.taskloop.support.SharedServer;
 import dev.taskloop.support.TestDatabase;
-import dev.taskloop.support.TestServer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,35 +18,13 @@ import java.util.Set;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The Tasks API over HTTP, on SQLite and on PostgreSQL. */
 @ParameterizedClass
 @EnumSource(TestDatabase.class)
-class TasksApiIT {
-  @Parameter TestDatabase database;
-
-  static TestServer server;
-  static Http http;
-
-  @BeforeParameterizedClassInvocation
-  static void start(TestDatabase database) {
-    server = TestServer.start(database);
-    http = server.http();
-  }
-
-  @AfterParameterizedClassInvocation
-  static void stop() {
-    if (server != null) {
-      server.close();
-      server = null;
-    }
-  }
-
+class TasksApiIT extends SharedServer {
   @BeforeEach
   void emptyTable() {
     server.sql("DELETE FROM tasks");

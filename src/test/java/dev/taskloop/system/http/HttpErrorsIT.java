@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import dev.taskloop.support.Http;
 import dev.taskloop.support.LogCapture;
+import dev.taskloop.support.SharedServer;
 import dev.taskloop.support.TestDatabase;
 import dev.taskloop.support.TestServer;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,26 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @ParameterizedClass
 @EnumSource(TestDatabase.class)
-class HttpErrorsIT {
-  @Parameter TestDatabase database;
-
-  static TestServer server;
-  static Http http;
-
-  @BeforeParameterizedClassInvocation
-  static void start(TestDatabase database) {
-    server = TestServer.start(database);
-    http = server.http();
-  }
-
-  @AfterParameterizedClassInvocation
-  static void stop() {
-    if (server != null) {
-      server.close();
-      server = null;
-    }
-  }
-
+class HttpErrorsIT extends SharedServer {
   @Test
   void malformedJsonIsBadRequest() {
     for (String body :
