@@ -1,6 +1,10 @@
 package dev.taskloop;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.taskloop.auth.ApiKeyRepository;
+import dev.taskloop.auth.Authenticator;
+import dev.taskloop.auth.LoginLimiter;
+import dev.taskloop.auth.PasswordHasher;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Migrations;
@@ -15,12 +19,17 @@ import dev.taskloop.system.openapi.DocsRoutes;
 import dev.taskloop.tasks.Task;
 import dev.taskloop.tasks.TaskRepository;
 import dev.taskloop.tasks.TaskRoutes;
+import dev.taskloop.users.Accounts;
+import dev.taskloop.users.KeyRoutes;
+import dev.taskloop.users.UserRepository;
+import dev.taskloop.users.UserRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -94,14 +103,35 @@ public final class Taskloop {
     warmUp();
     // Features are built here, on the main thread (resources load, nothing on an event loop), and
     // shared by every server instance: they hold no per-connection state.
-    Consumer<Routes> features = features(database, draining);
+    var auth = config.auth();
+    var keys = new ApiKeyRepository(database);
+    var authenticator = new Authenticator(keys, auth);
+    var accounts =
+        new Accounts(
+            database,
+            new UserRepository(database),
+            keys,
+            new PasswordHasher(vertx, auth),
+            new LoginLimiter(auth),
+            authenticator,
+            auth);
+    var tasks = new TaskRepository(database);
+    try {
+      bootstrapAdmin(config, accounts, tasks);
+    } catch (Exception e) {
+      close(vertx, database);
+      throw new StartupException("cannot create the admin user: " + e.getMessage(), e);
+    }
+    Consumer<Routes> features = features(database, draining, accounts, tasks);
     var deployments = new ArrayList<String>(instances);
     HttpVerticle first = null;
     try {
       // Instances on one port share one socket; Vert.x spells "one shared random port" as -1.
       int port = config.port() == 0 ? -1 : config.port();
       for (int i = 0; i < instances; i++) {
-        var verticle = new HttpVerticle(config.host(), port, config.shutdownGrace(), features);
+        var verticle =
+            new HttpVerticle(
+                config.host(), port, config.shutdownGrace(), authenticator::handle, features);
         deployments.add(vertx.deployVerticle(verticle).await());
         first = first == null ? verticle : first;
       }
@@ -148,15 +178,37 @@ public final class Taskloop {
   }
 
   /** Every feature's endpoints. Adding a feature means adding it here. */
-  private static Consumer<Routes> features(Database database, AtomicBoolean draining) {
-    var tasks = new TaskRoutes(new TaskRepository(database));
+  private static Consumer<Routes> features(
+      Database database, AtomicBoolean draining, Accounts accounts, TaskRepository taskRepository) {
+    var tasks = new TaskRoutes(taskRepository);
+    var users = new UserRoutes(accounts);
+    var keys = new KeyRoutes(accounts);
     var health = new HealthRoutes(database, draining::get);
     var docs = new DocsRoutes();
     return routes -> {
       tasks.mount(routes);
+      users.mount(routes);
+      keys.mount(routes);
       health.mount(routes);
       docs.mount(routes);
     };
+  }
+
+  /**
+   * ADMIN_EMAIL + ADMIN_PASSWORD: the admin exists after startup (created once, idempotently), and
+   * tasks from before accounts existed belong to it.
+   */
+  private static void bootstrapAdmin(AppConfig config, Accounts accounts, TaskRepository tasks) {
+    if (config.auth().adminEmail() == null) {
+      return;
+    }
+    UUID admin =
+        accounts.ensureAdmin(config.auth().adminEmail(), config.auth().adminPassword()).await();
+    int adopted = tasks.adoptOrphans(admin).await();
+    if (adopted > 0) {
+      LOG.info(
+          "gave {} tasks without an owner to the admin {}", adopted, config.auth().adminEmail());
+    }
   }
 
   public int port() {

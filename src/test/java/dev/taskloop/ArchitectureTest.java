@@ -35,15 +35,18 @@ class ArchitectureTest {
   }
 
   @Test
-  void inFeaturesOnlyRepositoriesTalkToTheDatabase() {
+  void handlersLeaveTheDatabaseToRepositories() {
     noClasses()
         .that()
-        .resideOutsideOfPackages("dev.taskloop.system..", "dev.taskloop")
+        .haveSimpleNameEndingWith("Routes")
         .and()
-        .haveSimpleNameNotEndingWith("Repository")
+        .resideOutsideOfPackage("dev.taskloop.system..") // health checks ping the database itself
         .should()
         .dependOnClassesThat()
         .areAssignableTo(Database.class)
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAPackage("io.vertx.sqlclient..")
         .check(MAIN);
   }
 

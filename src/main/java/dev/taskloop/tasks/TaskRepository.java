@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * All SQL of the tasks feature, the same text on SQLite and PostgreSQL (SqlTemplate {@code #{name}}
@@ -22,11 +23,16 @@ public final class TaskRepository {
       "id, title, description, is_completed, created_at, updated_at";
 
   private static final String INSERT =
-      "INSERT INTO tasks (title, description, is_completed, created_at, updated_at)"
-          + " VALUES (#{title}, #{description}, #{completed}, #{now}, #{now}) RETURNING "
+      "INSERT INTO tasks (owner_id, title, description, is_completed, created_at, updated_at)"
+          + " VALUES (#{owner}, #{title}, #{description}, #{completed}, #{now}, #{now}) RETURNING "
           + COLUMNS;
-  private static final String FIND = "SELECT " + COLUMNS + " FROM tasks WHERE id = #{id}";
-  private static final String DELETE = "DELETE FROM tasks WHERE id = #{id} RETURNING id";
+  private static final String FIND =
+      "SELECT " + COLUMNS + " FROM tasks WHERE id = #{id} AND owner_id = #{owner}";
+  private static final String DELETE =
+      "DELETE FROM tasks WHERE id = #{id} AND owner_id = #{owner} RETURNING id";
+
+  private static final String ADOPT =
+      "UPDATE tasks SET owner_id = #{owner} WHERE owner_id IS NULL RETURNING id";
 
   private final Database db;
 
@@ -34,8 +40,9 @@ public final class TaskRepository {
     this.db = db;
   }
 
-  Future<Task> create(NewTask task) {
+  Future<Task> create(UUID owner, NewTask task) {
     var params = new HashMap<String, Object>();
+    params.put("owner", owner);
     params.put("title", task.title());
     params.put("description", task.description());
     params.put("completed", false);
@@ -43,12 +50,13 @@ public final class TaskRepository {
     return db.write(INSERT, params).map(rows -> toTask(rows.iterator().next()));
   }
 
-  Future<Optional<Task>> find(long id) {
-    return db.read(FIND, Map.of("id", id)).map(TaskRepository::first);
+  Future<Optional<Task>> find(UUID owner, long id) {
+    return db.read(FIND, Map.of("id", id, "owner", owner)).map(TaskRepository::first);
   }
 
-  Future<List<Task>> list(TaskQuery query) {
+  Future<List<Task>> list(UUID owner, TaskQuery query) {
     var params = new HashMap<String, Object>();
+    params.put("owner", owner);
     params.put("limit", query.limit());
     if (query.after() != null) {
       params.put("after", query.after());
@@ -65,9 +73,9 @@ public final class TaskRepository {
   }
 
   /** Applies a patch; empty when the task does not exist. An empty patch changes nothing. */
-  Future<Optional<Task>> update(long id, TaskPatch patch) {
+  Future<Optional<Task>> update(UUID owner, long id, TaskPatch patch) {
     if (patch.isEmpty()) {
-      return find(id);
+      return find(owner, id);
     }
     var params = new HashMap<String, Object>();
     var set = new StringBuilder("UPDATE tasks SET ");
@@ -83,17 +91,27 @@ public final class TaskRepository {
       set.append("is_completed = #{completed}, ");
       params.put("completed", patch.completed());
     }
-    set.append("updated_at = #{now} WHERE id = #{id} RETURNING ").append(COLUMNS);
+    set.append("updated_at = #{now} WHERE id = #{id} AND owner_id = #{owner} RETURNING ")
+        .append(COLUMNS);
     params.put("now", db.now());
     params.put("id", id);
+    params.put("owner", owner);
     return db.write(set.toString(), params).map(TaskRepository::first);
   }
 
   /** Deletes a task; its id, or empty when it did not exist. */
-  Future<Optional<Long>> delete(long id) {
+  Future<Optional<Long>> delete(UUID owner, long id) {
     // RETURNING, because SQLite's driver reports no row count for it (rows.size() works on both).
-    return db.write(DELETE, Map.of("id", id))
+    return db.write(DELETE, Map.of("id", id, "owner", owner))
         .map(rows -> rows.size() > 0 ? Optional.of(id) : Optional.empty());
+  }
+
+  /**
+   * Gives tasks without an owner (rows from before accounts existed) to {@code owner}, the admin;
+   * returns how many.
+   */
+  public Future<Integer> adoptOrphans(UUID owner) {
+    return db.write(ADOPT, Map.of("owner", owner)).map(rows -> rows.size());
   }
 
   /**
@@ -101,16 +119,15 @@ public final class TaskRepository {
    */
   private static String listSql(TaskQuery query) {
     var sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM tasks");
-    List<String> where = new ArrayList<>(2);
+    List<String> where = new ArrayList<>(3);
+    where.add("owner_id = #{owner}");
     if (query.after() != null) {
       where.add("id > #{after}");
     }
     if (query.completed() != null) {
       where.add("is_completed = #{completed}");
     }
-    if (!where.isEmpty()) {
-      sql.append(" WHERE ").append(String.join(" AND ", where));
-    }
+    sql.append(" WHERE ").append(String.join(" AND ", where));
     sql.append(" ORDER BY id LIMIT #{limit}");
     if (query.after() == null) {
       sql.append(" OFFSET #{skip}");

@@ -1,10 +1,12 @@
 package dev.taskloop.tasks;
 
+import dev.taskloop.auth.Authenticator;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.http.Validation;
 import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
 
 /**
  * HTTP in and out for tasks: parse and validate (one {@link Validation} per request, so a 422 lists
@@ -33,7 +35,7 @@ public final class TaskRoutes {
     validation.check();
     Responses.reply(
         ctx,
-        tasks.create(task),
+        tasks.create(owner(ctx), task),
         (c, created) -> Responses.created(c, "/tasks/" + created.id(), created));
   }
 
@@ -41,7 +43,7 @@ public final class TaskRoutes {
     var validation = new Validation();
     TaskQuery query = TaskQuery.from(ctx, validation);
     validation.check();
-    Responses.reply(ctx, tasks.list(query), Responses::ok);
+    Responses.reply(ctx, tasks.list(owner(ctx), query), Responses::ok);
   }
 
   private void get(RoutingContext ctx) {
@@ -49,7 +51,9 @@ public final class TaskRoutes {
     Long id = Requests.id(ctx, "id", validation);
     validation.check();
     Responses.reply(
-        ctx, tasks.find(id).map(task -> Responses.found(task, TASK, id)), Responses::ok);
+        ctx,
+        tasks.find(owner(ctx), id).map(task -> Responses.found(task, TASK, id)),
+        Responses::ok);
   }
 
   private void update(RoutingContext ctx) {
@@ -58,7 +62,9 @@ public final class TaskRoutes {
     TaskPatch patch = patchOf(ctx, validation);
     validation.check();
     Responses.reply(
-        ctx, tasks.update(id, patch).map(task -> Responses.found(task, TASK, id)), Responses::ok);
+        ctx,
+        tasks.update(owner(ctx), id, patch).map(task -> Responses.found(task, TASK, id)),
+        Responses::ok);
   }
 
   private void delete(RoutingContext ctx) {
@@ -67,8 +73,15 @@ public final class TaskRoutes {
     validation.check();
     Responses.reply(
         ctx,
-        tasks.delete(id).map(deleted -> Responses.found(deleted, TASK, id)),
+        tasks.delete(owner(ctx), id).map(deleted -> Responses.found(deleted, TASK, id)),
         (c, deleted) -> Responses.noContent(c));
+  }
+
+  /**
+   * Every task query is scoped to the caller: another user's task is as absent as a missing one.
+   */
+  private static UUID owner(RoutingContext ctx) {
+    return Authenticator.principal(ctx).userId();
   }
 
   /** A JSON merge-patch body, or the original API's {@code ?completed=} with no body (not both). */

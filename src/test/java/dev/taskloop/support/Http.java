@@ -14,12 +14,31 @@ import java.util.Optional;
 /** A small blocking HTTP client for tests: every call returns status, headers and body. */
 public final class Http {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final String base;
-  private final HttpClient client =
+  private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+  private final String[] headers;
 
   public Http(String base) {
+    this(base, new String[0]);
+  }
+
+  private Http(String base, String[] headers) {
     this.base = base;
+    this.headers = headers;
+  }
+
+  /** The same client, sending {@code Authorization: Bearer <key>} on every request. */
+  public Http withKey(String key) {
+    return withHeader("Authorization", "Bearer " + key);
+  }
+
+  /** The same client with one more header on every request. */
+  public Http withHeader(String name, String value) {
+    String[] more = java.util.Arrays.copyOf(headers, headers.length + 2);
+    more[headers.length] = name;
+    more[headers.length + 1] = value;
+    return new Http(base, more);
   }
 
   public String base() {
@@ -72,6 +91,9 @@ public final class Http {
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
     request.method(
         method,
         body == null
@@ -79,7 +101,7 @@ public final class Http {
             : HttpRequest.BodyPublishers.ofString(body));
     try {
       HttpResponse<String> response =
-          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+          CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.headers(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(method + " " + path, e);

@@ -15,14 +15,21 @@ public final class TestServer implements AutoCloseable {
   /** Event-loop blocking longer than this is a test failure. */
   public static final long MAX_EVENT_LOOP_MILLIS = 200;
 
+  /** The user every test server starts with; {@link #http()} acts as this user. */
+  public static final String OWNER_EMAIL = "owner@example.com";
+
+  public static final String OWNER_PASSWORD = "owner-password-1";
+
   private final TestDatabase.Provisioned database;
   private final Taskloop app;
-  private final Http http;
+  private final Http anonymous;
+  private Http http;
+  private String ownerId;
 
   private TestServer(TestDatabase.Provisioned database, Taskloop app) {
     this.database = database;
     this.app = app;
-    this.http = new Http("http://127.0.0.1:" + app.port());
+    this.anonymous = new Http("http://127.0.0.1:" + app.port());
   }
 
   public static TestServer start(TestDatabase kind) {
@@ -52,6 +59,9 @@ public final class TestServer implements AutoCloseable {
     env.put("DATABASE_URL", databaseUrl);
     env.put("PORT", "0");
     env.put("SHUTDOWN_GRACE_S", "5");
+    // Cheap Argon2id for tests: the parameters are recorded in each hash, so nothing else changes.
+    env.put("PASSWORD_HASH_MEMORY_KIB", "256");
+    env.put("PASSWORD_HASH_ITERATIONS", "1");
     env.putAll(extra);
     return env;
   }
@@ -67,16 +77,47 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
-   * One read, one 404 and one 422 without writing anything: first-use class loading happens here.
+   * Signs up the owner (the first-use class loading of every layer happens here), then one read,
+   * one 404 and one 422 as the owner, without writing a task.
    */
   private void warmUp() {
+    var signedUp = signUp(OWNER_EMAIL, OWNER_PASSWORD);
+    ownerId = signedUp.get("user").get("id").asText();
+    http = anonymous.withKey(signedUp.get("api_key").get("key").asText());
     http.get("/tasks?limit=1");
     http.get("/tasks/1");
     http.get("/tasks/x");
   }
 
+  /** Signs up a user; the response body ({@code user}, {@code api_key}). */
+  public com.fasterxml.jackson.databind.JsonNode signUp(String email, String password) {
+    var response =
+        anonymous.post("/users", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
+    if (response.status() != 201) {
+      throw new AssertionError("sign-up of " + email + " failed: " + response);
+    }
+    return response.json();
+  }
+
+  /** A client acting as a freshly signed-up user. */
+  public Http newUser(String email) {
+    return anonymous.withKey(
+        signUp(email, "password-of-" + email).get("api_key").get("key").asText());
+  }
+
+  /** A client acting as the owner (signed up at start). */
   public Http http() {
     return http;
+  }
+
+  /** The owner's user id. */
+  public String ownerId() {
+    return ownerId;
+  }
+
+  /** A client without credentials. */
+  public Http anonymous() {
+    return anonymous;
   }
 
   public Taskloop app() {

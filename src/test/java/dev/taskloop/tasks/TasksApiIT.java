@@ -171,9 +171,11 @@ class TasksApiIT extends SharedServer {
   void listsInIdOrderWhateverTheStorageOrder() {
     for (long id : new long[] {50, 20, 40, 10, 30}) {
       server.sql(
-          "INSERT INTO tasks (id, title, is_completed, created_at, updated_at) VALUES ("
+          "INSERT INTO tasks (id, owner_id, title, is_completed, created_at, updated_at) VALUES ("
               + id
-              + ", 't"
+              + ", '"
+              + server.ownerId()
+              + "', 't"
               + id
               + "', FALSE, '2026-01-01T00:00:00', '2026-01-01T00:00:00')");
     }

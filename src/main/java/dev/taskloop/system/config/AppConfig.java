@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  *     SHUTDOWN_DELAY_S}, default 0)
  * @param shutdownGrace how long in-flight requests may take once the listener stops ({@code
  *     SHUTDOWN_GRACE_S}, default 20)
+ * @param auth accounts and API keys (see {@link AuthConfig})
  */
 public record AppConfig(
     String host,
@@ -38,7 +39,8 @@ public record AppConfig(
     String logLevel,
     boolean sqlEcho,
     Duration shutdownDelay,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    AuthConfig auth) {
 
   public static final String DEFAULT_DATABASE_URL = "sqlite:./data/taskloop.db";
   private static final Pattern HOST_NAME =
@@ -62,7 +64,34 @@ public record AppConfig(
         vars.logLevel("LOG_LEVEL", "INFO"),
         vars.bool("SQL_ECHO", false),
         Duration.ofSeconds(vars.integer("SHUTDOWN_DELAY_S", 0, 0, 300)),
-        Duration.ofSeconds(vars.integer("SHUTDOWN_GRACE_S", 20, 0, 3600)));
+        Duration.ofSeconds(vars.integer("SHUTDOWN_GRACE_S", 20, 0, 3600)),
+        authConfig(vars));
+  }
+
+  private static AuthConfig authConfig(Vars vars) {
+    String adminEmail = vars.text("ADMIN_EMAIL", null);
+    String adminPassword = vars.text("ADMIN_PASSWORD", null);
+    if ((adminEmail == null) != (adminPassword == null)) {
+      throw new ConfigException(
+          (adminEmail == null ? "ADMIN_PASSWORD" : "ADMIN_EMAIL")
+              + " is set without "
+              + (adminEmail == null ? "ADMIN_EMAIL" : "ADMIN_PASSWORD")
+              + ": set both to create the admin at startup, or neither");
+    }
+    if (adminPassword != null && (adminPassword.length() < 8 || adminPassword.length() > 128)) {
+      throw new ConfigException("ADMIN_PASSWORD is invalid: expected 8 to 128 characters");
+    }
+    return new AuthConfig(
+        vars.bool("SIGNUP_ENABLED", true),
+        adminEmail,
+        adminPassword,
+        vars.integer("PASSWORD_HASH_MEMORY_KIB", 19_456, 64, 4_194_304),
+        vars.integer("PASSWORD_HASH_ITERATIONS", 2, 1, 100),
+        vars.integer("PASSWORD_HASH_PARALLELISM", 1, 1, 64),
+        vars.integer("PASSWORD_HASH_WORKERS", 2, 1, 64),
+        vars.integer("LOGIN_MAX_FAILURES", 5, 1, 1000),
+        Duration.ofSeconds(vars.integer("LOGIN_WINDOW_S", 900, 1, 86_400)),
+        Duration.ofSeconds(vars.integer("AUTH_CACHE_TTL_S", 5, 0, 3600)));
   }
 
   /** Typed reads of environment variables; each failure names the variable and what it accepts. */

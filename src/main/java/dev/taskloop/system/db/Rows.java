@@ -22,6 +22,11 @@ public final class Rows {
     };
   }
 
+  /** An instant at the precision both databases store (microseconds); null stays null. */
+  public static Instant micros(Instant instant) {
+    return instant == null ? null : instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+  }
+
   /** A boolean: BOOLEAN on PostgreSQL, 0/1 on SQLite. */
   public static boolean bool(Row row, String column) {
     return switch (row.getValue(column)) {

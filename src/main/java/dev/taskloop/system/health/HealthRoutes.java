@@ -34,8 +34,8 @@ public final class HealthRoutes {
   }
 
   public void mount(Routes routes) {
-    routes.get("/health/live", this::live);
-    routes.get("/health/ready", this::ready);
+    routes.publicGet("/health/live", this::live);
+    routes.publicGet("/health/ready", this::ready);
   }
 
   private void live(RoutingContext ctx) {

@@ -10,11 +10,39 @@ import java.util.List;
 public final class ApiException extends RuntimeException {
   private final ProblemType kind;
   private final List<FieldError> errors;
+  private final long retryAfterSeconds;
 
   public ApiException(ProblemType kind, String detail, List<FieldError> errors) {
+    this(kind, detail, errors, 0);
+  }
+
+  private ApiException(
+      ProblemType kind, String detail, List<FieldError> errors, long retryAfterSeconds) {
     super(detail, null, false, false);
     this.kind = kind;
     this.errors = List.copyOf(errors);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** 401: the same answer for every reason (missing, malformed, unknown, revoked, expired...). */
+  public static ApiException unauthorized() {
+    return new ApiException(
+        ProblemType.UNAUTHORIZED,
+        "Send a valid API key as Authorization: Bearer <key> or X-API-Key: <key>.");
+  }
+
+  public static ApiException forbidden(String detail) {
+    return new ApiException(ProblemType.FORBIDDEN, detail);
+  }
+
+  /** 429 (or any kind) with a {@code Retry-After} in seconds. */
+  public static ApiException retryLater(ProblemType kind, String detail, long seconds) {
+    return new ApiException(kind, detail, List.of(), Math.max(1, seconds));
+  }
+
+  /** Seconds for {@code Retry-After}, or 0 for none. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public ApiException(ProblemType kind, String detail) {

@@ -1,10 +1,12 @@
 package dev.taskloop.system.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -19,14 +21,22 @@ public final class HttpVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final Duration grace;
+  private final Handler<RoutingContext> authenticate;
   private final Consumer<Routes> features;
   private HttpServer server;
   private Routes routes;
 
   /**
+   * @param authenticate checks the API key of non-public endpoints (see {@code Authenticator})
    * @param features mounts the service's endpoints (see {@code Taskloop#features})
    */
-  public HttpVerticle(String host, int port, Duration grace, Consumer<Routes> features) {
+  public HttpVerticle(
+      String host,
+      int port,
+      Duration grace,
+      Handler<RoutingContext> authenticate,
+      Consumer<Routes> features) {
+    this.authenticate = authenticate;
     this.host = host;
     this.port = port;
     this.grace = grace;
@@ -37,7 +47,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::assign);
-    routes = new Routes(router);
+    routes = new Routes(router, authenticate);
     features.accept(routes);
     Problems problems = new Problems(routes);
     router.route().failureHandler(problems::handle);

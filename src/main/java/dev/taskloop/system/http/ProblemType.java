@@ -8,12 +8,15 @@ import java.net.URI;
  */
 public enum ProblemType {
   MALFORMED_REQUEST(400, "Malformed request", "malformed-request"),
+  UNAUTHORIZED(401, "Unauthorized", "unauthorized"),
+  FORBIDDEN(403, "Forbidden", "forbidden"),
   NOT_FOUND(404, "Not found", "not-found"),
   METHOD_NOT_ALLOWED(405, "Method not allowed", "method-not-allowed"),
   CONFLICT(409, "Conflict", "conflict"),
   PAYLOAD_TOO_LARGE(413, "Payload too large", "payload-too-large"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", "unsupported-media-type"),
   VALIDATION(422, "Validation failed", "validation-error"),
+  TOO_MANY_REQUESTS(429, "Too many requests", "too-many-requests"),
   INTERNAL(500, "Internal server error", "internal-error"),
   SERVICE_UNAVAILABLE(503, "Service unavailable", "service-unavailable");
 

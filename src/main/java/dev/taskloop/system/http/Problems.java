@@ -59,7 +59,15 @@ public final class Problems {
     }
     switch (failure) {
       case null -> respond(ctx, ProblemType.forStatus(status), defaultDetail(status), List.of());
-      case ApiException api -> respond(ctx, api.kind(), api.getMessage(), api.errors());
+      case ApiException api -> {
+        if (api.retryAfterSeconds() > 0) {
+          ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(api.retryAfterSeconds()));
+        }
+        if (api.kind() == ProblemType.UNAUTHORIZED) {
+          ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        }
+        respond(ctx, api.kind(), api.getMessage(), api.errors());
+      }
       case DatabaseUnavailableException unavailable -> {
         LOG.warn(
             "request {} {} {}: database unavailable: {} ({})",

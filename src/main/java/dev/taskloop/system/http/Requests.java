@@ -30,6 +30,20 @@ public final class Requests {
     return parseLong(ctx.pathParam(name), name, 1, Long.MAX_VALUE, validation);
   }
 
+  /** A UUID from the path; null (and a failure recorded) when it is anything else. */
+  public static java.util.UUID uuid(RoutingContext ctx, String name, Validation validation) {
+    String raw = ctx.pathParam(name);
+    try {
+      if (raw != null && raw.length() == 36) {
+        return java.util.UUID.fromString(raw);
+      }
+    } catch (IllegalArgumentException ignored) {
+      // reported below
+    }
+    validation.fail(name, "must be a UUID");
+    return null;
+  }
+
   /** An optional integer query parameter within [min, max]; null when absent or invalid. */
   public static Long longQuery(
       RoutingContext ctx, String name, long min, long max, Validation validation) {

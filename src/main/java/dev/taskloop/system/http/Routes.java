@@ -14,43 +14,61 @@ import java.util.regex.Pattern;
 /**
  * Registers endpoints on a router and remembers them: the list answers {@code Allow} for 405 and is
  * what the OpenAPI contract test compares with the document. Paths are written as in OpenAPI
- * ({@code /tasks/{id}}); each works with and without a trailing slash.
+ * ({@code /tasks/{id}}); each works with and without a trailing slash. Endpoints require an API key
+ * unless registered with a {@code public*} method.
  */
 public final class Routes {
   /** Largest request body accepted; larger ones get 413 before they are buffered. */
   public static final long MAX_BODY_BYTES = 64 * 1024;
 
   /** One registered operation; {@code documented} is false for static assets. */
-  public record Endpoint(HttpMethod method, String path, boolean documented) {}
+  public record Endpoint(
+      HttpMethod method, String path, boolean documented, boolean authenticated) {}
 
   private final Router router;
+  private final Handler<RoutingContext> authenticate;
   private final List<Endpoint> endpoints = new ArrayList<>();
   private final List<Pattern> patterns = new ArrayList<>();
 
-  public Routes(Router router) {
+  /**
+   * @param authenticate runs before every non-public endpoint's handler: it either lets the request
+   *     through ({@code ctx.next()}) with the caller's identity, or fails it with 401
+   */
+  public Routes(Router router, Handler<RoutingContext> authenticate) {
     this.router = router;
+    this.authenticate = authenticate;
   }
 
   /** GET, and HEAD on the same handler (Vert.x sends HEAD answers without their body). */
   public void get(String path, Handler<RoutingContext> handler) {
-    add(HttpMethod.GET, path, handler, false, true);
+    add(HttpMethod.GET, path, handler, false, true, true);
   }
 
   public void post(String path, Handler<RoutingContext> handler) {
-    add(HttpMethod.POST, path, handler, true, true);
+    add(HttpMethod.POST, path, handler, true, true, true);
   }
 
   public void patch(String path, Handler<RoutingContext> handler) {
-    add(HttpMethod.PATCH, path, handler, true, true);
+    add(HttpMethod.PATCH, path, handler, true, true, true);
   }
 
   public void delete(String path, Handler<RoutingContext> handler) {
-    add(HttpMethod.DELETE, path, handler, false, true);
+    add(HttpMethod.DELETE, path, handler, false, true, true);
   }
 
-  /** A GET route the API document does not list (documentation assets). */
+  /** A GET anyone may call (health, documentation). */
+  public void publicGet(String path, Handler<RoutingContext> handler) {
+    add(HttpMethod.GET, path, handler, false, true, false);
+  }
+
+  /** A POST anyone may call (sign-up, login). */
+  public void publicPost(String path, Handler<RoutingContext> handler) {
+    add(HttpMethod.POST, path, handler, true, true, false);
+  }
+
+  /** A public GET route the API document does not list (documentation assets). */
   public void undocumentedGet(String path, Handler<RoutingContext> handler) {
-    add(HttpMethod.GET, path, handler, false, false);
+    add(HttpMethod.GET, path, handler, false, false, false);
   }
 
   public List<Endpoint> endpoints() {
@@ -80,17 +98,21 @@ public final class Routes {
       String path,
       Handler<RoutingContext> handler,
       boolean body,
-      boolean documented) {
+      boolean documented,
+      boolean authenticated) {
     String vertxPath = path.replaceAll("\\{(\\w+)}", ":$1");
     var route = router.route(method, vertxPath);
     if (method == HttpMethod.GET) {
       route.method(HttpMethod.HEAD);
     }
-    if (body) {
+    if (body) { // first: it must see the request before any asynchronous step
       route.handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     }
+    if (authenticated) {
+      route.handler(authenticate);
+    }
     route.handler(handler);
-    endpoints.add(new Endpoint(method, path, documented));
+    endpoints.add(new Endpoint(method, path, documented, authenticated));
     String regex =
         path.endsWith("*")
             ? Pattern.quote(path.substring(0, path.length() - 1)) + ".*"

@@ -25,8 +25,8 @@ public final class DocsRoutes {
   private final Buffer initializer = resource("docs/swagger-initializer.js");
 
   public void mount(Routes routes) {
-    routes.get("/openapi.json", ctx -> send(ctx, "application/json", openapi));
-    routes.get("/docs", ctx -> send(ctx, "text/html; charset=utf-8", index));
+    routes.publicGet("/openapi.json", ctx -> send(ctx, "application/json", openapi));
+    routes.publicGet("/docs", ctx -> send(ctx, "text/html; charset=utf-8", index));
     routes.undocumentedGet(
         "/docs/swagger-initializer.js", ctx -> send(ctx, "text/javascript", initializer));
     // Assets of the page above (absolute paths, so /docs works without a trailing slash).

@@ -24,8 +24,8 @@ class MigrationsIT {
   @Test
   void migratesAnEmptyDatabaseAndIsIdempotent() {
     try (var db = database.provision()) {
-      assertEquals(new Migrations.Result("1", 1), Migrations.migrate(db.parsed()));
-      assertEquals(new Migrations.Result("1", 0), Migrations.migrate(db.parsed()));
+      assertEquals(new Migrations.Result("2", 2), Migrations.migrate(db.parsed()));
+      assertEquals(new Migrations.Result("2", 0), Migrations.migrate(db.parsed()));
     }
   }
 

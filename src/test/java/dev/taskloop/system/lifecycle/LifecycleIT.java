@@ -171,7 +171,7 @@ class LifecycleIT {
       ready = http.get("/health/ready").status();
     }
     assertEquals(503, ready, "readiness reports the shutdown");
-    assertEquals(200, http.get("/tasks").status(), "still serving during the delay");
+    assertEquals(200, http.get("/health/live").status(), "still serving during the delay");
     assertEquals(0, awaitExit(30));
   }
 
@@ -182,11 +182,20 @@ class LifecycleIT {
     assertTrue(outputText().contains("database=sqlite"), outputText());
     assertTrue(Files.exists(dir.resolve("data/app.db")), "the SQLite file is created on first run");
 
+    var signUp =
+        new dev.taskloop.support.Http("http://127.0.0.1:" + port)
+            .post(
+                "/users", "{\"email\":\"sigterm@example.com\",\"password\":\"sigterm-password\"}");
+    assertEquals(201, signUp.status(), signUp::toString);
+    String key = signUp.json().get("api_key").get("key").asText();
+
     try (Socket inFlight = new Socket("127.0.0.1", port)) {
       String body = "{\"title\":\"in flight\"}";
       OutputStream out = inFlight.getOutputStream();
       out.write(
-          ("POST /tasks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+          ("POST /tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                  + key
+                  + "\r\nContent-Type: application/json\r\nContent-Length: "
                   + body.length()
                   + "\r\n\r\n"
                   + body.substring(0, 5))

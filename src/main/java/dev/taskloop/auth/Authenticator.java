@@ -1,0 +1,114 @@
+package dev.taskloop.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.taskloop.system.config.AuthConfig;
+import dev.taskloop.system.http.ApiException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks the API key of every non-public request ({@code Authorization: Bearer <key>} or {@code
+ * X-API-Key: <key>}) and puts the caller's {@link Principal} on the request. Every failure is the
+ * same 401.
+ *
+ * <p>A key's row (with its user's state) is cached by prefix for {@code AUTH_CACHE_TTL_S}, so a hot
+ * key costs no database round trip; the secret is still hashed and compared on every request.
+ * Revocation, deactivation and password changes evict the cache on the instance that made them at
+ * once; other instances notice within the TTL. {@code last_used_at} is written at most once a
+ * minute per key.
+ */
+public final class Authenticator {
+  private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
+  private static final String PRINCIPAL = "principal";
+  private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+
+  private final ApiKeyRepository keys;
+  private final Cache<String, ApiKeyRepository.KeyRecord> verified;
+  private final Cache<UUID, Boolean> touched;
+
+  public Authenticator(ApiKeyRepository keys, AuthConfig config) {
+    this.keys = keys;
+    this.verified =
+        Caffeine.newBuilder().expireAfterWrite(config.keyCacheTtl()).maximumSize(100_000).build();
+    this.touched =
+        Caffeine.newBuilder().expireAfterWrite(TOUCH_INTERVAL).maximumSize(100_000).build();
+  }
+
+  /** The caller of an authenticated request. */
+  public static Principal principal(RoutingContext ctx) {
+    Principal principal = ctx.get(PRINCIPAL);
+    if (principal == null) {
+      throw new IllegalStateException("route is not behind the Authenticator");
+    }
+    return principal;
+  }
+
+  /** Route handler: {@code ctx.next()} with a principal, or fail with 401. */
+  public void handle(RoutingContext ctx) {
+    String raw = presentedKey(ctx);
+    Optional<String> prefix = ApiKeys.prefixOf(raw);
+    if (prefix.isEmpty()) {
+      ctx.fail(ApiException.unauthorized());
+      return;
+    }
+    var cached = verified.getIfPresent(prefix.get());
+    if (cached != null) {
+      admit(ctx, raw, cached);
+      return;
+    }
+    keys.findForAuth(prefix.get())
+        .onComplete(
+            found -> {
+              if (found.failed()) {
+                ctx.fail(found.cause());
+                return;
+              }
+              var key = found.result().filter(k -> !k.revoked() && k.userActive());
+              if (key.isEmpty()) {
+                ctx.fail(ApiException.unauthorized());
+                return;
+              }
+              verified.put(prefix.get(), key.get());
+              admit(ctx, raw, key.get());
+            });
+  }
+
+  /** Forgets a revoked key at once (on this instance). */
+  public void forgetKey(String prefix) {
+    verified.invalidate(prefix);
+  }
+
+  /** Forgets every key of a user (deactivated, or keys revoked by a password change). */
+  public void forgetUser(UUID userId) {
+    verified.asMap().values().removeIf(key -> key.userId().equals(userId));
+  }
+
+  private void admit(RoutingContext ctx, String raw, ApiKeyRepository.KeyRecord key) {
+    boolean expired = key.expiresAt() != null && !Instant.now().isBefore(key.expiresAt());
+    if (expired || !ApiKeys.matches(raw, key.hash())) {
+      ctx.fail(ApiException.unauthorized());
+      return;
+    }
+    if (touched.asMap().putIfAbsent(key.id(), Boolean.TRUE) == null) {
+      keys.touch(key.id())
+          .onFailure(e -> LOG.debug("could not record last use of a key: {}", e.toString()));
+    }
+    ctx.put(PRINCIPAL, new Principal(key.userId(), key.id(), key.admin()));
+    ctx.next();
+  }
+
+  private static String presentedKey(RoutingContext ctx) {
+    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return authorization.substring(7).strip();
+    }
+    return ctx.request().getHeader("X-API-Key");
+  }
+}

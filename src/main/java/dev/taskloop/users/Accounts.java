@@ -1,0 +1,219 @@
+package dev.taskloop.users;
+
+import dev.taskloop.auth.ApiKey;
+import dev.taskloop.auth.ApiKeyRepository;
+import dev.taskloop.auth.Authenticator;
+import dev.taskloop.auth.LoginLimiter;
+import dev.taskloop.auth.NewApiKey;
+import dev.taskloop.auth.PasswordHasher;
+import dev.taskloop.auth.Principal;
+import dev.taskloop.system.config.AuthConfig;
+import dev.taskloop.system.db.ConstraintViolationException;
+import dev.taskloop.system.db.Database;
+import dev.taskloop.system.http.ApiException;
+import dev.taskloop.system.http.FieldError;
+import dev.taskloop.system.http.ProblemType;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The account use cases that span users and API keys: sign-up (user and first key in one
+ * transaction), login, key management, password change (which revokes the user's other keys),
+ * deactivation, and the admin created at startup. Every change that makes keys invalid evicts them
+ * from the {@link Authenticator}'s cache at once.
+ */
+public final class Accounts {
+  private final Database db;
+  private final UserRepository users;
+  private final ApiKeyRepository keys;
+  private final PasswordHasher hasher;
+  private final LoginLimiter limiter;
+  private final Authenticator authenticator;
+  private final AuthConfig config;
+
+  /** The answer to a sign-up: the user and its first key. */
+  public record SignedUp(User user, NewApiKey apiKey) {}
+
+  public Accounts(
+      Database db,
+      UserRepository users,
+      ApiKeyRepository keys,
+      PasswordHasher hasher,
+      LoginLimiter limiter,
+      Authenticator authenticator,
+      AuthConfig config) {
+    this.db = db;
+    this.users = users;
+    this.keys = keys;
+    this.hasher = hasher;
+    this.limiter = limiter;
+    this.authenticator = authenticator;
+    this.config = config;
+  }
+
+  Future<SignedUp> signUp(String email, String password, String name) {
+    if (!config.signupEnabled()) {
+      return Future.failedFuture(ApiException.forbidden("Sign-up is disabled on this service."));
+    }
+    return hasher
+        .hash(password)
+        .compose(
+            hash ->
+                db.inTransaction(
+                    tx ->
+                        users
+                            .create(tx, email, name, hash, false)
+                            .compose(
+                                user ->
+                                    keys.create(tx, user.id(), "default", null)
+                                        .map(key -> new SignedUp(user, key)))))
+        .recover(Accounts::emailTaken);
+  }
+
+  /** Checks email and password; a new key for the user, or the same 401 for every failure. */
+  Future<NewApiKey> login(
+      String email, String password, String address, String keyName, Integer days) {
+    limiter.check(email, address);
+    return users
+        .findForLogin(email)
+        .compose(
+            found ->
+                hasher
+                    .verify(
+                        password, found.map(UserRepository.Credentials::passwordHash).orElse(null))
+                    .map(
+                        ok -> {
+                          if (!ok || !found.get().user().isActive()) {
+                            limiter.failed(email, address);
+                            throw new ApiException(
+                                ProblemType.UNAUTHORIZED, "Wrong email or password.");
+                          }
+                          return found.get().user();
+                        }))
+        .compose(user -> keys.create(null, user.id(), keyName, expiry(days)));
+  }
+
+  Future<User> me(Principal caller) {
+    return users.find(caller.userId()).map(user -> user.orElseThrow(ApiException::unauthorized));
+  }
+
+  /**
+   * Renames, and/or changes the password (checking the current one and revoking the other keys).
+   */
+  Future<User> updateMe(
+      Principal caller, boolean setName, String name, String password, String currentPassword) {
+    Future<Void> passwordChange =
+        password == null
+            ? Future.succeededFuture()
+            : users
+                .passwordHash(caller.userId())
+                .compose(hash -> hasher.verify(currentPassword, hash.orElse(null)))
+                .compose(
+                    ok -> {
+                      if (!ok) {
+                        throw ApiException.validation(
+                            List.of(new FieldError("current_password", "is not correct")));
+                      }
+                      return hasher.hash(password);
+                    })
+                .compose(
+                    hash ->
+                        db.inTransaction(
+                            tx ->
+                                users
+                                    .setPassword(tx, caller.userId(), hash)
+                                    .compose(
+                                        done ->
+                                            keys.revokeOthers(
+                                                tx, caller.userId(), caller.keyId()))))
+                .onSuccess(done -> authenticator.forgetUser(caller.userId()));
+    return passwordChange
+        .compose(
+            done ->
+                setName
+                    ? users.setName(caller.userId(), name).mapEmpty()
+                    : Future.succeededFuture())
+        .compose(done -> me(caller));
+  }
+
+  Future<NewApiKey> newKey(Principal caller, String name, Integer days) {
+    return keys.create(null, caller.userId(), name, expiry(days));
+  }
+
+  Future<List<ApiKey>> keys(Principal caller) {
+    return keys.list(caller.userId());
+  }
+
+  /** Revokes one of the caller's keys; empty when it has no such live key. */
+  Future<Optional<UUID>> revokeKey(Principal caller, UUID keyId) {
+    return keys.revoke(caller.userId(), keyId)
+        .map(
+            prefix -> {
+              prefix.ifPresent(authenticator::forgetKey);
+              return prefix.map(p -> keyId);
+            });
+  }
+
+  Future<List<User>> list(Principal caller, long skip, int limit) {
+    requireAdmin(caller);
+    return users.list(skip, limit);
+  }
+
+  /** Admin: (de)activates a user; a deactivated user's keys stop working at once. */
+  Future<Optional<User>> setActive(Principal caller, UUID userId, boolean active) {
+    requireAdmin(caller);
+    return users.setActive(userId, active).onSuccess(user -> authenticator.forgetUser(userId));
+  }
+
+  /**
+   * Creates the configured admin if it does not exist (idempotent, also across instances racing at
+   * startup), or makes the existing user an admin. Returns its id.
+   */
+  public Future<UUID> ensureAdmin(String email, String password) {
+    return users
+        .findForLogin(email)
+        .compose(
+            found -> {
+              if (found.isPresent()) {
+                User user = found.get().user();
+                return user.isAdmin()
+                    ? Future.succeededFuture(user.id())
+                    : users.makeAdmin(user.id()).map(user.id());
+              }
+              return hasher
+                  .hash(password)
+                  .compose(hash -> users.create(null, email, "Administrator", hash, true))
+                  .map(User::id)
+                  .recover(
+                      e ->
+                          e instanceof ConstraintViolationException
+                              ? users
+                                  .findForLogin(email)
+                                  .map(again -> again.orElseThrow().user().id())
+                              : Future.failedFuture(e));
+            });
+  }
+
+  private static void requireAdmin(Principal caller) {
+    if (!caller.admin()) {
+      throw ApiException.forbidden("Only administrators may do this.");
+    }
+  }
+
+  private static Instant expiry(Integer days) {
+    return days == null ? null : Instant.now().plus(Duration.ofDays(days));
+  }
+
+  private static <T> Future<T> emailTaken(Throwable e) {
+    if (e instanceof ConstraintViolationException c
+        && c.kind() == ConstraintViolationException.Kind.UNIQUE) {
+      return Future.failedFuture(
+          new ApiException(ProblemType.CONFLICT, "A user with this email already exists."));
+    }
+    return Future.failedFuture(e);
+  }
+}

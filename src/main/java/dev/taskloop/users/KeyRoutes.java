@@ -1,0 +1,72 @@
+package dev.taskloop.users;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskloop.auth.Authenticator;
+import dev.taskloop.system.http.Requests;
+import dev.taskloop.system.http.Responses;
+import dev.taskloop.system.http.Routes;
+import dev.taskloop.system.http.Validation;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+
+/** HTTP in and out for API keys: login (email and password for a new key) and the caller's keys. */
+public final class KeyRoutes {
+  private static final String KEY = "API key";
+
+  private final Accounts accounts;
+
+  public KeyRoutes(Accounts accounts) {
+    this.accounts = accounts;
+  }
+
+  public void mount(Routes routes) {
+    routes.publicPost("/auth/api-keys", this::login);
+    routes.get("/users/me/api-keys", this::list);
+    routes.post("/users/me/api-keys", this::create);
+    routes.delete("/users/me/api-keys/{id}", this::revoke);
+  }
+
+  private void login(RoutingContext ctx) {
+    var validation = new Validation();
+    ObjectNode body = Requests.jsonObject(ctx, validation);
+    String email = body == null ? null : AccountInput.email(body, "email", validation);
+    String password = body == null ? null : AccountInput.password(body, "password", validation);
+    String name = body == null ? null : AccountInput.name(body, "name", validation);
+    Integer days = body == null ? null : AccountInput.expiresInDays(body, validation);
+    validation.check();
+    String address =
+        ctx.request().remoteAddress() == null ? "-" : ctx.request().remoteAddress().host();
+    Responses.reply(
+        ctx,
+        accounts.login(email, password, address, name, days),
+        (c, key) -> Responses.created(c, "/users/me/api-keys", key));
+  }
+
+  private void list(RoutingContext ctx) {
+    Responses.reply(ctx, accounts.keys(Authenticator.principal(ctx)), Responses::ok);
+  }
+
+  private void create(RoutingContext ctx) {
+    var validation = new Validation();
+    ObjectNode body = Requests.hasBody(ctx) ? Requests.jsonObject(ctx, validation) : null;
+    String name = body == null ? null : AccountInput.name(body, "name", validation);
+    Integer days = body == null ? null : AccountInput.expiresInDays(body, validation);
+    validation.check();
+    Responses.reply(
+        ctx,
+        accounts.newKey(Authenticator.principal(ctx), name, days),
+        (c, key) -> Responses.created(c, "/users/me/api-keys", key));
+  }
+
+  private void revoke(RoutingContext ctx) {
+    var validation = new Validation();
+    UUID id = Requests.uuid(ctx, "id", validation);
+    validation.check();
+    Responses.reply(
+        ctx,
+        accounts
+            .revokeKey(Authenticator.principal(ctx), id)
+            .map(revoked -> Responses.found(revoked, KEY, id)),
+        (c, revoked) -> Responses.noContent(c));
+  }
+}

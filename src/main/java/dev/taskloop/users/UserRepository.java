@@ -1,0 +1,145 @@
+package dev.taskloop.users;
+
+import dev.taskloop.system.db.Database;
+import dev.taskloop.system.db.Rows;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** All SQL about users. Emails are unique case-insensitively through {@code email_normalized}. */
+public final class UserRepository {
+  private static final String COLUMNS = "id, email, name, is_active, is_admin, created_at";
+  private static final String INSERT =
+      "INSERT INTO users (id, email, email_normalized, name, password_hash, is_active, is_admin,"
+          + " created_at, updated_at) VALUES (#{id}, #{email}, #{normalized}, #{name}, #{hash}, #{active},"
+          + " #{admin}, #{now}, #{now})";
+  private static final String FIND = "SELECT " + COLUMNS + " FROM users WHERE id = #{id}";
+  private static final String FIND_LOGIN =
+      "SELECT " + COLUMNS + ", password_hash FROM users WHERE email_normalized = #{normalized}";
+  private static final String PASSWORD_HASH = "SELECT password_hash FROM users WHERE id = #{id}";
+  private static final String LIST =
+      "SELECT " + COLUMNS + " FROM users ORDER BY created_at, id LIMIT #{limit} OFFSET #{skip}";
+  private static final String SET_NAME =
+      "UPDATE users SET name = #{name}, updated_at = #{now} WHERE id = #{id} RETURNING " + COLUMNS;
+  private static final String SET_ACTIVE =
+      "UPDATE users SET is_active = #{active}, updated_at = #{now} WHERE id = #{id} RETURNING "
+          + COLUMNS;
+  private static final String SET_PASSWORD =
+      "UPDATE users SET password_hash = #{hash}, updated_at = #{now} WHERE id = #{id}";
+  private static final String MAKE_ADMIN =
+      "UPDATE users SET is_admin = #{admin}, updated_at = #{now} WHERE id = #{id}";
+
+  /** A user with the password hash, for logins only; never serialized. */
+  record Credentials(User user, String passwordHash) {}
+
+  private final Database db;
+
+  public UserRepository(Database db) {
+    this.db = db;
+  }
+
+  static String normalize(String email) {
+    return email.toLowerCase(Locale.ROOT);
+  }
+
+  /** Inserts a user; on {@code tx} when given. A taken email fails with a UNIQUE violation. */
+  Future<User> create(
+      SqlConnection tx, String email, String name, String passwordHash, boolean admin) {
+    UUID id = UUID.randomUUID();
+    Instant now = Rows.micros(Instant.now());
+    var params = new HashMap<String, Object>();
+    params.put("id", id);
+    params.put("email", email);
+    params.put("normalized", normalize(email));
+    params.put("name", name);
+    params.put("hash", passwordHash);
+    params.put("active", true);
+    params.put("admin", admin);
+    params.put("now", db.timestamp(now));
+    var insert = tx == null ? db.write(INSERT, params) : db.on(tx, INSERT, params);
+    return insert.map(done -> new User(id, email, name, true, admin, now));
+  }
+
+  Future<Optional<User>> find(UUID id) {
+    return db.read(FIND, Map.of("id", id)).map(UserRepository::first);
+  }
+
+  Future<Optional<Credentials>> findForLogin(String email) {
+    return db.read(FIND_LOGIN, Map.of("normalized", normalize(email)))
+        .map(
+            rows -> {
+              var it = rows.iterator();
+              if (!it.hasNext()) {
+                return Optional.empty();
+              }
+              Row row = it.next();
+              return Optional.of(new Credentials(toUser(row), row.getString("password_hash")));
+            });
+  }
+
+  Future<Optional<String>> passwordHash(UUID id) {
+    return db.read(PASSWORD_HASH, Map.of("id", id))
+        .map(
+            rows ->
+                rows.iterator().hasNext()
+                    ? Optional.of(rows.iterator().next().getString(0))
+                    : Optional.empty());
+  }
+
+  Future<List<User>> list(long skip, int limit) {
+    return db.scan(LIST, Map.of("skip", skip, "limit", limit))
+        .map(
+            rows -> {
+              var users = new ArrayList<User>();
+              for (Row row : rows) {
+                users.add(toUser(row));
+              }
+              return users;
+            });
+  }
+
+  Future<Optional<User>> setName(UUID id, String name) {
+    var params = new HashMap<String, Object>();
+    params.put("id", id);
+    params.put("name", name);
+    params.put("now", db.now());
+    return db.write(SET_NAME, params).map(UserRepository::first);
+  }
+
+  Future<Optional<User>> setActive(UUID id, boolean active) {
+    return db.write(SET_ACTIVE, Map.of("id", id, "active", active, "now", db.now()))
+        .map(UserRepository::first);
+  }
+
+  Future<Void> setPassword(SqlConnection tx, UUID id, String hash) {
+    return db.on(tx, SET_PASSWORD, Map.of("id", id, "hash", hash, "now", db.now())).mapEmpty();
+  }
+
+  Future<Void> makeAdmin(UUID id) {
+    return db.write(MAKE_ADMIN, Map.of("id", id, "admin", true, "now", db.now())).mapEmpty();
+  }
+
+  private static Optional<User> first(RowSet<Row> rows) {
+    var it = rows.iterator();
+    return it.hasNext() ? Optional.of(toUser(it.next())) : Optional.empty();
+  }
+
+  private static User toUser(Row row) {
+    return new User(
+        row.getUUID("id"),
+        row.getString("email"),
+        row.getString("name"),
+        Rows.bool(row, "is_active"),
+        Rows.bool(row, "is_admin"),
+        Rows.instant(row, "created_at"));
+  }
+}

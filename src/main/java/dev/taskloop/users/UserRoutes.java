@@ -1,0 +1,94 @@
+package dev.taskloop.users;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskloop.auth.Authenticator;
+import dev.taskloop.system.http.Requests;
+import dev.taskloop.system.http.Responses;
+import dev.taskloop.system.http.Routes;
+import dev.taskloop.system.http.Validation;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+
+/** HTTP in and out for users: sign-up, the caller's own account, and the admin's user list. */
+public final class UserRoutes {
+  private static final String USER = "User";
+
+  private final Accounts accounts;
+
+  public UserRoutes(Accounts accounts) {
+    this.accounts = accounts;
+  }
+
+  public void mount(Routes routes) {
+    routes.publicPost("/users", this::signUp);
+    routes.get("/users/me", this::me);
+    routes.patch("/users/me", this::updateMe);
+    routes.get("/users", this::list);
+    routes.patch("/users/{id}", this::setActive);
+  }
+
+  private void signUp(RoutingContext ctx) {
+    var validation = new Validation();
+    ObjectNode body = Requests.jsonObject(ctx, validation);
+    String email = body == null ? null : AccountInput.email(body, "email", validation);
+    String password = body == null ? null : AccountInput.password(body, "password", validation);
+    String name = body == null ? null : AccountInput.name(body, "name", validation);
+    validation.check();
+    Responses.reply(
+        ctx,
+        accounts.signUp(email, password, name),
+        (c, signedUp) -> Responses.created(c, "/users/me", signedUp));
+  }
+
+  private void me(RoutingContext ctx) {
+    Responses.reply(ctx, accounts.me(Authenticator.principal(ctx)), Responses::ok);
+  }
+
+  private void updateMe(RoutingContext ctx) {
+    var validation = new Validation();
+    ObjectNode body = Requests.jsonObject(ctx, validation);
+    boolean setName = body != null && body.has("name");
+    String name = setName ? AccountInput.name(body, "name", validation) : null;
+    boolean changePassword = body != null && body.has("password");
+    String password = changePassword ? AccountInput.password(body, "password", validation) : null;
+    String current =
+        changePassword ? AccountInput.password(body, "current_password", validation) : null;
+    validation.check();
+    Responses.reply(
+        ctx,
+        accounts.updateMe(Authenticator.principal(ctx), setName, name, password, current),
+        Responses::ok);
+  }
+
+  private void list(RoutingContext ctx) {
+    var validation = new Validation();
+    Long skip = Requests.longQuery(ctx, "skip", 0, Long.MAX_VALUE, validation);
+    Long limit = Requests.longQuery(ctx, "limit", 1, 100, validation);
+    validation.check();
+    Responses.reply(
+        ctx,
+        accounts.list(
+            Authenticator.principal(ctx),
+            skip == null ? 0 : skip,
+            limit == null ? 10 : limit.intValue()),
+        Responses::ok);
+  }
+
+  private void setActive(RoutingContext ctx) {
+    var validation = new Validation();
+    UUID id = Requests.uuid(ctx, "id", validation);
+    ObjectNode body = Requests.jsonObject(ctx, validation);
+    JsonNode active = body == null ? null : body.get("is_active");
+    if (body != null && (active == null || !active.isBoolean())) {
+      validation.fail("is_active", "must be true or false");
+    }
+    validation.check();
+    Responses.reply(
+        ctx,
+        accounts
+            .setActive(Authenticator.principal(ctx), id, active.booleanValue())
+            .map(user -> Responses.found(user, USER, id)),
+        Responses::ok);
+  }
+}
