@@ -59,6 +59,31 @@ class AppConfigTest {
   }
 
   @Test
+  void authDefaultsAndAdminPair() {
+    var auth = AppConfig.fromEnv(Map.of()).auth();
+    assertTrue(auth.signupEnabled());
+    assertEquals(null, auth.adminEmail());
+    assertEquals(19_456, auth.hashMemoryKib());
+    assertEquals(5, auth.loginMaxFailures());
+    assertEquals(Duration.ofMinutes(15), auth.loginWindow());
+    assertEquals(Duration.ofSeconds(5), auth.keyCacheTtl());
+    var e =
+        assertThrows(
+            ConfigException.class, () -> AppConfig.fromEnv(Map.of("ADMIN_EMAIL", "a@b.c")));
+    assertEquals(
+        "ADMIN_EMAIL is set without ADMIN_PASSWORD: set both to create the admin at startup, or neither",
+        e.getMessage());
+    var shortPassword =
+        assertThrows(
+            ConfigException.class,
+            () -> AppConfig.fromEnv(Map.of("ADMIN_EMAIL", "a@b.c", "ADMIN_PASSWORD", "short")));
+    assertFalse(shortPassword.getMessage().contains("short"), "the password is not echoed");
+    var withAdmin =
+        AppConfig.fromEnv(Map.of("ADMIN_EMAIL", "a@b.c", "ADMIN_PASSWORD", "long enough"));
+    assertFalse(withAdmin.toString().contains("long enough"), "the password stays out of toString");
+  }
+
+  @Test
   void acceptsHostNamesAndAddresses() {
     for (String host :
         new String[] {"0.0.0.0", "::", "::1", "localhost", "api-1.internal.example"}) {

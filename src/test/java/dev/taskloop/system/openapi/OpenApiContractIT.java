@@ -124,6 +124,65 @@ class OpenApiContractIT {
   }
 
   @Test
+  void securityDeclarationsMatchTheRoutes() {
+    JsonObject paths = document.getJsonObject("paths");
+    assertNotNull(document.getJsonArray("security"), "keys are required by default");
+    for (Routes.Endpoint endpoint : server.app().routes().endpoints()) {
+      if (!endpoint.documented()) {
+        continue;
+      }
+      JsonObject operation =
+          paths
+              .getJsonObject(endpoint.path())
+              .getJsonObject(endpoint.method().name().toLowerCase(Locale.ROOT));
+      JsonArray security = operation.getJsonArray("security");
+      boolean documentedPublic = security != null && security.isEmpty();
+      assertEquals(!endpoint.authenticated(), documentedPublic, endpoint + " security");
+      if (endpoint.authenticated()) {
+        assertNotNull(
+            operation.getJsonObject("responses").getValue("401"), endpoint + " documents 401");
+      }
+    }
+  }
+
+  @Test
+  void accountResponsesMatchTheDocument() {
+    String body = "{\"email\":\"contract@example.com\",\"password\":\"contract-password\"}";
+    var signedUp = server.anonymous().post("/users", body);
+    check("POST", "/users", signedUp);
+    check("POST", "/users", server.anonymous().post("/users", body));
+    check("POST", "/users", server.anonymous().post("/users", "{\"email\":\"x\"}"));
+    Http user = server.anonymous().withKey(signedUp.json().get("api_key").get("key").asText());
+    check("POST", "/auth/api-keys", server.anonymous().post("/auth/api-keys", body));
+    check(
+        "POST",
+        "/auth/api-keys",
+        server
+            .anonymous()
+            .post(
+                "/auth/api-keys",
+                "{\"email\":\"contract@example.com\",\"password\":\"wrong-password\"}"));
+    check("GET", "/users/me", user.get("/users/me"));
+    check("GET", "/users/me", server.anonymous().get("/users/me"));
+    check("PATCH", "/users/me", user.patch("/users/me", "{\"name\":\"Contract\"}"));
+    check("GET", "/users", user.get("/users"));
+    check(
+        "PATCH", "/users/{id}", user.patch("/users/" + server.ownerId(), "{\"is_active\":false}"));
+    var key = user.post("/users/me/api-keys", "{\"name\":\"k\",\"expires_in_days\":7}");
+    check("POST", "/users/me/api-keys", key);
+    check("GET", "/users/me/api-keys", user.get("/users/me/api-keys"));
+    check(
+        "DELETE",
+        "/users/me/api-keys/{id}",
+        user.delete("/users/me/api-keys/" + key.json().get("id").asText()));
+    check(
+        "DELETE",
+        "/users/me/api-keys/{id}",
+        user.delete("/users/me/api-keys/" + key.json().get("id").asText()));
+    check("GET", "/tasks", server.anonymous().get("/tasks"));
+  }
+
+  @Test
   void unavailableResponsesMatchTheDocument() {
     try (var down = TestServer.start(TestDatabase.SQLITE)) {
       down.app().database().close().await();
