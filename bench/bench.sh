@@ -2,32 +2,39 @@
 # taskloop's benchmark: PostgreSQL alone (pgbench) and then taskloop under wrk, on this machine, 127.0.0.1 only.
 #
 #   bench/bench.sh                                         # the full run, about 1.5 min with the defaults
+#   bench/bench.sh --baseline main                         # also measure git revision main, same run (~4 min)
 #   DUR=3 WARM=2 bench/bench.sh                            # quick check that everything works
-#   bench/bench.sh --header "Authorization: Bearer $TOKEN" # add a header to every request (repeatable)
+#   bench/bench.sh --header "X-Trace: bench"               # add a header to every request (repeatable)
 #   DB_POOL_SIZE=20 bench/bench.sh                         # any service variable you set passes through
 #
 # Steps, all while holding flock $BENCH_LOCK (default /tmp/bench.lock, shared with other benchmark kits so
-# two benchmarks never overlap): build target/taskloop.jar if missing or stale (./taskloop build); drop and
-# recreate database $BENCH_DB; start the service on it (JDK 25, 127.0.0.1:$BENCH_PORT), wait for
-# GET /health/ready = 200 (= startup seconds); seed exactly 10,000 tasks (ids 1..10000) and ANALYZE;
-# pgbench the service's GET-one SELECT; warm up $WARM s with a mix of all requests; then
-# wrk -t$THREADS -c$CONNS -d${DUR}s --timeout 5s --latency on GET /tasks/{id}, GET /tasks?skip=&limit=10,
-# GET /tasks?after=&limit=10 and POST /tasks; record the server's RSS; stop it with SIGTERM (must exit 0).
-# Prints a markdown table and writes it, with every raw wrk/pgbench/server output, to
-# bench/results/<UTC time>/ (git-ignored).
+# two benchmarks never overlap): build target/taskloop.jar if missing or stale (./taskloop build), and with
+# --baseline REV also the jar of REV (git worktree in /tmp, ./taskloop build, worktree removed on exit).
+# Then, per server: drop and recreate database $BENCH_DB; start the service on it (JDK 25,
+# 127.0.0.1:$BENCH_PORT), wait for GET /health/ready = 200 (= startup seconds); if its schema has
+# tasks.owner_id (API keys), sign up a benchmark user (POST /users) and send its key as
+# "Authorization: Bearer" on every request; seed exactly 10,000 tasks (ids 1..10000, owned by that user)
+# and ANALYZE; warm up $WARM s with a mix of all requests; then wrk -t$THREADS -c$CONNS -d${DUR}s
+# --timeout 5s --latency on GET /tasks/{id}, GET /tasks?skip=&limit=10, GET /tasks?after=&limit=10 and
+# POST /tasks; record the server's RSS; stop it with SIGTERM (must exit 0). pgbench runs the current
+# build's GET-one SELECT once per run, before any wrk load: on the current server's database, with the
+# same seed (with --baseline, on a setup of the current build of its own, before the baseline).
+# Prints a markdown table (with --baseline: both servers, and GET one's change = the auth cost) and writes
+# it, with every raw wrk/pgbench/server output, to bench/results/<UTC time>/ (git-ignored).
 #
 # Env (defaults): DUR=15 WARM=10 (seconds), THREADS=2 CONNS=64, PGBENCH_CLIENTS=10 PGBENCH_JOBS=2,
-#   BENCH_DB=taskloop_bench (DROPPED and recreated on every run), BENCH_PORT=8090, PGPORT=5432 PGUSER=postgres
-#   (PGPASSWORD if not trust auth), START_TIMEOUT=60 STOP_TIMEOUT=60 LOCK_WAIT=1800 (seconds),
-#   BENCH_LOCK=/tmp/bench.lock, JAVA_OPTS (extra JVM flags). Service variables (DB_POOL_SIZE,
-#   DB_PIPELINING_LIMIT, LOG_LEVEL, ...) pass through; DATABASE_URL, HOST and PORT are set by this script.
-# Exit status: 0 when the run completed with 0 errors and the server exited 0 (whatever the targets
+#   BENCH_DB=taskloop_bench (DROPPED and recreated for every server), BENCH_PORT=8090, PGPORT=5432
+#   PGUSER=postgres (PGPASSWORD if not trust auth), START_TIMEOUT=60 STOP_TIMEOUT=60 LOCK_WAIT=1800
+#   (seconds), BENCH_LOCK=/tmp/bench.lock, JAVA_OPTS (extra JVM flags). Service variables (DB_POOL_SIZE,
+#   DB_PIPELINING_LIMIT, AUTH_CACHE_TTL_S, LOG_LEVEL, ...) pass through; DATABASE_URL, HOST, PORT and
+#   SIGNUP_ENABLED=true are set by this script.
+# Exit status: 0 when the run completed with 0 errors and every server exited 0 (whatever the targets
 # say: PASS/FAIL is in the table), 1 otherwise, 2 for bad usage.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; }
 log() { echo "$*" >&2; }
 die() { echo "bench.sh: $*" >&2; exit 1; }
 
@@ -45,14 +52,20 @@ unset PGHOST PGDATABASE   # every psql/pgbench call below names host and databas
 HOST=127.0.0.1
 BASE="http://$HOST:$BENCH_PORT"
 
-# Targets for GET one (see docs/benchmarks.md).
-TARGET_RATIO=0.5   # GET-one req/s >= 0.5 x pgbench TPS of the same SELECT
-TARGET_P99_MS=20   # GET-one p99 < 20 ms
+# The benchmark user, signed up on every server whose schema has tasks.owner_id (a fresh database each time).
+BENCH_EMAIL=bench@example.com
+BENCH_PASSWORD=bench-password
 
-HEADERS=()
+# Targets for GET one (see docs/benchmarks.md).
+TARGET_RATIO=0.5        # GET-one req/s >= 0.5 x pgbench TPS of the same SELECT
+TARGET_P99_MS=20        # GET-one p99 < 20 ms
+TARGET_AUTH_COST=15     # with --baseline: GET one (API key) at most 15 % below the baseline without auth
+
+HEADERS=(); BASELINE_REV=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --header|-H) [ $# -ge 2 ] || { log "bench.sh: $1 needs a value"; exit 2; }; HEADERS+=("$2"); shift 2 ;;
+    --baseline) [ $# -ge 2 ] || { log "bench.sh: $1 needs a git revision"; exit 2; }; BASELINE_REV=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) log "bench.sh: unknown argument $1"; usage >&2; exit 2 ;;
   esac
@@ -66,15 +79,23 @@ if ! [[ "$BENCH_DB" =~ ^[a-z_][a-z0-9_]*$ ]]; then log "bench.sh: BENCH_DB must 
 case "$BENCH_DB" in postgres|template0|template1) log "bench.sh: BENCH_DB=$BENCH_DB would be dropped; pick a scratch name"; exit 2 ;; esac
 for h in "${HEADERS[@]}"; do
   [[ "$h" =~ ^[A-Za-z0-9-]+:\ ?.+$ ]] || { log "bench.sh: --header '$h' is not 'Name: value'"; exit 2; }
+  # the database is new on every run, so no key from outside can be valid: the script brings its own
+  case "${h%%:*}" in
+    [Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Aa][Tt][Ii][Oo][Nn]|[Xx]-[Aa][Pp][Ii]-[Kk][Ee][Yy])
+      log "bench.sh: --header '${h%%:*}: ...' is not needed: the script signs up its own benchmark user and sends its API key"; exit 2 ;;
+  esac
 done
-WRK_H=(); CURL_H=()
-for h in "${HEADERS[@]}"; do WRK_H+=(-H "$h"); CURL_H+=(-H "$h"); done
+if [ -n "$BASELINE_REV" ]; then
+  BASELINE_SHA=$(git rev-parse --verify --quiet "$BASELINE_REV^{commit}") \
+    || { log "bench.sh: --baseline $BASELINE_REV is not a git revision of this repository"; exit 2; }
+  BASELINE_SHORT=$(git rev-parse --short "$BASELINE_SHA")
+fi
 
 # ---- tools -------------------------------------------------------------------------------------------------
 missing=()
-for t in wrk pgbench psql curl flock ps awk; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
+for t in wrk pgbench psql curl flock ps awk git; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
 if [ ${#missing[@]} -gt 0 ]; then
-  die "missing ${missing[*]}; on Debian/Ubuntu: apt-get install -y wrk postgresql-contrib postgresql-client curl util-linux procps"
+  die "missing ${missing[*]}; on Debian/Ubuntu: apt-get install -y wrk postgresql-contrib postgresql-client curl util-linux procps git"
 fi
 
 java_major() { # prints the major version of the JDK at $1 (a JAVA_HOME), or nothing (same logic as ./taskloop)
@@ -129,7 +150,16 @@ parse_wrk() { # wrk --latency output -> "rps p50_ms p99_ms errors" (errors = non
   echo "$rps $p50 $p99 $((bad + sock))"
 }
 
-status_of() { # METHOD path [body] -> HTTP status code (000 when no answer)
+# Headers of the server being measured: the --header ones, plus the benchmark user's key when it has auth.
+WRK_H=(); CURL_H=()
+set_headers() { # [api key]
+  WRK_H=(); CURL_H=()
+  local h
+  for h in "${HEADERS[@]}"; do WRK_H+=(-H "$h"); CURL_H+=(-H "$h"); done
+  if [ -n "${1:-}" ]; then WRK_H+=(-H "Authorization: Bearer $1"); CURL_H+=(-H "Authorization: Bearer $1"); fi
+}
+
+status_of() { # METHOD path [body] -> HTTP status code (000 when no answer), with the current headers
   local method=$1 path=$2 body=${3:-}
   if [ -n "$body" ]; then
     curl -s -o /dev/null -w '%{http_code}' --max-time 5 "${CURL_H[@]}" -X "$method" -H 'Content-Type: application/json' --data "$body" "$BASE$path" || true
@@ -156,15 +186,180 @@ stop_server() { # SIGTERM, wait up to STOP_TIMEOUT s, then SIGKILL; sets SERVER_
   SERVER_EXIT=$rc
   STOP_S=$(secs_since "$t0")
 }
-OUT=""; RUN_JAR=""
-cleanup() { # on every exit: stop the server, remove its jar copy, drop a results directory that stayed empty
+OUT=""; RUN_JAR=""; BASE_JAR=""; WORKTREE=""
+cleanup() { # on every exit: stop the server, remove the jar copies and the baseline worktree, drop an empty results dir
   stop_server || true
   if [ -n "$RUN_JAR" ]; then rm -f "$RUN_JAR"; fi
+  if [ -n "$BASE_JAR" ]; then rm -f "$BASE_JAR"; fi
+  if [ -n "$WORKTREE" ]; then
+    git -C "$ROOT" worktree remove --force "$WORKTREE" >/dev/null 2>&1 || rm -rf "$WORKTREE"
+    git -C "$ROOT" worktree prune >/dev/null 2>&1 || true
+  fi
   if [ -n "$OUT" ]; then rmdir "$OUT" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 trap 'log "bench.sh: interrupted"; exit 130' INT
 trap 'log "bench.sh: terminated"; exit 143' TERM
+
+private_copy() { # JAR -> path of a private copy in /tmp (a rebuild during the run cannot pull classes from under the JVM)
+  local copy
+  copy=$(mktemp /tmp/taskloop-bench.XXXXXX.jar)
+  cp "$1" "$copy"
+  if ! "$JDK/bin/jar" tf "$copy" 2>/dev/null | grep -x 'dev/taskloop/Main.class' >/dev/null; then
+    rm -f "$copy"
+    die "$1 is incomplete (being rebuilt right now?); run again in a minute"
+  fi
+  echo "$copy"
+}
+
+USERINFO=$(urlencode "$PGUSER")
+[ -n "${PGPASSWORD:-}" ] && USERINFO+=":$(urlencode "$PGPASSWORD")"
+
+# ---- one server: fresh database, start, sign-up (if it has API keys), seed, checks, then pgbench and/or wrk --
+# Results per server tag (S_ = per server, R_ = per server and row, key "tag/row").
+declare -A S_LABEL S_AUTH S_STARTUP S_RSS S_EXIT S_STOP S_WARMERR R_RPS R_P50 R_P99 R_ERR
+PGB_TPS=""; PGB_LAT=""; PGB_FAILED=0; PGB_OWNER=0
+ROWS=(get_one get_list get_keyset post)
+
+serve() { # TAG LABEL JAR DIR DO_PGBENCH(0|1) DO_WRK(0|1)
+  local tag=$1 label=$2 jar=$3 dir=$4 do_pgbench=$5 do_wrk=$6
+  local i has_owner owner="" key="" resp got check m p want ep rps p50 p99 err
+  mkdir -p "$dir"
+
+  log "== [$label] database $BENCH_DB on $PGUSER@$PG_HOST:$PGPORT: drop and recreate"
+  psqlq -d postgres -c "DROP DATABASE IF EXISTS \"$BENCH_DB\" WITH (FORCE)" >/dev/null || die "cannot drop database $BENCH_DB"
+  psqlq -d postgres -c "CREATE DATABASE \"$BENCH_DB\"" >/dev/null || die "cannot create database $BENCH_DB"
+
+  log "== [$label] taskloop on $BASE (JDK $JDK${DB_POOL_SIZE:+, DB_POOL_SIZE=$DB_POOL_SIZE})"
+  local t0 startup=""
+  t0=$(now)
+  # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
+  DATABASE_URL="postgresql://$USERINFO@$PG_HOST:$PGPORT/$BENCH_DB" HOST="$HOST" PORT="$BENCH_PORT" SIGNUP_ENABLED=true \
+    "$JDK/bin/java" ${JAVA_OPTS:-} -jar "$jar" > "$dir/server.log" 2>&1 9>&- &
+  SERVER_PID=$!
+  for ((i = 0; i < START_TIMEOUT * 20; i++)); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$BASE/health/ready" || true)" = 200 ]; then
+      startup=$(secs_since "$t0"); break
+    fi
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  if [ -z "$startup" ]; then
+    if kill -0 "$SERVER_PID" 2>/dev/null; then log "   not ready within ${START_TIMEOUT}s"; else log "   the server exited during startup"; fi
+    tail -n 20 "$dir/server.log" >&2 || true
+    die "taskloop did not become ready (GET /health/ready != 200); log: $dir/server.log"
+  fi
+  log "   ready after ${startup}s (pid $SERVER_PID): $(grep -m1 'listening on' "$dir/server.log" | sed 's/^.* - //' || true)"
+
+  # The schema decides: tasks.owner_id (issue 3 on) means API keys on every /tasks request.
+  has_owner=$(psqlq -d "$BENCH_DB" -Atc "SELECT count(*) FROM information_schema.columns
+    WHERE table_schema = ANY (current_schemas(false)) AND table_name = 'tasks' AND column_name = 'owner_id'")
+  if [ "$has_owner" = 1 ]; then
+    log "== [$label] tasks.owner_id exists: signing up $BENCH_EMAIL (POST /users) for an API key"
+    resp=$(curl -s --max-time 30 -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' \
+      --data "{\"email\":\"$BENCH_EMAIL\",\"password\":\"$BENCH_PASSWORD\"}" "$BASE/users" || true)
+    got=${resp##*$'\n'}
+    [ "$got" = 201 ] || die "POST /users answered ${got:-nothing}, expected 201 (see $dir/server.log): ${resp%$'\n'*}"
+    key=$(printf '%s' "${resp%$'\n'*}" | grep -o '"key" *: *"tl_[A-Za-z0-9_-]*"' | head -n1 | sed 's/.*"\(tl_[^"]*\)"$/\1/' || true)
+    [ -n "$key" ] || die "no api_key.key in the POST /users answer: ${resp%$'\n'*}"
+    owner=$(psqlq -d "$BENCH_DB" -Atc "SELECT id FROM users WHERE email_normalized = '$BENCH_EMAIL'")
+    [[ "$owner" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]] || die "no users row for $BENCH_EMAIL after the sign-up ('$owner')"
+    S_AUTH[$tag]=1
+    # the key itself goes to no file; the user's id does (it is in the seed and the pgbench command)
+    echo "benchmark user $BENCH_EMAIL, id $owner; key prefix ${key:0:15}..." > "$dir/user.txt"
+  else
+    log "== [$label] no tasks.owner_id: no authentication"
+    S_AUTH[$tag]=0
+  fi
+  set_headers "$key"
+
+  log "== [$label] seeding 10,000 tasks${owner:+ owned by $owner}"
+  local ocol="" oval=""
+  if [ -n "$owner" ]; then ocol="owner_id, "; oval="'$owner'::uuid, "; fi
+  psqlq -d "$BENCH_DB" > "$dir/seed.txt" 2>&1 <<SQL || die "seeding failed, see $dir/seed.txt"
+TRUNCATE tasks RESTART IDENTITY;
+INSERT INTO tasks (${ocol}id, title, description, is_completed, created_at, updated_at)
+SELECT ${oval}i,
+       'task ' || i,
+       CASE WHEN i % 4 = 0 THEN NULL ELSE 'description of task ' || i || ', seeded for the benchmark' END,
+       i % 3 = 0,
+       now() - (10000 - i) * interval '1 minute',
+       now() - (10000 - i) * interval '1 minute'
+FROM generate_series(1, 10000) AS i;
+-- the ids were given explicitly: move the identity past them so POST /tasks gets 10001, 10002, ...
+SELECT setval(pg_get_serial_sequence('tasks', 'id'), 10000);
+ANALYZE tasks;
+SQL
+  psqlq -d "$BENCH_DB" -c "CHECKPOINT" >/dev/null 2>&1 || true   # superuser only; evens out the runs
+  local n
+  n=$(psqlq -d "$BENCH_DB" -Atc "SELECT count(*) || ' ' || min(id) || ' ' || max(id) FROM tasks${owner:+ WHERE owner_id = '$owner'}")
+  [ "$n" = "10000 1 10000" ] || die "seeding produced '$n' (count min max), expected '10000 1 10000'"
+
+  # every measured request must answer 2xx; wrk alone would not notice 3xx answers
+  for check in "GET /tasks/1 200" "GET /tasks/10000 200" "GET /tasks?skip=9990&limit=10 200" "GET /tasks?after=9990&limit=10 200"; do
+    read -r m p want <<<"$check"
+    got=$(status_of "$m" "$p")
+    [ "$got" = "$want" ] || die "$m $p answered $got, expected $want (see $dir/server.log)"
+  done
+  got=$(status_of POST /tasks '{"title":"bench check","description":"status check before the runs"}')
+  [ "$got" = 201 ] || die "POST /tasks answered $got, expected 201 (see $dir/server.log)"
+  if [ -n "$key" ]; then   # the measured path really is the authenticated one
+    set_headers
+    got=$(status_of GET /tasks/1)
+    set_headers "$key"
+    [ "$got" = 401 ] || die "GET /tasks/1 without the API key answered $got, expected 401 (see $dir/server.log)"
+  fi
+
+  if [ "$do_pgbench" = 1 ]; then
+    log "== [$label] pgbench: the GET-one SELECT, -M prepared -c$PGBENCH_CLIENTS -j$PGBENCH_JOBS -T$DUR"
+    local pgb_def=()
+    if [ -n "$owner" ]; then
+      cat > "$dir/pgbench_select.sql" <<'SQL'
+\set id random(1, 10000)
+SELECT id, title, description, is_completed, created_at, updated_at FROM tasks WHERE id = :id AND owner_id = :owner;
+SQL
+      pgb_def=(-D "owner=$owner"); PGB_OWNER=1
+    else
+      cat > "$dir/pgbench_select.sql" <<'SQL'
+\set id random(1, 10000)
+SELECT id, title, description, is_completed, created_at, updated_at FROM tasks WHERE id = :id;
+SQL
+    fi
+    pgbench -h "$PG_HOST" -n -f "$dir/pgbench_select.sql" "${pgb_def[@]}" -M prepared -c"$PGBENCH_CLIENTS" -j"$PGBENCH_JOBS" \
+      -T"$DUR" "$BENCH_DB" > "$dir/pgbench.txt" 2>&1 9>&- || die "pgbench failed, see $dir/pgbench.txt"
+    PGB_TPS=$(awk '/^tps =/{printf "%.0f", $3}' "$dir/pgbench.txt")
+    PGB_LAT=$(awk '/^latency average/{print $4}' "$dir/pgbench.txt")
+    PGB_FAILED=$(awk '/^number of failed transactions/{print $5}' "$dir/pgbench.txt")
+    PGB_FAILED=${PGB_FAILED:-0}
+    [ -n "$PGB_TPS" ] && [ "$PGB_TPS" -gt 0 ] || die "no TPS in pgbench output, see $dir/pgbench.txt"
+    log "   ${PGB_TPS} tps, average latency ${PGB_LAT:-n/a} ms"
+  fi
+
+  if [ "$do_wrk" = 1 ]; then
+    log "== [$label] warm-up ${WARM}s (GET one / GET list / GET keyset / POST, rotating)"
+    wrk -t"$THREADS" -c"$CONNS" -d"${WARM}s" --timeout 5s "${WRK_H[@]}" -s bench/wrk/warmup.lua "$BASE" \
+      > "$dir/warmup.wrk.txt" 2>&1 9>&- || die "wrk warm-up failed, see $dir/warmup.wrk.txt"
+    read -r _ _ _ err <<<"$(parse_wrk "$dir/warmup.wrk.txt")"
+    S_WARMERR[$tag]=$err
+    [ "$err" = 0 ] || log "   warning: $err errors during the warm-up (see $dir/warmup.wrk.txt)"
+
+    for ep in "${ROWS[@]}"; do
+      log "== [$label] $ep: wrk -t$THREADS -c$CONNS -d${DUR}s --timeout 5s --latency"
+      wrk -t"$THREADS" -c"$CONNS" -d"${DUR}s" --timeout 5s --latency "${WRK_H[@]}" -s "bench/wrk/$ep.lua" "$BASE" \
+        > "$dir/$ep.wrk.txt" 2>&1 9>&- || die "wrk failed, see $dir/$ep.wrk.txt"
+      read -r rps p50 p99 err <<<"$(parse_wrk "$dir/$ep.wrk.txt")"
+      R_RPS[$tag/$ep]=$rps; R_P50[$tag/$ep]=$p50; R_P99[$tag/$ep]=$p99; R_ERR[$tag/$ep]=$err
+      log "   $rps req/s, p50 $p50 ms, p99 $p99 ms, $err errors"
+    done
+  fi
+
+  S_RSS[$tag]=$(ps -o rss= -p "$SERVER_PID" 2>/dev/null | awk '{printf "%.0f", $1/1024}')
+  S_RSS[$tag]=${S_RSS[$tag]:-n/a}
+  log "== [$label] stopping the server (SIGTERM)"
+  stop_server
+  log "   exit code $SERVER_EXIT after ${STOP_S}s"
+  S_LABEL[$tag]=$label; S_STARTUP[$tag]=$startup; S_EXIT[$tag]=$SERVER_EXIT; S_STOP[$tag]=$STOP_S
+}
 
 # ---- the measuring part, under the shared lock -------------------------------------------------------------
 if curl -s -o /dev/null --max-time 1 "$BASE/"; then die "port $BENCH_PORT on $HOST is already in use (set BENCH_PORT)"; fi
@@ -182,144 +377,106 @@ if [ ! -f "$JAR" ] || [ -n "$(find src/main pom.xml -newer "$JAR" -print -quit)"
   ./taskloop build 9>&- || die "build failed"
 fi
 [ -f "$JAR" ] || die "$JAR missing after the build"
-# run a private copy: a rebuild during the run (the JVM loads classes lazily) cannot pull the jar from under it
-RUN_JAR=$(mktemp /tmp/taskloop-bench.XXXXXX.jar)
-cp "$JAR" "$RUN_JAR"
-if ! "$JDK/bin/jar" tf "$RUN_JAR" 2>/dev/null | grep -x 'dev/taskloop/Main.class' >/dev/null; then
-  die "$JAR is incomplete (being rebuilt right now?); run again in a minute"
+RUN_JAR=$(private_copy "$JAR")
+CURRENT_REV=$(git rev-parse --short HEAD)
+if [ -n "$(git status --porcelain --untracked-files=no -- src/main pom.xml 2>/dev/null || true)" ]; then
+  CURRENT_REV+=" + uncommitted changes"
 fi
 
-log "== database $BENCH_DB on $PGUSER@$PG_HOST:$PGPORT: drop and recreate"
-psqlq -d postgres -c "DROP DATABASE IF EXISTS \"$BENCH_DB\" WITH (FORCE)" >/dev/null || die "cannot drop database $BENCH_DB"
-psqlq -d postgres -c "CREATE DATABASE \"$BENCH_DB\"" >/dev/null || die "cannot create database $BENCH_DB"
+if [ -n "$BASELINE_REV" ]; then
+  WORKTREE=$(mktemp -d /tmp/taskloop-baseline-XXXXXX)
+  log "== baseline $BASELINE_REV ($BASELINE_SHORT): git worktree in $WORKTREE, ./taskloop build"
+  git worktree add --detach "$WORKTREE" "$BASELINE_SHA" > "$OUT/baseline-build.txt" 2>&1 9>&- \
+    || die "git worktree add failed, see $OUT/baseline-build.txt"
+  (cd "$WORKTREE" && ./taskloop build) >> "$OUT/baseline-build.txt" 2>&1 9>&- \
+    || die "the build of $BASELINE_REV failed, see $OUT/baseline-build.txt"
+  [ -f "$WORKTREE/$JAR" ] || die "no $JAR after the build of $BASELINE_REV"
+  BASE_JAR=$(private_copy "$WORKTREE/$JAR")
+  printf '%s\n' "--baseline $BASELINE_REV = $BASELINE_SHA" "$(git log -1 --format='%h %s' "$BASELINE_SHA")" >> "$OUT/baseline-build.txt"
 
-USERINFO=$(urlencode "$PGUSER")
-[ -n "${PGPASSWORD:-}" ] && USERINFO+=":$(urlencode "$PGPASSWORD")"
-
-log "== taskloop on $BASE (JDK $JDK${DB_POOL_SIZE:+, DB_POOL_SIZE=$DB_POOL_SIZE})"
-T0=$(now)
-# shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
-DATABASE_URL="postgresql://$USERINFO@$PG_HOST:$PGPORT/$BENCH_DB" HOST="$HOST" PORT="$BENCH_PORT" \
-  "$JDK/bin/java" ${JAVA_OPTS:-} -jar "$RUN_JAR" > "$OUT/server.log" 2>&1 9>&- &
-SERVER_PID=$!
-STARTUP_S=""
-for ((i = 0; i < START_TIMEOUT * 20; i++)); do
-  if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$BASE/health/ready" || true)" = 200 ]; then
-    STARTUP_S=$(secs_since "$T0"); break
-  fi
-  kill -0 "$SERVER_PID" 2>/dev/null || break
-  sleep 0.05
-done
-if [ -z "$STARTUP_S" ]; then
-  if kill -0 "$SERVER_PID" 2>/dev/null; then log "   not ready within ${START_TIMEOUT}s"; else log "   the server exited during startup"; fi
-  tail -n 20 "$OUT/server.log" >&2 || true
-  die "taskloop did not become ready (GET /health/ready != 200); log: $OUT/server.log"
+  # pgbench once, before any server is under load: the current build's schema and seed, server idle
+  serve setup "current (setup for pgbench)" "$RUN_JAR" "$OUT/pgbench" 1 0
+  serve base "baseline $BASELINE_SHORT" "$BASE_JAR" "$OUT/baseline" 0 1
+  serve cur "current" "$RUN_JAR" "$OUT/current" 0 1
+  SERVERS=(base cur)
+else
+  serve cur "current" "$RUN_JAR" "$OUT" 1 1
+  SERVERS=(cur)
 fi
-log "   ready after ${STARTUP_S}s (pid $SERVER_PID): $(grep -m1 'listening on' "$OUT/server.log" | sed 's/^.* - //' || true)"
-
-log "== seeding 10,000 tasks"
-psqlq -d "$BENCH_DB" > "$OUT/seed.txt" 2>&1 <<'SQL' || die "seeding failed, see $OUT/seed.txt"
-TRUNCATE tasks RESTART IDENTITY;
-INSERT INTO tasks (id, title, description, is_completed, created_at, updated_at)
-SELECT i,
-       'task ' || i,
-       CASE WHEN i % 4 = 0 THEN NULL ELSE 'description of task ' || i || ', seeded for the benchmark' END,
-       i % 3 = 0,
-       now() - (10000 - i) * interval '1 minute',
-       now() - (10000 - i) * interval '1 minute'
-FROM generate_series(1, 10000) AS i;
--- the ids were given explicitly: move the identity past them so POST /tasks gets 10001, 10002, ...
-SELECT setval(pg_get_serial_sequence('tasks', 'id'), 10000);
-ANALYZE tasks;
-SQL
-psqlq -d "$BENCH_DB" -c "CHECKPOINT" >/dev/null 2>&1 || true   # superuser only; evens out the runs
-N=$(psqlq -d "$BENCH_DB" -Atc "SELECT count(*) || ' ' || min(id) || ' ' || max(id) FROM tasks")
-[ "$N" = "10000 1 10000" ] || die "seeding produced '$N' (count min max), expected '10000 1 10000'"
-
-# every measured request must answer 2xx; wrk alone would not notice 3xx answers
-for check in "GET /tasks/1 200" "GET /tasks/10000 200" "GET /tasks?skip=9990&limit=10 200" "GET /tasks?after=9990&limit=10 200"; do
-  read -r m p want <<<"$check"
-  got=$(status_of "$m" "$p")
-  [ "$got" = "$want" ] || die "$m $p answered $got, expected $want (see $OUT/server.log)"
-done
-got=$(status_of POST /tasks '{"title":"bench check","description":"status check before the runs"}')
-[ "$got" = 201 ] || die "POST /tasks answered $got, expected 201 (see $OUT/server.log)"
-
-log "== pgbench: the GET-one SELECT, -M prepared -c$PGBENCH_CLIENTS -j$PGBENCH_JOBS -T$DUR"
-cat > "$OUT/pgbench_select.sql" <<'SQL'
-\set id random(1, 10000)
-SELECT id, title, description, is_completed, created_at, updated_at FROM tasks WHERE id = :id;
-SQL
-pgbench -h "$PG_HOST" -n -f "$OUT/pgbench_select.sql" -M prepared -c"$PGBENCH_CLIENTS" -j"$PGBENCH_JOBS" -T"$DUR" \
-  "$BENCH_DB" > "$OUT/pgbench.txt" 2>&1 9>&- || die "pgbench failed, see $OUT/pgbench.txt"
-PGB_TPS=$(awk '/^tps =/{printf "%.0f", $3}' "$OUT/pgbench.txt")
-PGB_LAT=$(awk '/^latency average/{print $4}' "$OUT/pgbench.txt")
-PGB_FAILED=$(awk '/^number of failed transactions/{print $5}' "$OUT/pgbench.txt")
-PGB_FAILED=${PGB_FAILED:-0}
-[ -n "$PGB_TPS" ] && [ "$PGB_TPS" -gt 0 ] || die "no TPS in pgbench output, see $OUT/pgbench.txt"
-log "   ${PGB_TPS} tps, average latency ${PGB_LAT:-n/a} ms"
-
-log "== warm-up ${WARM}s (GET one / GET list / GET keyset / POST, rotating)"
-wrk -t"$THREADS" -c"$CONNS" -d"${WARM}s" --timeout 5s "${WRK_H[@]}" -s bench/wrk/warmup.lua "$BASE" \
-  > "$OUT/warmup.wrk.txt" 2>&1 9>&- || die "wrk warm-up failed, see $OUT/warmup.wrk.txt"
-read -r _ _ _ WARM_ERR <<<"$(parse_wrk "$OUT/warmup.wrk.txt")"
-[ "$WARM_ERR" = 0 ] || log "   warning: $WARM_ERR errors during the warm-up (see $OUT/warmup.wrk.txt)"
-
-declare -A RPS P50 P99 ERR
-for ep in get_one get_list get_keyset post; do
-  log "== $ep: wrk -t$THREADS -c$CONNS -d${DUR}s --timeout 5s --latency"
-  wrk -t"$THREADS" -c"$CONNS" -d"${DUR}s" --timeout 5s --latency "${WRK_H[@]}" -s "bench/wrk/$ep.lua" "$BASE" \
-    > "$OUT/$ep.wrk.txt" 2>&1 9>&- || die "wrk failed, see $OUT/$ep.wrk.txt"
-  read -r "RPS[$ep]" "P50[$ep]" "P99[$ep]" "ERR[$ep]" <<<"$(parse_wrk "$OUT/$ep.wrk.txt")"
-  log "   ${RPS[$ep]} req/s, p50 ${P50[$ep]} ms, p99 ${P99[$ep]} ms, ${ERR[$ep]} errors"
-done
-
-RSS_MB=$(ps -o rss= -p "$SERVER_PID" 2>/dev/null | awk '{printf "%.0f", $1/1024}')
-RSS_MB=${RSS_MB:-n/a}
-log "== stopping the server (SIGTERM)"
-stop_server
-log "   exit code $SERVER_EXIT after ${STOP_S}s"
 flock -u 9
 
 # ---- table -------------------------------------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
-RATIO=$(ratio "${RPS[get_one]}" "$PGB_TPS")
-ONE_OK=$(awk -v r="$RATIO" -v p="${P99[get_one]}" -v e="${ERR[get_one]}" -v tr="$TARGET_RATIO" -v tp="$TARGET_P99_MS" \
-  'BEGIN{ print (r != "n/a" && p != "n/a" && r+0 >= tr && p+0 < tp && e == 0) ? "PASS" : "FAIL" }')
 ok_if_clean() { [ "$1" = 0 ] && echo PASS || echo FAIL; }
 LABEL_get_one='GET /tasks/{id}'
 LABEL_get_list='GET /tasks?skip=…&limit=10'
 LABEL_get_keyset='GET /tasks?after=…&limit=10'
 LABEL_post='POST /tasks'
-TOTAL_ERR=$(( ${ERR[get_one]} + ${ERR[get_list]} + ${ERR[get_keyset]} + ${ERR[post]} ))
+auth_word() { [ "${S_AUTH[$1]}" = 1 ] && echo "API key" || echo "no auth"; }
+for s in "${SERVERS[@]}"; do S_LABEL[$s]="${S_LABEL[$s]} ($(auth_word "$s"))"; done
+
+TOTAL_ERR=0; WARM_ERR=0; BAD_EXIT=""
+for s in "${SERVERS[@]}"; do
+  for ep in "${ROWS[@]}"; do TOTAL_ERR=$((TOTAL_ERR + ${R_ERR[$s/$ep]})); done
+  WARM_ERR=$((WARM_ERR + ${S_WARMERR[$s]}))
+done
+for s in setup "${SERVERS[@]}"; do
+  if [ -n "${S_EXIT[$s]:-}" ] && [ "${S_EXIT[$s]}" != 0 ]; then BAD_EXIT+=" ${S_LABEL[$s]}: ${S_EXIT[$s]}"; fi
+done
 HEADER_NOTE=""; [ ${#HEADERS[@]} -gt 0 ] && HEADER_NOTE=" with ${#HEADERS[@]} extra header(s) on every request"
+PGB_WHAT="same SELECT by id"; [ "$PGB_OWNER" = 1 ] && PGB_WHAT="same SELECT by id and owner"
+
+if [ -n "$BASELINE_REV" ]; then
+  COST=$(awk -v c="${R_RPS[cur/get_one]}" -v b="${R_RPS[base/get_one]}" 'BEGIN{ if (b > 0) printf "%.1f", (1 - c/b) * 100; else print "n/a" }')
+  COST_OK=$(awk -v x="$COST" -v t="$TARGET_AUTH_COST" -v e="$(( ${R_ERR[cur/get_one]} + ${R_ERR[base/get_one]} ))" \
+    'BEGIN{ print (x != "n/a" && x+0 <= t && e == 0) ? "PASS" : "FAIL" }')
+fi
 {
-  echo "| row | req/s | p50 ms | p99 ms | errors | ÷ pgbench TPS | target | result |"
-  echo "|---|---|---|---|---|---|---|---|"
-  echo "| pgbench: same SELECT by id, -c$PGBENCH_CLIENTS | $PGB_TPS tps | | avg ${PGB_LAT:-n/a} | $PGB_FAILED | 1.00 | (reference) | |"
-  for ep in get_one get_list get_keyset post; do
-    label_var="LABEL_$ep"
-    if [ "$ep" = get_one ]; then
-      target="≥ $TARGET_RATIO × pgbench, p99 < $TARGET_P99_MS ms, 0 errors"; result=$ONE_OK
-    else
-      target="0 errors"; result=$(ok_if_clean "${ERR[$ep]}")
-    fi
-    echo "| ${!label_var} | ${RPS[$ep]} | ${P50[$ep]} | ${P99[$ep]} | ${ERR[$ep]} | $(ratio "${RPS[$ep]}" "$PGB_TPS") | $target | $result |"
+  echo "| server | row | req/s | p50 ms | p99 ms | errors | ÷ pgbench TPS | target | result |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| PostgreSQL | pgbench: $PGB_WHAT, -c$PGBENCH_CLIENTS | $PGB_TPS tps | | avg ${PGB_LAT:-n/a} | $PGB_FAILED | 1.00 | (reference) | |"
+  for s in "${SERVERS[@]}"; do
+    for ep in "${ROWS[@]}"; do
+      label_var="LABEL_$ep"
+      if [ "$ep" = get_one ]; then
+        target="≥ $TARGET_RATIO × pgbench, p99 < $TARGET_P99_MS ms, 0 errors"
+        result=$(awk -v r="$(ratio "${R_RPS[$s/$ep]}" "$PGB_TPS")" -v p="${R_P99[$s/$ep]}" -v e="${R_ERR[$s/$ep]}" \
+          -v tr="$TARGET_RATIO" -v tp="$TARGET_P99_MS" 'BEGIN{ print (r != "n/a" && p != "n/a" && r+0 >= tr && p+0 < tp && e == 0) ? "PASS" : "FAIL" }')
+      else
+        target="0 errors"; result=$(ok_if_clean "${R_ERR[$s/$ep]}")
+      fi
+      echo "| ${S_LABEL[$s]} | ${!label_var} | ${R_RPS[$s/$ep]} | ${R_P50[$s/$ep]} | ${R_P99[$s/$ep]} | ${R_ERR[$s/$ep]} | $(ratio "${R_RPS[$s/$ep]}" "$PGB_TPS") | $target | $result |"
+    done
   done
   echo
-  echo "GET one / pgbench: **$RATIO** (target ≥ $TARGET_RATIO). Startup ${STARTUP_S} s to GET /health/ready = 200;" \
-       "RSS at the end ${RSS_MB} MB; exit code after SIGTERM: **$SERVER_EXIT** (stopped in ${STOP_S} s)."
+  line="GET one / pgbench:"
+  for s in "${SERVERS[@]}"; do line+=" ${S_LABEL[$s]} **$(ratio "${R_RPS[$s/get_one]}" "$PGB_TPS")**;"; done
+  echo "${line%;} (target ≥ $TARGET_RATIO)."
+  if [ -n "$BASELINE_REV" ]; then
+    echo
+    if [ "${S_AUTH[base]}" = 0 ] && [ "${S_AUTH[cur]}" = 1 ]; then
+      echo "auth cost on GET one: **$COST %** (current vs baseline req/s: ${R_RPS[cur/get_one]} vs ${R_RPS[base/get_one]}); target ≤ $TARGET_AUTH_COST %: **$COST_OK**"
+    else
+      echo "GET one, current vs baseline: $COST % fewer req/s (${R_RPS[cur/get_one]} vs ${R_RPS[base/get_one]}); not an auth cost: authentication is the same on both"
+    fi
+  fi
+  echo
+  for s in "${SERVERS[@]}"; do
+    echo "${S_LABEL[$s]}: startup ${S_STARTUP[$s]} s to GET /health/ready = 200; RSS at the end ${S_RSS[$s]} MB;" \
+         "exit code after SIGTERM: **${S_EXIT[$s]}** (stopped in ${S_STOP[$s]} s)."
+  done
   echo
   echo "wrk -t$THREADS -c$CONNS -d${DUR}s --timeout 5s --latency after a ${WARM} s mixed warm-up${HEADER_NOTE};" \
        "pgbench -M prepared -c$PGBENCH_CLIENTS -j$PGBENCH_JOBS -T$DUR;" \
-       "database $BENCH_DB, 10,000 seeded tasks; DB_POOL_SIZE=${DB_POOL_SIZE:-default}; JAVA_OPTS=${JAVA_OPTS:-none};" \
+       "database $BENCH_DB, fresh per server, 10,000 seeded tasks; DB_POOL_SIZE=${DB_POOL_SIZE:-default}; JAVA_OPTS=${JAVA_OPTS:-none};" \
+       "current = $CURRENT_REV${BASELINE_REV:+, baseline = $BASELINE_REV = $BASELINE_SHORT};" \
        "$(nproc) cores shared by wrk, the server and PostgreSQL; $("$JDK/bin/java" -version 2>&1 | head -n1);" \
        "$(date -u +%FT%TZ)."
 } > "$OUT/summary.md"
 cat "$OUT/summary.md"
 log "raw output: $OUT"
 
-if [ "$TOTAL_ERR" != 0 ] || [ "$WARM_ERR" != 0 ] || [ "$SERVER_EXIT" != 0 ]; then
-  log "bench.sh: not a valid run (errors: $TOTAL_ERR in the measured runs, $WARM_ERR in the warm-up; server exit code $SERVER_EXIT)"
+if [ "$TOTAL_ERR" != 0 ] || [ "$WARM_ERR" != 0 ] || [ -n "$BAD_EXIT" ]; then
+  log "bench.sh: not a valid run (errors: $TOTAL_ERR in the measured runs, $WARM_ERR in the warm-ups; server exit codes:${BAD_EXIT:- all 0})"
   exit 1
 fi

@@ -4,7 +4,7 @@ window.onload = function () {
     url: "/openapi.json",
     dom_id: "#swagger-ui",
     deepLinking: true,
-    persistAuthorization: true,
+    persistAuthorization: false, // never keep API keys in the browser's storage
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
     plugins: [SwaggerUIBundle.plugins.DownloadUrl],
     layout: "StandaloneLayout",

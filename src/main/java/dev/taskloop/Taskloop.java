@@ -106,21 +106,23 @@ public final class Taskloop {
     var auth = config.auth();
     var keys = new ApiKeyRepository(database);
     var authenticator = new Authenticator(keys, auth);
-    var accounts =
-        new Accounts(
-            database,
-            new UserRepository(database),
-            keys,
-            new PasswordHasher(vertx, auth),
-            new LoginLimiter(auth),
-            authenticator,
-            auth);
     var tasks = new TaskRepository(database);
+    Accounts accounts;
     try {
+      var hasher = new PasswordHasher(vertx, auth); // hashes once: bad Argon2 settings fail here
+      accounts =
+          new Accounts(
+              database,
+              new UserRepository(database),
+              keys,
+              hasher,
+              new LoginLimiter(auth),
+              authenticator,
+              auth);
       bootstrapAdmin(config, accounts, tasks);
     } catch (Exception e) {
       close(vertx, database);
-      throw new StartupException("cannot create the admin user: " + e.getMessage(), e);
+      throw new StartupException("cannot set up accounts: " + e.getMessage(), e);
     }
     Consumer<Routes> features = features(database, draining, accounts, tasks);
     var deployments = new ArrayList<String>(instances);

@@ -35,6 +35,21 @@ class ArchitectureTest {
   }
 
   @Test
+  void inFeaturesOnlyRepositoriesAndUseCasesTalkToTheDatabase() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.taskloop.system..", "dev.taskloop")
+        .and()
+        .haveSimpleNameNotEndingWith("Repository")
+        .and()
+        .doNotHaveSimpleName("Accounts") // use cases whose transactions span repositories
+        .should()
+        .dependOnClassesThat()
+        .areAssignableTo(Database.class)
+        .check(MAIN);
+  }
+
+  @Test
   void handlersLeaveTheDatabaseToRepositories() {
     noClasses()
         .that()

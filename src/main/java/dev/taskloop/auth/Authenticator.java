@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +21,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A key's row (with its user's state) is cached by prefix for {@code AUTH_CACHE_TTL_S}, so a hot
  * key costs no database round trip; the secret is still hashed and compared on every request.
- * Revocation, deactivation and password changes evict the cache on the instance that made them at
- * once; other instances notice within the TTL. {@code last_used_at} is written at most once a
- * minute per key.
+ * Unknown prefixes are remembered as briefly, so random keys cannot turn into a database query
+ * each. Revocation, deactivation and password changes evict the cache on the instance that made
+ * them at once (a lookup that was already under way does not put the old state back); other
+ * instances notice within the TTL. {@code last_used_at} is written at most once a minute per key.
  */
 public final class Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
@@ -30,8 +32,11 @@ public final class Authenticator {
   private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
   private final ApiKeyRepository keys;
-  private final Cache<String, ApiKeyRepository.KeyRecord> verified;
+  private final Cache<String, Optional<ApiKeyRepository.KeyRecord>> verified;
   private final Cache<UUID, Boolean> touched;
+
+  /** Bumped by every eviction; a lookup that started before one does not fill the cache. */
+  private final AtomicLong evictions = new AtomicLong();
 
   public Authenticator(ApiKeyRepository keys, AuthConfig config) {
     this.keys = keys;
@@ -58,11 +63,12 @@ public final class Authenticator {
       ctx.fail(ApiException.unauthorized());
       return;
     }
-    var cached = verified.getIfPresent(prefix.get());
+    Optional<ApiKeyRepository.KeyRecord> cached = verified.getIfPresent(prefix.get());
     if (cached != null) {
       admit(ctx, raw, cached);
       return;
     }
+    long generation = evictions.get();
     keys.findForAuth(prefix.get())
         .onComplete(
             found -> {
@@ -71,26 +77,31 @@ public final class Authenticator {
                 return;
               }
               var key = found.result().filter(k -> !k.revoked() && k.userActive());
-              if (key.isEmpty()) {
-                ctx.fail(ApiException.unauthorized());
-                return;
+              if (evictions.get() == generation) {
+                verified.put(prefix.get(), key);
               }
-              verified.put(prefix.get(), key.get());
-              admit(ctx, raw, key.get());
+              admit(ctx, raw, key);
             });
   }
 
   /** Forgets a revoked key at once (on this instance). */
   public void forgetKey(String prefix) {
+    evictions.incrementAndGet();
     verified.invalidate(prefix);
   }
 
   /** Forgets every key of a user (deactivated, or keys revoked by a password change). */
   public void forgetUser(UUID userId) {
-    verified.asMap().values().removeIf(key -> key.userId().equals(userId));
+    evictions.incrementAndGet();
+    verified.asMap().values().removeIf(key -> key.isPresent() && key.get().userId().equals(userId));
   }
 
-  private void admit(RoutingContext ctx, String raw, ApiKeyRepository.KeyRecord key) {
+  private void admit(RoutingContext ctx, String raw, Optional<ApiKeyRepository.KeyRecord> found) {
+    if (found.isEmpty()) {
+      ctx.fail(ApiException.unauthorized());
+      return;
+    }
+    var key = found.get();
     boolean expired = key.expiresAt() != null && !Instant.now().isBefore(key.expiresAt());
     if (expired || !ApiKeys.matches(raw, key.hash())) {
       ctx.fail(ApiException.unauthorized());

@@ -7,50 +7,101 @@ import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import java.time.Duration;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import java.util.Locale;
 
 /**
- * Brute-force protection for logins (Bucket4j token buckets): each email and each client address
- * may fail {@code LOGIN_MAX_FAILURES} times per {@code LOGIN_WINDOW_S}; past that, logins for it
- * get 429 with {@code Retry-After} until the window refills, whether the password is right or not.
- * Buckets live in memory on this instance (Caffeine, dropped when idle for a window).
+ * Brute-force protection for password checks (Bucket4j token buckets): each email (or user) and
+ * each client address may fail {@code LOGIN_MAX_FAILURES} times per {@code LOGIN_WINDOW_S}. A check
+ * takes a token from both buckets before the password is verified, so parallel guesses cannot
+ * outrun the count; a successful check gives the tokens back. With no token left the answer is 429
+ * with {@code Retry-After}, right password or not. The window is fixed: it starts with the first
+ * failure and refills whole when it ends.
+ *
+ * <p>Buckets live in memory on this instance (Caffeine, at most 100,000, dropped when idle for a
+ * window). Behind a reverse proxy the client address is the proxy's: see the README.
  */
 public final class LoginLimiter {
   private final Cache<String, Bucket> buckets;
-  private final int maxFailures;
-  private final Duration window;
+  private final BucketConfiguration configuration;
+  private final TimeMeter clock;
 
   public LoginLimiter(AuthConfig config) {
-    this.maxFailures = config.loginMaxFailures();
-    this.window = config.loginWindow();
-    this.buckets = Caffeine.newBuilder().expireAfterAccess(window).maximumSize(1_000_000).build();
+    this(
+        config,
+        TimeMeter.SYSTEM_MILLISECONDS,
+        com.github.benmanes.caffeine.cache.Ticker.systemTicker());
   }
 
-  /** Throws 429 when the email or the address has no failures left in its window. */
-  public void check(String email, String address) {
-    long waitNanos =
-        Math.max(waitNanos("email:" + normalize(email)), waitNanos("address:" + address));
-    if (waitNanos > 0) {
-      throw ApiException.retryLater(
-          ProblemType.TOO_MANY_REQUESTS,
-          "Too many failed logins; try again later.",
-          (waitNanos + 999_999_999L) / 1_000_000_000L);
+  /** With explicit clocks, for tests. */
+  LoginLimiter(
+      AuthConfig config, TimeMeter clock, com.github.benmanes.caffeine.cache.Ticker ticker) {
+    this.clock = clock;
+    this.configuration =
+        BucketConfiguration.builder()
+            .addLimit(
+                Bandwidth.builder()
+                    .capacity(config.loginMaxFailures())
+                    .refillIntervally(config.loginMaxFailures(), config.loginWindow())
+                    .build())
+            .build();
+    this.buckets =
+        Caffeine.newBuilder()
+            .expireAfterAccess(config.loginWindow())
+            .maximumSize(100_000)
+            .ticker(ticker)
+            .build();
+  }
+
+  /** One password check under way; call {@link #succeeded()} when the password was right. */
+  public final class Attempt {
+    private final Bucket[] taken;
+
+    private Attempt(Bucket... taken) {
+      this.taken = taken;
+    }
+
+    /** Gives the tokens back: only failures count. */
+    public void succeeded() {
+      for (Bucket bucket : taken) {
+        bucket.addTokens(1);
+      }
     }
   }
 
-  /** Counts one failed login against both the email and the address. */
-  public void failed(String email, String address) {
-    bucket("email:" + normalize(email)).tryConsume(1);
-    bucket("address:" + address).tryConsume(1);
+  /** A login attempt for {@code email} from {@code address}; 429 when either has no tries left. */
+  public Attempt login(String email, String address) {
+    return attempt("email:" + email.strip().toLowerCase(Locale.ROOT), "address:" + address);
   }
 
-  private long waitNanos(String key) {
-    Bucket bucket = buckets.getIfPresent(key);
-    if (bucket == null || bucket.getAvailableTokens() > 0) {
-      return 0;
+  /** A check of a signed-in user's current password; 429 when the user or the address is out. */
+  public Attempt passwordCheck(java.util.UUID userId, String address) {
+    return attempt("user:" + userId, "address:" + address);
+  }
+
+  private Attempt attempt(String subject, String address) {
+    Bucket first = bucket(subject);
+    ConsumptionProbe probe = first.tryConsumeAndReturnRemaining(1);
+    if (!probe.isConsumed()) {
+      throw tooMany(probe);
     }
-    return bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
+    Bucket second = bucket(address);
+    ConsumptionProbe other = second.tryConsumeAndReturnRemaining(1);
+    if (!other.isConsumed()) {
+      first.addTokens(1); // this attempt never ran
+      throw tooMany(other);
+    }
+    return new Attempt(first, second);
+  }
+
+  private static ApiException tooMany(ConsumptionProbe probe) {
+    long seconds = (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L;
+    return ApiException.retryLater(
+        ProblemType.TOO_MANY_REQUESTS,
+        "Too many failed password checks; try again later.",
+        seconds);
   }
 
   private Bucket bucket(String key) {
@@ -58,15 +109,8 @@ public final class LoginLimiter {
         key,
         k ->
             Bucket.builder()
-                .addLimit(
-                    Bandwidth.builder()
-                        .capacity(maxFailures)
-                        .refillIntervally(maxFailures, window)
-                        .build())
+                .withCustomTimePrecision(clock)
+                .addLimit(configuration.getBandwidths()[0])
                 .build());
-  }
-
-  private static String normalize(String email) {
-    return email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
   }
 }

@@ -4,10 +4,14 @@ import com.password4j.Argon2Function;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
 import dev.taskloop.system.config.AuthConfig;
+import dev.taskloop.system.http.ApiException;
+import dev.taskloop.system.http.ProblemType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Argon2id password hashing (password4j) on a bounded worker pool of its own: hashing is
@@ -16,11 +20,17 @@ import java.util.concurrent.TimeUnit;
  * hashes while old ones still verify.
  */
 public final class PasswordHasher {
+  /** Hashes waiting or running, per worker, before new ones are refused with 503. */
+  static final int QUEUE_PER_WORKER = 32;
+
   private final WorkerExecutor workers;
   private final Argon2Function function;
   private final String dummyHash;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final int maxInFlight;
 
   public PasswordHasher(Vertx vertx, AuthConfig config) {
+    this.maxInFlight = config.hashWorkers() * QUEUE_PER_WORKER;
     this.workers =
         vertx.createSharedWorkerExecutor(
             "password-hashing", config.hashWorkers(), 60, TimeUnit.SECONDS);
@@ -38,8 +48,7 @@ public final class PasswordHasher {
   }
 
   public Future<String> hash(String password) {
-    return workers.executeBlocking(
-        () -> Password.hash(password).addRandomSalt(16).with(function).getResult(), false);
+    return bounded(() -> Password.hash(password).addRandomSalt(16).with(function).getResult());
   }
 
   /**
@@ -48,13 +57,28 @@ public final class PasswordHasher {
    */
   public Future<Boolean> verify(String password, String hash) {
     String against = hash == null ? dummyHash : hash;
-    return workers.executeBlocking(
+    return bounded(
         () -> {
           boolean ok =
               Password.check(password, against).with(Argon2Function.getInstanceFromHash(against));
           return ok && hash != null;
-        },
-        false);
+        });
+  }
+
+  /**
+   * Runs a hash on the workers unless too many are already queued: a flood of sign-ups or logins
+   * then gets 503 at once instead of making every password check wait longer and longer.
+   */
+  private <T> Future<T> bounded(Callable<T> work) {
+    if (inFlight.incrementAndGet() > maxInFlight) {
+      inFlight.decrementAndGet();
+      return Future.failedFuture(
+          ApiException.retryLater(
+              ProblemType.SERVICE_UNAVAILABLE,
+              "Too many password checks at once; retry later.",
+              1));
+    }
+    return workers.executeBlocking(work, false).andThen(done -> inFlight.decrementAndGet());
   }
 
   public Future<Void> close() {

@@ -74,10 +74,13 @@ public final class Accounts {
         .recover(Accounts::emailTaken);
   }
 
-  /** Checks email and password; a new key for the user, or the same 401 for every failure. */
+  /**
+   * Checks email and password (counted by the {@link LoginLimiter} before the check runs); a new
+   * key for the user, or the same 401 for every failure.
+   */
   Future<NewApiKey> login(
       String email, String password, String address, String keyName, Integer days) {
-    limiter.check(email, address);
+    LoginLimiter.Attempt attempt = limiter.login(email, address);
     return users
         .findForLogin(email)
         .compose(
@@ -88,10 +91,10 @@ public final class Accounts {
                     .map(
                         ok -> {
                           if (!ok || !found.get().user().isActive()) {
-                            limiter.failed(email, address);
                             throw new ApiException(
                                 ProblemType.UNAUTHORIZED, "Wrong email or password.");
                           }
+                          attempt.succeeded();
                           return found.get().user();
                         }))
         .compose(user -> keys.create(null, user.id(), keyName, expiry(days)));
@@ -102,41 +105,44 @@ public final class Accounts {
   }
 
   /**
-   * Renames, and/or changes the password (checking the current one and revoking the other keys).
+   * Renames, and/or changes the password: the current one is checked (and counted like a login),
+   * then the new hash, the name and the revocation of every other key commit together.
    */
-  Future<User> updateMe(
-      Principal caller, boolean setName, String name, String password, String currentPassword) {
-    Future<Void> passwordChange =
-        password == null
-            ? Future.succeededFuture()
-            : users
-                .passwordHash(caller.userId())
-                .compose(hash -> hasher.verify(currentPassword, hash.orElse(null)))
-                .compose(
-                    ok -> {
-                      if (!ok) {
-                        throw ApiException.validation(
-                            List.of(new FieldError("current_password", "is not correct")));
-                      }
-                      return hasher.hash(password);
-                    })
-                .compose(
-                    hash ->
-                        db.inTransaction(
-                            tx ->
-                                users
-                                    .setPassword(tx, caller.userId(), hash)
-                                    .compose(
-                                        done ->
-                                            keys.revokeOthers(
-                                                tx, caller.userId(), caller.keyId()))))
-                .onSuccess(done -> authenticator.forgetUser(caller.userId()));
-    return passwordChange
+  Future<User> updateMe(Principal caller, String address, UserPatch patch) {
+    if (patch.password() == null) {
+      Future<Void> rename =
+          patch.setName()
+              ? users.setName(caller.userId(), patch.name()).mapEmpty()
+              : Future.succeededFuture();
+      return rename.compose(done -> me(caller));
+    }
+    LoginLimiter.Attempt attempt = limiter.passwordCheck(caller.userId(), address);
+    return users
+        .passwordHash(caller.userId())
+        .compose(hash -> hasher.verify(patch.currentPassword(), hash.orElse(null)))
         .compose(
-            done ->
-                setName
-                    ? users.setName(caller.userId(), name).mapEmpty()
-                    : Future.succeededFuture())
+            ok -> {
+              if (!ok) {
+                throw ApiException.validation(
+                    List.of(new FieldError("current_password", "is not correct")));
+              }
+              attempt.succeeded();
+              return hasher.hash(patch.password());
+            })
+        .compose(
+            hash ->
+                db.inTransaction(
+                    tx ->
+                        users
+                            .setPassword(tx, caller.userId(), hash)
+                            .compose(
+                                done ->
+                                    patch.setName()
+                                        ? users.setName(tx, caller.userId(), patch.name())
+                                        : Future.<Void>succeededFuture())
+                            .compose(
+                                done -> keys.revokeOthers(tx, caller.userId(), caller.keyId()))))
+        .onSuccess(done -> authenticator.forgetUser(caller.userId()))
         .compose(done -> me(caller));
   }
 
@@ -166,39 +172,57 @@ public final class Accounts {
   /** Admin: (de)activates a user; a deactivated user's keys stop working at once. */
   Future<Optional<User>> setActive(Principal caller, UUID userId, boolean active) {
     requireAdmin(caller);
+    if (!active && caller.userId().equals(userId)) {
+      throw new ApiException(ProblemType.CONFLICT, "Administrators cannot deactivate themselves.");
+    }
     return users.setActive(userId, active).onSuccess(user -> authenticator.forgetUser(userId));
   }
 
   /**
    * Creates the configured admin if it does not exist (idempotent, also across instances racing at
-   * startup), or makes the existing user an admin. Returns its id.
+   * startup). An existing admin is left as it is (its password is never reset from here); an
+   * existing user who is not an admin is promoted only if the configured password is theirs, so
+   * signing up first with that email does not make anyone an admin. Returns the admin's id.
    */
   public Future<UUID> ensureAdmin(String email, String password) {
     return users
         .findForLogin(email)
         .compose(
             found -> {
-              if (found.isPresent()) {
-                User user = found.get().user();
-                return user.isAdmin()
-                    ? Future.succeededFuture(user.id())
-                    : users.makeAdmin(user.id()).map(user.id());
+              if (found.isEmpty()) {
+                return hasher
+                    .hash(password)
+                    .compose(hash -> users.create(null, email, "Administrator", hash, true))
+                    .map(User::id)
+                    .recover(
+                        e ->
+                            e instanceof ConstraintViolationException
+                                ? users
+                                    .findForLogin(email)
+                                    .map(again -> again.orElseThrow().user().id())
+                                : Future.failedFuture(e));
+              }
+              User user = found.get().user();
+              if (user.isAdmin()) {
+                return Future.succeededFuture(user.id());
               }
               return hasher
-                  .hash(password)
-                  .compose(hash -> users.create(null, email, "Administrator", hash, true))
-                  .map(User::id)
-                  .recover(
-                      e ->
-                          e instanceof ConstraintViolationException
-                              ? users
-                                  .findForLogin(email)
-                                  .map(again -> again.orElseThrow().user().id())
-                              : Future.failedFuture(e));
+                  .verify(password, found.get().passwordHash())
+                  .compose(
+                      ok -> {
+                        if (!ok) {
+                          throw new IllegalStateException(
+                              "ADMIN_EMAIL belongs to an existing user who is not an admin, and"
+                                  + " ADMIN_PASSWORD is not that user's password: refusing to"
+                                  + " promote it");
+                        }
+                        return users.makeAdmin(user.id()).map(user.id());
+                      });
             });
   }
 
-  private static void requireAdmin(Principal caller) {
+  /** Admin-only use cases check this before anything else (403 before any 422). */
+  static void requireAdmin(Principal caller) {
     if (!caller.admin()) {
       throw ApiException.forbidden("Only administrators may do this.");
     }
@@ -209,8 +233,10 @@ public final class Accounts {
   }
 
   private static <T> Future<T> emailTaken(Throwable e) {
+    // SQLite names no constraint; on PostgreSQL only the email index means "taken".
     if (e instanceof ConstraintViolationException c
-        && c.kind() == ConstraintViolationException.Kind.UNIQUE) {
+        && c.kind() == ConstraintViolationException.Kind.UNIQUE
+        && (c.constraint() == null || c.constraint().equals("users_email_normalized_key"))) {
       return Future.failedFuture(
           new ApiException(ProblemType.CONFLICT, "A user with this email already exists."));
     }

@@ -34,8 +34,7 @@ public final class KeyRoutes {
     String name = body == null ? null : AccountInput.name(body, "name", validation);
     Integer days = body == null ? null : AccountInput.expiresInDays(body, validation);
     validation.check();
-    String address =
-        ctx.request().remoteAddress() == null ? "-" : ctx.request().remoteAddress().host();
+    String address = UserRoutes.address(ctx);
     Responses.reply(
         ctx,
         accounts.login(email, password, address, name, days),

@@ -115,6 +115,14 @@ public final class UserRepository {
     return db.write(SET_NAME, params).map(UserRepository::first);
   }
 
+  Future<Void> setName(SqlConnection tx, UUID id, String name) {
+    var params = new HashMap<String, Object>();
+    params.put("id", id);
+    params.put("name", name);
+    params.put("now", db.now());
+    return db.on(tx, SET_NAME, params).mapEmpty();
+  }
+
   Future<Optional<User>> setActive(UUID id, boolean active) {
     return db.write(SET_ACTIVE, Map.of("id", id, "active", active, "now", db.now()))
         .map(UserRepository::first);

@@ -47,21 +47,18 @@ public final class UserRoutes {
 
   private void updateMe(RoutingContext ctx) {
     var validation = new Validation();
-    ObjectNode body = Requests.jsonObject(ctx, validation);
-    boolean setName = body != null && body.has("name");
-    String name = setName ? AccountInput.name(body, "name", validation) : null;
-    boolean changePassword = body != null && body.has("password");
-    String password = changePassword ? AccountInput.password(body, "password", validation) : null;
-    String current =
-        changePassword ? AccountInput.password(body, "current_password", validation) : null;
+    UserPatch patch = UserPatch.from(Requests.jsonObject(ctx, validation), validation);
     validation.check();
     Responses.reply(
-        ctx,
-        accounts.updateMe(Authenticator.principal(ctx), setName, name, password, current),
-        Responses::ok);
+        ctx, accounts.updateMe(Authenticator.principal(ctx), address(ctx), patch), Responses::ok);
+  }
+
+  static String address(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? "-" : ctx.request().remoteAddress().host();
   }
 
   private void list(RoutingContext ctx) {
+    Accounts.requireAdmin(Authenticator.principal(ctx));
     var validation = new Validation();
     Long skip = Requests.longQuery(ctx, "skip", 0, Long.MAX_VALUE, validation);
     Long limit = Requests.longQuery(ctx, "limit", 1, 100, validation);
@@ -76,6 +73,7 @@ public final class UserRoutes {
   }
 
   private void setActive(RoutingContext ctx) {
+    Accounts.requireAdmin(Authenticator.principal(ctx));
     var validation = new Validation();
     UUID id = Requests.uuid(ctx, "id", validation);
     ObjectNode body = Requests.jsonObject(ctx, validation);

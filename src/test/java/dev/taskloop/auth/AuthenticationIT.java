@@ -37,6 +37,18 @@ class AuthenticationIT extends SharedServer {
 
     var revokedKey = server.anonymous().withKey(good).post("/users/me/api-keys", "{}").json();
     server.anonymous().withKey(good).delete("/users/me/api-keys/" + revokedKey.get("id").asText());
+    var inactive =
+        server.signUp("inactive@example.com", "inactive-password").get("user").get("id").asText();
+    String inactiveKey =
+        server
+            .anonymous()
+            .post(
+                "/auth/api-keys",
+                "{\"email\":\"inactive@example.com\",\"password\":\"inactive-password\"}")
+            .json()
+            .get("key")
+            .asText();
+    server.sql("UPDATE users SET is_active = FALSE WHERE id = '" + inactive + "'");
     var expiredKey = server.anonymous().withKey(good).post("/users/me/api-keys", "{}").json();
     server.sql(
         "UPDATE api_keys SET expires_at = '2020-01-01T00:00:00' WHERE id = '"
@@ -54,6 +66,7 @@ class AuthenticationIT extends SharedServer {
         anonymous.withKey("tl_" + prefix + "_" + "B".repeat(43)).get("/tasks")); // wrong secret
     responses.add(anonymous.withKey(revokedKey.get("key").asText()).get("/tasks")); // revoked
     responses.add(anonymous.withKey(expiredKey.get("key").asText()).get("/tasks")); // expired
+    responses.add(anonymous.withKey(inactiveKey).get("/tasks")); // deactivated user
     String expected = null;
     for (var response : responses) {
       assertProblem(response, 401, "unauthorized");

@@ -41,11 +41,14 @@ public final class TestServer implements AutoCloseable {
     var database = kind.provision();
     int mark = BlockedThreadWatch.mark();
     try {
-      var server =
-          new TestServer(
-              database,
-              Taskloop.start(AppConfig.fromEnv(environment(database.url(), env)), vertxOptions()));
-      server.warmUp();
+      var config = AppConfig.fromEnv(environment(database.url(), env));
+      var server = new TestServer(database, Taskloop.start(config, vertxOptions()));
+      try {
+        server.warmUp(config.auth().signupEnabled());
+      } catch (RuntimeException | Error e) {
+        server.app.shutdown();
+        throw e;
+      }
       BlockedThreadWatch.forgetSince(mark);
       return server;
     } catch (RuntimeException | Error e) {
@@ -62,7 +65,14 @@ public final class TestServer implements AutoCloseable {
     // Cheap Argon2id for tests: the parameters are recorded in each hash, so nothing else changes.
     env.put("PASSWORD_HASH_MEMORY_KIB", "256");
     env.put("PASSWORD_HASH_ITERATIONS", "1");
+    // Keys stay cached for the longest allowed time, so a test that sees a revoked key fail has
+    // seen the eviction work, not the cache expire.
+    env.put("AUTH_CACHE_TTL_S", "60");
     env.putAll(extra);
+    if ("false".equals(env.get("SIGNUP_ENABLED"))) {
+      env.putIfAbsent("ADMIN_EMAIL", OWNER_EMAIL);
+      env.putIfAbsent("ADMIN_PASSWORD", OWNER_PASSWORD);
+    }
     return env;
   }
 
@@ -80,10 +90,19 @@ public final class TestServer implements AutoCloseable {
    * Signs up the owner (the first-use class loading of every layer happens here), then one read,
    * one 404 and one 422 as the owner, without writing a task.
    */
-  private void warmUp() {
-    var signedUp = signUp(OWNER_EMAIL, OWNER_PASSWORD);
-    ownerId = signedUp.get("user").get("id").asText();
-    http = anonymous.withKey(signedUp.get("api_key").get("key").asText());
+  private void warmUp(boolean signupEnabled) {
+    if (signupEnabled) {
+      var signedUp = signUp(OWNER_EMAIL, OWNER_PASSWORD);
+      ownerId = signedUp.get("user").get("id").asText();
+      http = anonymous.withKey(signedUp.get("api_key").get("key").asText());
+    } else { // the owner is the admin created at startup (see environment)
+      var login =
+          anonymous.post(
+              "/auth/api-keys",
+              "{\"email\":\"" + OWNER_EMAIL + "\",\"password\":\"" + OWNER_PASSWORD + "\"}");
+      http = anonymous.withKey(login.json().get("key").asText());
+      ownerId = http.get("/users/me").json().get("id").asText();
+    }
     http.get("/tasks?limit=1");
     http.get("/tasks/1");
     http.get("/tasks/x");

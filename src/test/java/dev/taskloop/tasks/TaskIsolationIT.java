@@ -28,12 +28,13 @@ class TaskIsolationIT extends SharedServer {
   void anotherUsersTaskIsNotFoundOnEveryEndpoint() {
     Http alice = server.newUser("alice-" + database + "@example.com");
     Http bob = server.newUser("bob-" + database + "@example.com");
+    long bobs =
+        bob.post("/tasks", "{\"title\":\"bob\"}").json().get("id").asLong(); // the lowest id
     var aliceIds = new ArrayList<Long>();
     for (int i = 0; i < 3; i++) {
       aliceIds.add(
           alice.post("/tasks", "{\"title\":\"alice " + i + "\"}").json().get("id").asLong());
     }
-    long bobs = bob.post("/tasks", "{\"title\":\"bob\"}").json().get("id").asLong();
     long alices = aliceIds.getFirst();
     var missing = bob.get("/tasks/999999999");
 
@@ -50,8 +51,11 @@ class TaskIsolationIT extends SharedServer {
 
     assertEquals(List.of(bobs), ids(bob.get("/tasks?limit=100")));
     assertEquals(List.of(bobs), ids(bob.get("/tasks?after=0&limit=100")));
-    assertEquals(List.of(), ids(bob.get("/tasks?after=" + bobs)));
+    assertEquals(List.of(), ids(bob.get("/tasks?after=" + bobs)), "alice's later ids stay hidden");
     assertEquals(List.of(), ids(bob.get("/tasks?completed=false&after=" + bobs)));
+    assertEquals(List.of(bobs), ids(bob.get("/tasks?completed=false")));
+    assertEquals(List.of(bobs), ids(bob.get("/tasks?completed=false&after=0")));
+    assertEquals(List.of(), ids(bob.get("/tasks?skip=1")));
     assertEquals(aliceIds, ids(alice.get("/tasks?after=0&limit=100")));
     assertEquals(aliceIds.subList(1, 3), ids(alice.get("/tasks?after=" + alices + "&limit=100")));
     assertEquals(aliceIds.subList(1, 2), ids(alice.get("/tasks?skip=1&limit=1")));

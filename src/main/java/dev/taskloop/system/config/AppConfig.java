@@ -46,6 +46,8 @@ public record AppConfig(
   private static final Pattern HOST_NAME =
       Pattern.compile(
           "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+  private static final Pattern ADMIN_EMAIL =
+      Pattern.compile("[^@\\s\\p{Cntrl}]+@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}]+");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
   /**
@@ -78,7 +80,13 @@ public record AppConfig(
               + (adminEmail == null ? "ADMIN_EMAIL" : "ADMIN_PASSWORD")
               + ": set both to create the admin at startup, or neither");
     }
-    if (adminPassword != null && (adminPassword.length() < 8 || adminPassword.length() > 128)) {
+    if (adminEmail != null
+        && (adminEmail.length() > 254 || !ADMIN_EMAIL.matcher(adminEmail).matches())) {
+      throw ConfigException.invalid("ADMIN_EMAIL", adminEmail, "expected an email address");
+    }
+    if (adminPassword != null
+        && (adminPassword.codePointCount(0, adminPassword.length()) < 8
+            || adminPassword.codePointCount(0, adminPassword.length()) > 128)) {
       throw new ConfigException("ADMIN_PASSWORD is invalid: expected 8 to 128 characters");
     }
     return new AuthConfig(
@@ -91,7 +99,7 @@ public record AppConfig(
         vars.integer("PASSWORD_HASH_WORKERS", 2, 1, 64),
         vars.integer("LOGIN_MAX_FAILURES", 5, 1, 1000),
         Duration.ofSeconds(vars.integer("LOGIN_WINDOW_S", 900, 1, 86_400)),
-        Duration.ofSeconds(vars.integer("AUTH_CACHE_TTL_S", 5, 0, 3600)));
+        Duration.ofSeconds(vars.integer("AUTH_CACHE_TTL_S", 5, 0, 60)));
   }
 
   /** Typed reads of environment variables; each failure names the variable and what it accepts. */
