@@ -48,8 +48,18 @@ public final class ApiKeyRepository {
     this.db = db;
   }
 
-  /** Stores a new key of {@code userId}, on {@code tx} when given (sign-up), else on the pool. */
+  /** Stores a new key of {@code userId}; it commits on its own. */
+  public Future<NewApiKey> create(UUID userId, String name, Instant expiresAt) {
+    return create(Optional.empty(), userId, name, expiresAt);
+  }
+
+  /** Stores a new key of {@code userId} inside the transaction {@code tx} (sign-up). */
   public Future<NewApiKey> create(SqlConnection tx, UUID userId, String name, Instant expiresAt) {
+    return create(Optional.of(tx), userId, name, expiresAt);
+  }
+
+  private Future<NewApiKey> create(
+      Optional<SqlConnection> tx, UUID userId, String name, Instant expiresAt) {
     ApiKeys.Generated key = ApiKeys.generate();
     UUID id = UUID.randomUUID();
     Instant now = Rows.micros(Instant.now());
@@ -61,7 +71,8 @@ public final class ApiKeyRepository {
     params.put("name", name);
     params.put("now", db.timestamp(now));
     params.put("expires", expiresAt == null ? null : db.timestamp(expiresAt));
-    var insert = tx == null ? db.write(INSERT, params) : db.on(tx, INSERT, params);
+    var insert =
+        tx.map(conn -> db.on(conn, INSERT, params)).orElseGet(() -> db.write(INSERT, params));
     return insert.map(
         done -> new NewApiKey(id, key.raw(), key.prefix(), name, now, Rows.micros(expiresAt)));
   }

@@ -2,6 +2,7 @@ package dev.taskloop.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.taskloop.system.config.AuthConfig;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
@@ -11,6 +12,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import java.util.Locale;
+import java.util.UUID;
 
 /**
  * Brute-force protection for password checks (Bucket4j token buckets): each email (or user) and
@@ -29,15 +31,11 @@ public final class LoginLimiter {
   private final TimeMeter clock;
 
   public LoginLimiter(AuthConfig config) {
-    this(
-        config,
-        TimeMeter.SYSTEM_MILLISECONDS,
-        com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+    this(config, TimeMeter.SYSTEM_MILLISECONDS, Ticker.systemTicker());
   }
 
   /** With explicit clocks, for tests. */
-  LoginLimiter(
-      AuthConfig config, TimeMeter clock, com.github.benmanes.caffeine.cache.Ticker ticker) {
+  LoginLimiter(AuthConfig config, TimeMeter clock, Ticker ticker) {
     this.clock = clock;
     this.configuration =
         BucketConfiguration.builder()
@@ -77,7 +75,7 @@ public final class LoginLimiter {
   }
 
   /** A check of a signed-in user's current password; 429 when the user or the address is out. */
-  public Attempt passwordCheck(java.util.UUID userId, String address) {
+  public Attempt passwordCheck(UUID userId, String address) {
     return attempt("user:" + userId, "address:" + address);
   }
 

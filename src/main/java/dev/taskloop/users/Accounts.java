@@ -97,7 +97,7 @@ public final class Accounts {
                           attempt.succeeded();
                           return found.get().user();
                         }))
-        .compose(user -> keys.create(null, user.id(), keyName, expiry(days)));
+        .compose(user -> keys.create(user.id(), keyName, expiry(days)));
   }
 
   Future<User> me(Principal caller) {
@@ -147,7 +147,7 @@ public final class Accounts {
   }
 
   Future<NewApiKey> newKey(Principal caller, String name, Integer days) {
-    return keys.create(null, caller.userId(), name, expiry(days));
+    return keys.create(caller.userId(), name, expiry(days));
   }
 
   Future<List<ApiKey>> keys(Principal caller) {
@@ -192,7 +192,7 @@ public final class Accounts {
               if (found.isEmpty()) {
                 return hasher
                     .hash(password)
-                    .compose(hash -> users.create(null, email, "Administrator", hash, true))
+                    .compose(hash -> users.create(email, "Administrator", hash, true))
                     .map(User::id)
                     .recover(
                         e ->

@@ -51,9 +51,19 @@ public final class UserRepository {
     return email.toLowerCase(Locale.ROOT);
   }
 
-  /** Inserts a user; on {@code tx} when given. A taken email fails with a UNIQUE violation. */
+  /** Inserts a user; it commits on its own. A taken email fails with a UNIQUE violation. */
+  Future<User> create(String email, String name, String passwordHash, boolean admin) {
+    return create(Optional.empty(), email, name, passwordHash, admin);
+  }
+
+  /** Inserts a user inside the transaction {@code tx} (sign-up). */
   Future<User> create(
       SqlConnection tx, String email, String name, String passwordHash, boolean admin) {
+    return create(Optional.of(tx), email, name, passwordHash, admin);
+  }
+
+  private Future<User> create(
+      Optional<SqlConnection> tx, String email, String name, String passwordHash, boolean admin) {
     UUID id = UUID.randomUUID();
     Instant now = Rows.micros(Instant.now());
     var params = new HashMap<String, Object>();
@@ -65,7 +75,8 @@ public final class UserRepository {
     params.put("active", true);
     params.put("admin", admin);
     params.put("now", db.timestamp(now));
-    var insert = tx == null ? db.write(INSERT, params) : db.on(tx, INSERT, params);
+    var insert =
+        tx.map(conn -> db.on(conn, INSERT, params)).orElseGet(() -> db.write(INSERT, params));
     return insert.map(done -> new User(id, email, name, true, admin, now));
   }
 

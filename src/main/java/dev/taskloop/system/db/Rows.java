@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 
 /** Reads column values that the two drivers return as different Java types. */
 public final class Rows {
@@ -24,7 +25,7 @@ public final class Rows {
 
   /** An instant at the precision both databases store (microseconds); null stays null. */
   public static Instant micros(Instant instant) {
-    return instant == null ? null : instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
   }
 
   /** A boolean: BOOLEAN on PostgreSQL, 0/1 on SQLite. */

@@ -10,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Reading request input: path and query parameters into typed values, and JSON bodies with the
@@ -31,11 +32,11 @@ public final class Requests {
   }
 
   /** A UUID from the path; null (and a failure recorded) when it is anything else. */
-  public static java.util.UUID uuid(RoutingContext ctx, String name, Validation validation) {
+  public static UUID uuid(RoutingContext ctx, String name, Validation validation) {
     String raw = ctx.pathParam(name);
     try {
       if (raw != null && raw.length() == 36) {
-        return java.util.UUID.fromString(raw);
+        return UUID.fromString(raw);
       }
     } catch (IllegalArgumentException ignored) {
       // reported below
