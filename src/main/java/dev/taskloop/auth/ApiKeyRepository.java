@@ -36,7 +36,7 @@ public final class ApiKeyRepository {
   record KeyRecord(
       UUID id,
       UUID userId,
-      String hash,
+      byte[] hash,
       Instant expiresAt,
       boolean revoked,
       boolean userActive,
@@ -90,7 +90,7 @@ public final class ApiKeyRepository {
                   new KeyRecord(
                       row.getUUID("id"),
                       row.getUUID("user_id"),
-                      row.getString("key_hash"),
+                      ApiKeys.hashBytes(row.getString("key_hash")),
                       Rows.instant(row, "expires_at"),
                       row.getValue("revoked_at") != null,
                       Rows.bool(row, "is_active"),

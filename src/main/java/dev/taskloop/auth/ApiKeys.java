@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The API key format {@code tl_<prefix>_<secret>}: a 12-character random prefix (public, unique,
@@ -18,7 +17,13 @@ import java.util.regex.Pattern;
 public final class ApiKeys {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-  private static final Pattern FORMAT = Pattern.compile("tl_([a-z0-9]{12})_([A-Za-z0-9_-]{43})");
+  private static final int PREFIX_LENGTH = 12;
+  private static final int SECRET_LENGTH = 43; // 32 bytes, base64url without padding
+  private static final int KEY_LENGTH = 3 + PREFIX_LENGTH + 1 + SECRET_LENGTH;
+
+  /** One digest per thread: getInstance() per request costs more than the hash itself. */
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(ApiKeys::newDigest);
 
   /** A freshly generated key: {@code raw} is shown once, then only {@code hash} is kept. */
   public record Generated(String raw, String prefix, String hash) {}
@@ -37,13 +42,36 @@ public final class ApiKeys {
     return new Generated(raw, prefix.toString(), hash(raw));
   }
 
-  /** The prefix of a well-formed key; empty for anything else. */
+  /**
+   * The prefix of a well-formed key ({@code tl_} + 12 of [a-z0-9] + {@code _} + 43 of base64url);
+   * empty for anything else. Checked by hand: it runs on every request.
+   */
   public static Optional<String> prefixOf(String raw) {
-    if (raw == null) {
+    if (raw == null
+        || raw.length() != KEY_LENGTH
+        || !raw.startsWith("tl_")
+        || raw.charAt(3 + PREFIX_LENGTH) != '_') {
       return Optional.empty();
     }
-    var m = FORMAT.matcher(raw);
-    return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    for (int i = 3; i < 3 + PREFIX_LENGTH; i++) {
+      char c = raw.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+        return Optional.empty();
+      }
+    }
+    for (int i = 4 + PREFIX_LENGTH; i < KEY_LENGTH; i++) {
+      char c = raw.charAt(i);
+      boolean base64url =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_';
+      if (!base64url) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(raw.substring(3, 3 + PREFIX_LENGTH));
   }
 
   /** Hex SHA-256 of the whole key. */
@@ -59,12 +87,32 @@ public final class ApiKeys {
     } catch (IllegalArgumentException e) {
       return false;
     }
-    return MessageDigest.isEqual(sha256(raw), expected);
+    return matches(raw, expected);
+  }
+
+  /** Whether {@code raw} hashes to {@code storedHash} (raw bytes), compared in constant time. */
+  public static boolean matches(String raw, byte[] storedHash) {
+    return MessageDigest.isEqual(sha256(raw), storedHash);
+  }
+
+  /** The bytes of a stored hex hash, or an empty array (which matches nothing) if malformed. */
+  static byte[] hashBytes(String storedHash) {
+    try {
+      return HexFormat.of().parseHex(storedHash);
+    } catch (IllegalArgumentException e) {
+      return new byte[0];
+    }
   }
 
   private static byte[] sha256(String raw) {
+    MessageDigest digest = SHA256.get();
+    digest.reset();
+    return digest.digest(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static MessageDigest newDigest() {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(raw.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

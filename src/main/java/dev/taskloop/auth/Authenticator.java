@@ -107,7 +107,8 @@ public final class Authenticator {
       ctx.fail(ApiException.unauthorized());
       return;
     }
-    if (touched.asMap().putIfAbsent(key.id(), Boolean.TRUE) == null) {
+    if (touched.getIfPresent(key.id()) == null
+        && touched.asMap().putIfAbsent(key.id(), Boolean.TRUE) == null) {
       keys.touch(key.id())
           .onFailure(e -> LOG.debug("could not record last use of a key: {}", e.toString()));
     }
