@@ -80,22 +80,18 @@ public final class ApiKeyRepository {
   Future<Optional<KeyRecord>> findForAuth(String prefix) {
     return db.read(FIND_FOR_AUTH, Map.of("prefix", prefix))
         .map(
-            rows -> {
-              var it = rows.iterator();
-              if (!it.hasNext()) {
-                return Optional.empty();
-              }
-              Row row = it.next();
-              return Optional.of(
-                  new KeyRecord(
-                      row.getUUID("id"),
-                      row.getUUID("user_id"),
-                      ApiKeys.hashBytes(row.getString("key_hash")),
-                      Rows.instant(row, "expires_at"),
-                      row.getValue("revoked_at") != null,
-                      Rows.bool(row, "is_active"),
-                      Rows.bool(row, "is_admin")));
-            });
+            rows ->
+                Rows.first(
+                    rows,
+                    row ->
+                        new KeyRecord(
+                            row.getUUID("id"),
+                            row.getUUID("user_id"),
+                            ApiKeys.hashBytes(row.getString("key_hash")),
+                            Rows.instant(row, "expires_at"),
+                            row.getValue("revoked_at") != null,
+                            Rows.bool(row, "is_active"),
+                            Rows.bool(row, "is_admin"))));
   }
 
   /** The user's keys that are not revoked (expired ones included, with their expiry). */
@@ -121,12 +117,7 @@ public final class ApiKeyRepository {
   /** Revokes one of the user's keys; its prefix, or empty when there is no such live key. */
   public Future<Optional<String>> revoke(UUID userId, UUID keyId) {
     var params = Map.<String, Object>of("id", keyId, "user", userId, "now", db.now());
-    return db.write(REVOKE, params)
-        .map(
-            rows -> {
-              var it = rows.iterator();
-              return it.hasNext() ? Optional.of(it.next().getString("prefix")) : Optional.empty();
-            });
+    return db.write(REVOKE, params).map(rows -> Rows.first(rows, row -> row.getString("prefix")));
   }
 
   /** Revokes every key of the user but {@code keep}, inside a transaction. */

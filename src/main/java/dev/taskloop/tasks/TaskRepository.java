@@ -136,8 +136,7 @@ public final class TaskRepository {
   }
 
   private static Optional<Task> first(RowSet<Row> rows) {
-    var it = rows.iterator();
-    return it.hasNext() ? Optional.of(toTask(it.next())) : Optional.empty();
+    return Rows.first(rows, TaskRepository::toTask);
   }
 
   private static List<Task> all(RowSet<Row> rows) {

@@ -87,14 +87,9 @@ public final class UserRepository {
   Future<Optional<Credentials>> findForLogin(String email) {
     return db.read(FIND_LOGIN, Map.of("normalized", normalize(email)))
         .map(
-            rows -> {
-              var it = rows.iterator();
-              if (!it.hasNext()) {
-                return Optional.empty();
-              }
-              Row row = it.next();
-              return Optional.of(new Credentials(toUser(row), row.getString("password_hash")));
-            });
+            rows ->
+                Rows.first(
+                    rows, row -> new Credentials(toUser(row), row.getString("password_hash"))));
   }
 
   Future<Optional<String>> passwordHash(UUID id) {
@@ -148,8 +143,7 @@ public final class UserRepository {
   }
 
   private static Optional<User> first(RowSet<Row> rows) {
-    var it = rows.iterator();
-    return it.hasNext() ? Optional.of(toUser(it.next())) : Optional.empty();
+    return Rows.first(rows, UserRepository::toUser);
   }
 
   private static User toUser(Row row) {

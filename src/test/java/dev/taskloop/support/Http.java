@@ -55,6 +55,16 @@ public final class Http {
       }
     }
 
+    /** The {@code id}s of a 200 JSON array answer, in order. */
+    public java.util.List<Long> ids() {
+      if (status != 200) {
+        throw new AssertionError("expected 200, got " + this);
+      }
+      var ids = new java.util.ArrayList<Long>();
+      json().forEach(item -> ids.add(item.get("id").asLong()));
+      return ids;
+    }
+
     public Optional<String> header(String name) {
       return headers.firstValue(name);
     }

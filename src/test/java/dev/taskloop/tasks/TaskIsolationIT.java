@@ -18,10 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TaskIsolationIT extends SharedServer {
 
   static List<Long> ids(Http.Response response) {
-    assertEquals(200, response.status(), response::toString);
-    var ids = new ArrayList<Long>();
-    response.json().forEach(task -> ids.add(task.get("id").asLong()));
-    return ids;
+    return response.ids();
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.taskloop.support.SharedServer;
 import dev.taskloop.support.TestDatabase;
 import dev.taskloop.support.TestServer;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,6 +39,20 @@ class AccountsIT extends SharedServer {
     return server
         .anonymous()
         .post("/auth/api-keys", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
+  }
+
+  /** Runs {@code n} copies of {@code call} at once; their statuses. */
+  static List<Integer> inParallel(int n, Callable<Integer> call) throws Exception {
+    var pool = Executors.newFixedThreadPool(n);
+    try {
+      var statuses = new ArrayList<Integer>();
+      for (var f : pool.invokeAll(java.util.Collections.nCopies(n, call))) {
+        statuses.add(f.get());
+      }
+      return statuses;
+    } finally {
+      pool.shutdown();
+    }
   }
 
   static Set<String> fieldNames(JsonNode node) {
@@ -88,21 +103,9 @@ class AccountsIT extends SharedServer {
 
   @Test
   void concurrentSignUpsWithOneEmailGiveOne201() throws Exception {
-    var pool = Executors.newFixedThreadPool(6);
-    try {
-      var calls = new ArrayList<Callable<Integer>>();
-      for (int i = 0; i < 6; i++) {
-        calls.add(() -> signUp("race@example.com", PASSWORD).status());
-      }
-      var statuses = new ArrayList<Integer>();
-      for (var f : pool.invokeAll(calls)) {
-        statuses.add(f.get());
-      }
-      assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
-      assertEquals(5, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
-    } finally {
-      pool.shutdown();
-    }
+    var statuses = inParallel(6, () -> signUp("race@example.com", PASSWORD).status());
+    assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+    assertEquals(5, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
   }
 
   @Test
@@ -185,11 +188,9 @@ class AccountsIT extends SharedServer {
     var env = Map.of("LOGIN_MAX_FAILURES", "3", "LOGIN_WINDOW_S", "600");
     try (var limited = TestServer.start(database, env)) {
       limited.signUp("parallel@example.com", PASSWORD);
-      var pool = Executors.newFixedThreadPool(10);
-      try {
-        var calls = new ArrayList<Callable<Integer>>();
-        for (int i = 0; i < 10; i++) {
-          calls.add(
+      var statuses =
+          inParallel(
+              10,
               () ->
                   limited
                       .anonymous()
@@ -197,16 +198,8 @@ class AccountsIT extends SharedServer {
                           "/auth/api-keys",
                           "{\"email\":\"parallel@example.com\",\"password\":\"guess-guess\"}")
                       .status());
-        }
-        var statuses = new ArrayList<Integer>();
-        for (var f : pool.invokeAll(calls)) {
-          statuses.add(f.get());
-        }
-        assertEquals(3, statuses.stream().filter(s -> s == 401).count(), statuses.toString());
-        assertEquals(7, statuses.stream().filter(s -> s == 429).count(), statuses.toString());
-      } finally {
-        pool.shutdown();
-      }
+      assertEquals(3, statuses.stream().filter(s -> s == 401).count(), statuses.toString());
+      assertEquals(7, statuses.stream().filter(s -> s == 429).count(), statuses.toString());
     }
   }
 

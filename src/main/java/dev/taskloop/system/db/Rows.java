@@ -1,11 +1,14 @@
 package dev.taskloop.system.db;
 
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.function.Function;
 
 /** Reads column values that the two drivers return as different Java types. */
 public final class Rows {
@@ -21,6 +24,12 @@ public final class Rows {
       case Object other ->
           throw new IllegalStateException(column + " is not a timestamp: " + other.getClass());
     };
+  }
+
+  /** The first row mapped, or empty when there is none. */
+  public static <T> Optional<T> first(RowSet<Row> rows, Function<Row, T> mapper) {
+    var it = rows.iterator();
+    return it.hasNext() ? Optional.of(mapper.apply(it.next())) : Optional.empty();
   }
 
   /** An instant at the precision both databases store (microseconds); null stays null. */
