@@ -5,12 +5,15 @@ import dev.taskloop.system.db.Rows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.RowStream;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * All SQL of the tasks feature, the same text on SQLite and PostgreSQL (SqlTemplate {@code #{name}}
@@ -33,6 +36,9 @@ public final class TaskRepository {
 
   private static final String ADOPT =
       "UPDATE tasks SET owner_id = #{owner} WHERE owner_id IS NULL RETURNING id";
+
+  /** Rows per cursor fetch of an export: memory stays flat whatever the number of tasks. */
+  private static final int EXPORT_FETCH_SIZE = 500;
 
   private final Database db;
 
@@ -107,6 +113,26 @@ public final class TaskRepository {
   }
 
   /**
+   * Streams every task of {@code owner} in id order to {@code consumer} (see {@link
+   * Database#stream}): rows are read from a cursor as the consumer asks for them.
+   */
+  Future<Void> export(UUID owner, Function<RowStream<Row>, Future<Void>> consumer) {
+    String sql =
+        "SELECT " + COLUMNS + " FROM tasks WHERE owner_id = " + db.param(1) + " ORDER BY id";
+    return db.stream(sql, Tuple.of(owner), EXPORT_FETCH_SIZE, consumer);
+  }
+
+  static Task toTask(Row row) {
+    return new Task(
+        row.getLong("id"),
+        row.getString("title"),
+        row.getString("description"),
+        Rows.bool(row, "is_completed"),
+        Rows.instant(row, "created_at"),
+        Rows.instant(row, "updated_at"));
+  }
+
+  /**
    * Gives tasks without an owner (rows from before accounts existed) to {@code owner}, the admin;
    * returns how many.
    */
@@ -145,15 +171,5 @@ public final class TaskRepository {
       tasks.add(toTask(row));
     }
     return tasks;
-  }
-
-  private static Task toTask(Row row) {
-    return new Task(
-        row.getLong("id"),
-        row.getString("title"),
-        row.getString("description"),
-        Rows.bool(row, "is_completed"),
-        Rows.instant(row, "created_at"),
-        Rows.instant(row, "updated_at"));
   }
 }

@@ -5,6 +5,7 @@ import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.http.Validation;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
@@ -24,6 +25,7 @@ public final class TaskRoutes {
   public void mount(Routes routes) {
     routes.post("/tasks", this::create);
     routes.get("/tasks", this::list);
+    routes.get("/tasks/export", this::export); // before /tasks/{id}, which would take "export"
     routes.get("/tasks/{id}", this::get);
     routes.patch("/tasks/{id}", this::update);
     routes.delete("/tasks/{id}", this::delete);
@@ -44,6 +46,14 @@ public final class TaskRoutes {
     TaskQuery query = TaskQuery.from(ctx, validation);
     validation.check();
     Responses.reply(ctx, tasks.list(owner(ctx), query), Responses::ok);
+  }
+
+  /** All the caller's tasks, streamed: NDJSON, or CSV for {@code Accept: text/csv}. */
+  private void export(RoutingContext ctx) {
+    var format = TaskExport.Format.of(ctx.request().getHeader(HttpHeaders.ACCEPT));
+    tasks
+        .export(owner(ctx), rows -> TaskExport.pipe(ctx.vertx(), rows, ctx.response(), format))
+        .onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {

@@ -7,8 +7,10 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -112,6 +114,39 @@ public final class Database {
    */
   public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
     return writes.withTransaction(work).recover(DbErrors::translate);
+  }
+
+  /**
+   * Streams the rows of one query through a cursor, {@code fetchSize} rows at a time, on a
+   * connection of the plain pool: inside a transaction on PostgreSQL (its cursors need one), on a
+   * bare connection on SQLite (a transaction there would hold the write lock for the whole stream).
+   * {@code consumer} gets the stream and returns a future that completes when it is done with it
+   * (ended, failed, or abandoned by the client); the connection is released then, not before. Use
+   * {@link #param} for the placeholders of {@code sql}.
+   */
+  public Future<Void> stream(
+      String sql, Tuple params, int fetchSize, Function<RowStream<Row>, Future<Void>> consumer) {
+    Function<SqlConnection, Future<Void>> work =
+        conn ->
+            conn.prepare(sql)
+                .compose(
+                    statement ->
+                        consumer
+                            .apply(statement.createStream(fetchSize, params))
+                            .eventually(statement::close));
+    if (echo) {
+      SQL_LOG.info("stream: {}", sql);
+    }
+    Future<Void> done =
+        url instanceof DatabaseUrl.Sqlite
+            ? writes.withConnection(work)
+            : writes.withTransaction(work);
+    return done.recover(DbErrors::translate);
+  }
+
+  /** The placeholder of the {@code index}-th (1-based) parameter in raw SQL for {@link #stream}. */
+  public String param(int index) {
+    return url instanceof DatabaseUrl.Sqlite ? "?" : "$" + index;
   }
 
   /** Answers whether both clients get an answer from the database within {@code timeoutMillis}. */

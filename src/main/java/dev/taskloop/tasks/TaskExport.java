@@ -1,0 +1,114 @@
+package dev.taskloop.tasks;
+
+import dev.taskloop.system.http.Json;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowStream;
+import java.util.Locale;
+
+/**
+ * Writes a stream of task rows to an HTTP response as NDJSON or CSV, as they arrive, with
+ * backpressure: when the client reads slowly the response's write queue fills, the row stream is
+ * paused (so the cursor stops fetching), and resumed on drain. Memory stays flat whatever the
+ * number of rows. A client that goes away closes the row stream, which releases the connection.
+ */
+final class TaskExport {
+  /** The two wire formats. */
+  enum Format {
+    NDJSON("application/x-ndjson"),
+    CSV("text/csv; charset=utf-8");
+
+    final String contentType;
+
+    Format(String contentType) {
+      this.contentType = contentType;
+    }
+
+    /** CSV when the client asks for it ({@code Accept: text/csv}); NDJSON otherwise. */
+    static Format of(String accept) {
+      return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/csv") ? CSV : NDJSON;
+    }
+  }
+
+  /** Rows formatted in one go before the event loop is handed to other work. */
+  static final int ROWS_PER_TURN = 256;
+
+  /** Bytes gathered before one write to the response. */
+  static final int CHUNK_BYTES = 16 * 1024;
+
+  static final String CSV_HEADER = "id,title,description,is_completed,created_at,updated_at\r\n";
+
+  private TaskExport() {}
+
+  /** Pipes {@code rows} into {@code response}; the future completes when the stream is over. */
+  static Future<Void> pipe(
+      Vertx vertx, RowStream<Row> rows, HttpServerResponse response, Format format) {
+    Promise<Void> done = Promise.promise();
+    response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, format.contentType);
+    if (format == Format.CSV) {
+      response.write(CSV_HEADER);
+    }
+    response.closeHandler(
+        closed -> { // the client went away: stop reading, give the connection back
+          rows.close();
+          done.tryComplete();
+        });
+    rows.exceptionHandler(done::tryFail);
+    // Rows are gathered into chunks of about CHUNK_BYTES: one write per chunk, not per row.
+    Buffer[] chunk = {Buffer.buffer(CHUNK_BYTES + 1024)};
+    int[] sinceYield = {0};
+    rows.endHandler(
+        end -> {
+          response.end(chunk[0]);
+          done.tryComplete();
+        });
+    rows.handler(
+        row -> {
+          chunk[0].appendBuffer(line(TaskRepository.toTask(row), format));
+          if (++sinceYield[0] == ROWS_PER_TURN) { // a cursor batch may be large: share the loop
+            sinceYield[0] = 0;
+            rows.pause();
+            vertx.runOnContext(next -> rows.resume());
+          }
+          if (chunk[0].length() < CHUNK_BYTES) {
+            return;
+          }
+          response.write(chunk[0]);
+          chunk[0] = Buffer.buffer(CHUNK_BYTES + 1024);
+          if (response.writeQueueFull()) {
+            rows.pause();
+            response.drainHandler(drained -> rows.resume());
+          }
+        });
+    return done.future();
+  }
+
+  static Buffer line(Task task, Format format) {
+    if (format == Format.NDJSON) {
+      return Buffer.buffer(Json.bytes(task)).appendByte((byte) '\n');
+    }
+    var csv = new StringBuilder(128);
+    csv.append(task.id()).append(',');
+    csv.append(csvField(task.title())).append(',');
+    csv.append(task.description() == null ? "" : csvField(task.description())).append(',');
+    csv.append(task.isCompleted()).append(',');
+    csv.append(task.createdAt()).append(',');
+    csv.append(task.updatedAt()).append("\r\n");
+    return Buffer.buffer(csv.toString());
+  }
+
+  /** RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. */
+  static String csvField(String value) {
+    boolean quote =
+        value.indexOf(',') >= 0
+            || value.indexOf('"') >= 0
+            || value.indexOf('\n') >= 0
+            || value.indexOf('\r') >= 0;
+    return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
+  }
+}

@@ -1,0 +1,144 @@
+package dev.taskloop.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskloop.support.Http;
+import dev.taskloop.support.SharedServer;
+import dev.taskloop.support.TestDatabase;
+import dev.taskloop.support.TestServer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** GET /tasks/export: NDJSON and CSV, streamed from a cursor, only the caller's tasks. */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
+class TaskExportIT extends SharedServer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeEach
+  void emptyTable() {
+    server.sql("DELETE FROM tasks");
+  }
+
+  @Test
+  void emptyExportsAreEmpty() {
+    var ndjson = http.get("/tasks/export");
+    assertEquals(200, ndjson.status());
+    assertEquals("application/x-ndjson", ndjson.contentType());
+    assertEquals("", ndjson.body());
+    var csv = http.withHeader("Accept", "text/csv").get("/tasks/export");
+    assertEquals(200, csv.status());
+    assertTrue(csv.contentType().startsWith("text/csv"));
+    assertEquals(TaskExport.CSV_HEADER, csv.body());
+  }
+
+  @Test
+  void ndjsonHasOneTaskPerLineInIdOrderAndOnlyTheCallers() throws Exception {
+    var ids = new ArrayList<Long>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(http.post("/tasks", "{\"title\":\"t" + i + "\"}").json().get("id").asLong());
+    }
+    Http other = server.newUser("export-other-" + database + "@example.com");
+    other.post("/tasks", "{\"title\":\"not yours\"}");
+
+    var response = http.get("/tasks/export");
+
+    assertEquals(200, response.status());
+    List<String> lines = response.body().lines().toList();
+    assertEquals(5, lines.size());
+    var exported = new ArrayList<Long>();
+    for (String line : lines) {
+      var task = JSON.readTree(line);
+      exported.add(task.get("id").asLong());
+      assertEquals(http.get("/tasks/" + task.get("id").asLong()).json(), task, "same as GET");
+    }
+    assertEquals(ids, exported);
+    assertEquals(1, other.get("/tasks/export").body().lines().count());
+  }
+
+  @Test
+  void csvQuotesWhatNeedsQuoting() {
+    long id =
+        http.post(
+                "/tasks", "{\"title\":\"a, \\\"quoted\\\" title\",\"description\":\"two\\nlines\"}")
+            .json()
+            .get("id")
+            .asLong();
+    http.post("/tasks", "{\"title\":\"plain\"}");
+
+    var csv = http.withHeader("Accept", "text/csv").get("/tasks/export").body();
+
+    assertTrue(csv.startsWith(TaskExport.CSV_HEADER), csv);
+    assertTrue(csv.contains(id + ",\"a, \"\"quoted\"\" title\",\"two\nlines\",false,"), csv);
+    assertTrue(csv.contains(",plain,,false,"), csv);
+  }
+
+  @Test
+  void aClientThatGoesAwayReleasesTheConnection() throws Exception {
+    // One connection in all: if the abandoned export kept it, the POST below would wait and 503.
+    var env = Map.of("DB_POOL_SIZE", "1", "DB_POOL_ACQUIRE_TIMEOUT_MS", "2000");
+    try (var small = TestServer.start(database, env)) {
+      String many =
+          database == TestDatabase.POSTGRESQL
+              ? "INSERT INTO tasks (owner_id, title, is_completed, created_at, updated_at)"
+                  + " SELECT '"
+                  + small.ownerId()
+                  + "', 'bulk ' || i, FALSE, now(), now()"
+                  + " FROM generate_series(1, 30000) AS i"
+              : "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000)"
+                  + " INSERT INTO tasks (owner_id, title, is_completed, created_at, updated_at)"
+                  + " SELECT '"
+                  + small.ownerId()
+                  + "', 'bulk ' || i, 0, '2026-01-01T00:00:00',"
+                  + " '2026-01-01T00:00:00' FROM n";
+      small.sql(many);
+      String key = small.http().get("/users/me/api-keys").json().size() > 0 ? keyOf(small) : null;
+      int port =
+          Integer.parseInt(small.http().base().substring(small.http().base().lastIndexOf(':') + 1));
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setReceiveBufferSize(4096);
+        OutputStream out = socket.getOutputStream();
+        out.write(
+            ("GET /tasks/export HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        byte[] some = in.readNBytes(2048);
+        assertTrue(new String(some, StandardCharsets.UTF_8).startsWith("HTTP/1.1 200"));
+        Thread.sleep(300); // the server is now paused on a full socket, holding the cursor
+      } // and the client is gone
+
+      long start = System.nanoTime();
+      var created = small.http().post("/tasks", "{\"title\":\"after the export\"}");
+      assertEquals(201, created.status(), created::toString);
+      assertTrue(System.nanoTime() - start < 1_500_000_000L, "the connection came back at once");
+    }
+  }
+
+  /** A fresh key of the small server's owner (TestServer keeps its own inside its client). */
+  private static String keyOf(TestServer small) {
+    return small
+        .anonymous()
+        .post(
+            "/auth/api-keys",
+            "{\"email\":\""
+                + TestServer.OWNER_EMAIL
+                + "\",\"password\":\""
+                + TestServer.OWNER_PASSWORD
+                + "\"}")
+        .json()
+        .get("key")
+        .asText();
+  }
+}
