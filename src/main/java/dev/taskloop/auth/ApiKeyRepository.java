@@ -2,6 +2,7 @@ package dev.taskloop.auth;
 
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Rows;
+import dev.taskloop.system.http.PageQuery;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -23,7 +24,13 @@ public final class ApiKeyRepository {
           + " FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.prefix = #{prefix}";
   private static final String LIST =
       "SELECT id, name, prefix, created_at, last_used_at, expires_at FROM api_keys"
-          + " WHERE user_id = #{user} AND revoked_at IS NULL ORDER BY created_at, id";
+          + " WHERE user_id = #{user} AND revoked_at IS NULL ORDER BY created_at, id"
+          + " LIMIT #{limit} OFFSET #{skip}";
+  private static final String LIST_AFTER =
+      "SELECT id, name, prefix, created_at, last_used_at, expires_at FROM api_keys"
+          + " WHERE user_id = #{user} AND revoked_at IS NULL"
+          + " AND (created_at, id) > (SELECT created_at, id FROM api_keys WHERE id = #{after})"
+          + " ORDER BY created_at, id LIMIT #{limit}";
   private static final String REVOKE =
       "UPDATE api_keys SET revoked_at = #{now}"
           + " WHERE id = #{id} AND user_id = #{user} AND revoked_at IS NULL RETURNING prefix";
@@ -95,23 +102,27 @@ public final class ApiKeyRepository {
   }
 
   /** The user's keys that are not revoked (expired ones included, with their expiry). */
-  public Future<List<ApiKey>> list(UUID userId) {
-    return db.read(LIST, Map.of("user", userId))
-        .map(
-            rows -> {
-              var keys = new ArrayList<ApiKey>();
-              for (Row row : rows) {
-                keys.add(
-                    new ApiKey(
-                        row.getUUID("id"),
-                        row.getString("name"),
-                        row.getString("prefix"),
-                        Rows.instant(row, "created_at"),
-                        Rows.instant(row, "last_used_at"),
-                        Rows.instant(row, "expires_at")));
-              }
-              return keys;
-            });
+  public Future<List<ApiKey>> list(UUID userId, PageQuery page) {
+    var query =
+        page.after() == null
+            ? db.read(LIST, Map.of("user", userId, "skip", page.skip(), "limit", page.limit()))
+            : db.read(
+                LIST_AFTER, Map.of("user", userId, "after", page.after(), "limit", page.limit()));
+    return query.map(
+        rows -> {
+          var keys = new ArrayList<ApiKey>();
+          for (Row row : rows) {
+            keys.add(
+                new ApiKey(
+                    row.getUUID("id"),
+                    row.getString("name"),
+                    row.getString("prefix"),
+                    Rows.instant(row, "created_at"),
+                    Rows.instant(row, "last_used_at"),
+                    Rows.instant(row, "expires_at")));
+          }
+          return keys;
+        });
   }
 
   /** Revokes one of the user's keys; its prefix, or empty when there is no such live key. */

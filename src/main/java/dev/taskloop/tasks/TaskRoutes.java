@@ -1,6 +1,7 @@
 package dev.taskloop.tasks;
 
 import dev.taskloop.auth.Authenticator;
+import dev.taskloop.system.http.Links;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
@@ -45,7 +46,15 @@ public final class TaskRoutes {
     var validation = new Validation();
     TaskQuery query = TaskQuery.from(ctx, validation);
     validation.check();
-    Responses.reply(ctx, tasks.list(owner(ctx), query), Responses::ok);
+    Responses.reply(
+        ctx,
+        tasks.list(owner(ctx), query),
+        (c, page) -> {
+          if (page.size() == query.limit()) { // a full page: there may be a next one
+            Links.next(c, query.next(page.getLast().id()));
+          }
+          Responses.ok(c, page);
+        });
   }
 
   /** All the caller's tasks, streamed: NDJSON, or CSV for {@code Accept: text/csv}. */

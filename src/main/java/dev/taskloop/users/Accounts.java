@@ -12,6 +12,7 @@ import dev.taskloop.system.db.ConstraintViolationException;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.FieldError;
+import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.ProblemType;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -150,8 +151,8 @@ public final class Accounts {
     return keys.create(caller.userId(), name, expiry(days));
   }
 
-  Future<List<ApiKey>> keys(Principal caller) {
-    return keys.list(caller.userId());
+  Future<List<ApiKey>> keys(Principal caller, PageQuery page) {
+    return keys.list(caller.userId(), page);
   }
 
   /** Revokes one of the caller's keys; empty when it has no such live key. */
@@ -164,9 +165,9 @@ public final class Accounts {
             });
   }
 
-  Future<List<User>> list(Principal caller, long skip, int limit) {
+  Future<List<User>> list(Principal caller, PageQuery page) {
     requireAdmin(caller);
-    return users.list(skip, limit);
+    return users.list(page);
   }
 
   /** Admin: (de)activates a user; a deactivated user's keys stop working at once. */

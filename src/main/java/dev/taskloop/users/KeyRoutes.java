@@ -2,6 +2,8 @@ package dev.taskloop.users;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.Authenticator;
+import dev.taskloop.system.http.Links;
+import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
@@ -42,7 +44,18 @@ public final class KeyRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    Responses.reply(ctx, accounts.keys(Authenticator.principal(ctx)), Responses::ok);
+    var validation = new Validation();
+    PageQuery page = PageQuery.from(ctx, validation);
+    validation.check();
+    Responses.reply(
+        ctx,
+        accounts.keys(Authenticator.principal(ctx), page),
+        (c, keys) -> {
+          if (keys.size() == page.limit()) {
+            Links.next(c, page.next(keys.getLast().id()));
+          }
+          Responses.ok(c, keys);
+        });
   }
 
   private void create(RoutingContext ctx) {

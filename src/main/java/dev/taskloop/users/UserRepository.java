@@ -2,6 +2,7 @@ package dev.taskloop.users;
 
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Rows;
+import dev.taskloop.system.http.PageQuery;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -28,6 +29,12 @@ public final class UserRepository {
   private static final String PASSWORD_HASH = "SELECT password_hash FROM users WHERE id = #{id}";
   private static final String LIST =
       "SELECT " + COLUMNS + " FROM users ORDER BY created_at, id LIMIT #{limit} OFFSET #{skip}";
+  private static final String LIST_AFTER =
+      "SELECT "
+          + COLUMNS
+          + " FROM users"
+          + " WHERE (created_at, id) > (SELECT created_at, id FROM users WHERE id = #{after})"
+          + " ORDER BY created_at, id LIMIT #{limit}";
   private static final String SET_NAME =
       "UPDATE users SET name = #{name}, updated_at = #{now} WHERE id = #{id} RETURNING " + COLUMNS;
   private static final String SET_ACTIVE =
@@ -101,16 +108,19 @@ public final class UserRepository {
                     : Optional.empty());
   }
 
-  Future<List<User>> list(long skip, int limit) {
-    return db.scan(LIST, Map.of("skip", skip, "limit", limit))
-        .map(
-            rows -> {
-              var users = new ArrayList<User>();
-              for (Row row : rows) {
-                users.add(toUser(row));
-              }
-              return users;
-            });
+  Future<List<User>> list(PageQuery page) {
+    var query =
+        page.after() == null
+            ? db.scan(LIST, Map.of("skip", page.skip(), "limit", page.limit()))
+            : db.read(LIST_AFTER, Map.of("after", page.after(), "limit", page.limit()));
+    return query.map(
+        rows -> {
+          var users = new ArrayList<User>();
+          for (Row row : rows) {
+            users.add(toUser(row));
+          }
+          return users;
+        });
   }
 
   Future<Optional<User>> setName(UUID id, String name) {

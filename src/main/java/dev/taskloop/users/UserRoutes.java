@@ -3,6 +3,8 @@ package dev.taskloop.users;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.Authenticator;
+import dev.taskloop.system.http.Links;
+import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
@@ -60,16 +62,17 @@ public final class UserRoutes {
   private void list(RoutingContext ctx) {
     Accounts.requireAdmin(Authenticator.principal(ctx));
     var validation = new Validation();
-    Long skip = Requests.longQuery(ctx, "skip", 0, Long.MAX_VALUE, validation);
-    Long limit = Requests.longQuery(ctx, "limit", 1, 100, validation);
+    PageQuery page = PageQuery.from(ctx, validation);
     validation.check();
     Responses.reply(
         ctx,
-        accounts.list(
-            Authenticator.principal(ctx),
-            skip == null ? 0 : skip,
-            limit == null ? 10 : limit.intValue()),
-        Responses::ok);
+        accounts.list(Authenticator.principal(ctx), page),
+        (c, users) -> {
+          if (users.size() == page.limit()) {
+            Links.next(c, page.next(users.getLast().id()));
+          }
+          Responses.ok(c, users);
+        });
   }
 
   private void setActive(RoutingContext ctx) {

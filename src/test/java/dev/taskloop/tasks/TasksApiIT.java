@@ -199,6 +199,28 @@ class TasksApiIT extends SharedServer {
   }
 
   @Test
+  void fullPagesLinkToTheNextOne() {
+    var created = new ArrayList<Long>();
+    for (int i = 0; i < 5; i++) {
+      created.add(create("page " + i).get("id").asLong());
+    }
+    var first = http.get("/tasks/?limit=2");
+    assertEquals(
+        "</tasks?after=" + created.get(1) + "&limit=2>; rel=\"next\"",
+        first.header("link").orElseThrow());
+    var byOffset = http.get("/tasks?skip=2&limit=2&completed=false");
+    assertEquals(
+        "</tasks?skip=4&limit=2&completed=false>; rel=\"next\"",
+        byOffset.header("link").orElseThrow());
+    String next = first.header("link").orElseThrow();
+    var second = http.get(next.substring(1, next.indexOf('>')));
+    assertEquals(created.subList(2, 4), ids(second));
+    assertFalse(
+        http.get("/tasks?after=" + created.get(3) + "&limit=2").header("link").isPresent(),
+        "last page");
+  }
+
+  @Test
   void filtersByCompletion() {
     long open = create("open").get("id").asLong();
     long done = create("done").get("id").asLong();

@@ -252,6 +252,30 @@ class AccountsIT extends SharedServer {
   }
 
   @Test
+  void keyListsPageByOffsetAndKeyWithLinks() {
+    Http user = server.newUser("pages@example.com");
+    for (int i = 0; i < 4; i++) {
+      user.post("/users/me/api-keys", "{\"name\":\"k" + i + "\"}");
+    }
+    var all = user.get("/users/me/api-keys?limit=100").json();
+    assertEquals(5, all.size());
+    var first = user.get("/users/me/api-keys?limit=2");
+    assertEquals(2, first.json().size());
+    String link = first.header("link").orElseThrow();
+    assertEquals(
+        "</users/me/api-keys?after=" + all.get(1).get("id").asText() + "&limit=2>; rel=\"next\"",
+        link);
+    var second = user.get(link.substring(1, link.indexOf('>')));
+    assertEquals(all.get(2), second.json().get(0));
+    assertEquals(all.get(3), user.get("/users/me/api-keys?skip=3&limit=1").json().get(0));
+    assertEquals(Set.of("after"), errorFields(user.get("/users/me/api-keys?after=nope")));
+    assertEquals(
+        Set.of("after"),
+        errorFields(
+            user.get("/users/me/api-keys?after=" + all.get(0).get("id").asText() + "&skip=1")));
+  }
+
+  @Test
   void revokedKeyIsRejectedAtOnce() {
     Http alice = server.newUser("revoke@example.com");
     var second = alice.post("/users/me/api-keys", "{}").json();
@@ -326,6 +350,10 @@ class AccountsIT extends SharedServer {
       var users = admin.get("/users?limit=10");
       assertEquals(200, users.status());
       assertEquals(2, users.json().size());
+      var firstUser = admin.get("/users?limit=1");
+      String link = firstUser.header("link").orElseThrow();
+      assertEquals(
+          users.json().get(1), admin.get(link.substring(1, link.indexOf('>'))).json().get(0));
 
       assertEquals(200, user.get("/tasks").status(), "cached before the deactivation");
       var deactivated = admin.patch("/users/" + withAdmin.ownerId(), "{\"is_active\":false}");
