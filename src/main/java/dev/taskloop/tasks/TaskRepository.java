@@ -37,6 +37,12 @@ public final class TaskRepository {
   private static final String ADOPT =
       "UPDATE tasks SET owner_id = #{owner} WHERE owner_id IS NULL RETURNING id";
 
+  /**
+   * Offsets up to this many rows are cheap enough for the pipelined read client; deeper ones read
+   * and drop many rows, so they run on the plain pool where they hold up nobody else.
+   */
+  private static final long SHALLOW_OFFSET = 1_000;
+
   /** Rows per cursor fetch of an export: memory stays flat whatever the number of tasks. */
   private static final int EXPORT_FETCH_SIZE = 500;
 
@@ -72,9 +78,11 @@ public final class TaskRepository {
     if (query.completed() != null) {
       params.put("completed", query.completed());
     }
-    // An OFFSET page reads and drops `skip` rows: a scan. Keyset pages are index seeks.
+    // A deep OFFSET page reads and drops `skip` rows: a scan. Keyset pages are index seeks.
     String sql = listSql(query);
-    return (query.after() == null ? db.scan(sql, params) : db.read(sql, params))
+    return (query.after() == null && query.skip() > SHALLOW_OFFSET
+            ? db.scan(sql, params)
+            : db.read(sql, params))
         .map(TaskRepository::all);
   }
 
