@@ -96,10 +96,7 @@ public final class TestServer implements AutoCloseable {
       ownerId = signedUp.get("user").get("id").asText();
       http = anonymous.withKey(signedUp.get("api_key").get("key").asText());
     } else { // the owner is the admin created at startup (see environment)
-      var login =
-          anonymous.post(
-              "/auth/api-keys",
-              "{\"email\":\"" + OWNER_EMAIL + "\",\"password\":\"" + OWNER_PASSWORD + "\"}");
+      var login = loginOwner();
       http = anonymous.withKey(login.json().get("key").asText());
       ownerId = http.get("/users/me").json().get("id").asText();
     }
@@ -116,6 +113,13 @@ public final class TestServer implements AutoCloseable {
       throw new AssertionError("sign-up of " + email + " failed: " + response);
     }
     return response.json();
+  }
+
+  /** {@code POST /auth/api-keys} for the owner (signed up at start). */
+  public Http.Response loginOwner() {
+    return anonymous.post(
+        "/auth/api-keys",
+        "{\"email\":\"" + OWNER_EMAIL + "\",\"password\":\"" + OWNER_PASSWORD + "\"}");
   }
 
   /** A client acting as a freshly signed-up user. */

@@ -103,7 +103,7 @@ class TaskExportIT extends SharedServer {
                   + "', 'bulk ' || i, 0, '2026-01-01T00:00:00',"
                   + " '2026-01-01T00:00:00' FROM n";
       small.sql(many);
-      String key = small.http().get("/users/me/api-keys").json().size() > 0 ? keyOf(small) : null;
+      String key = small.loginOwner().json().get("key").asText();
       int port =
           Integer.parseInt(small.http().base().substring(small.http().base().lastIndexOf(':') + 1));
       try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -124,21 +124,5 @@ class TaskExportIT extends SharedServer {
       assertEquals(201, created.status(), created::toString);
       assertTrue(System.nanoTime() - start < 1_500_000_000L, "the connection came back at once");
     }
-  }
-
-  /** A fresh key of the small server's owner (TestServer keeps its own inside its client). */
-  private static String keyOf(TestServer small) {
-    return small
-        .anonymous()
-        .post(
-            "/auth/api-keys",
-            "{\"email\":\""
-                + TestServer.OWNER_EMAIL
-                + "\",\"password\":\""
-                + TestServer.OWNER_PASSWORD
-                + "\"}")
-        .json()
-        .get("key")
-        .asText();
   }
 }
