@@ -5,6 +5,9 @@ import dev.taskloop.auth.ApiKeyRepository;
 import dev.taskloop.auth.Authenticator;
 import dev.taskloop.auth.LoginLimiter;
 import dev.taskloop.auth.PasswordHasher;
+import dev.taskloop.catalog.CatalogRepository;
+import dev.taskloop.catalog.CategoryRoutes;
+import dev.taskloop.catalog.ItemRoutes;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Migrations;
@@ -183,12 +186,17 @@ public final class Taskloop {
   private static Consumer<Routes> features(
       Database database, AtomicBoolean draining, Accounts accounts, TaskRepository taskRepository) {
     var tasks = new TaskRoutes(taskRepository);
+    var catalog = new CatalogRepository(database);
+    var categories = new CategoryRoutes(catalog);
+    var items = new ItemRoutes(catalog);
     var users = new UserRoutes(accounts);
     var keys = new KeyRoutes(accounts);
     var health = new HealthRoutes(database, draining::get);
     var docs = new DocsRoutes();
     return routes -> {
       tasks.mount(routes);
+      categories.mount(routes);
+      items.mount(routes);
       users.mount(routes);
       keys.mount(routes);
       health.mount(routes);

@@ -44,6 +44,8 @@ public final class Database {
   private final SqlClient reads;
   private final Pool writes;
   private final boolean echo;
+  private final java.util.concurrent.atomic.AtomicLong statements =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> readTemplates =
       new ConcurrentHashMap<>();
   private final Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> writeTemplates =
@@ -188,10 +190,16 @@ public final class Database {
     return cache.computeIfAbsent(sql, text -> SqlTemplate.forQuery(client, text));
   }
 
+  /** Statements run so far (every read, write, scan and transaction statement): for N+1 checks. */
+  public long statements() {
+    return statements.get();
+  }
+
   private Future<RowSet<Row>> run(
       SqlTemplate<Map<String, Object>, RowSet<Row>> template,
       String sql,
       Map<String, Object> params) {
+    statements.incrementAndGet();
     Future<RowSet<Row>> result = template.execute(params);
     if (echo) {
       long start = System.nanoTime();

@@ -52,6 +52,10 @@ public final class Routes {
     add(HttpMethod.PATCH, path, handler, true, true, true);
   }
 
+  public void put(String path, Handler<RoutingContext> handler) {
+    add(HttpMethod.PUT, path, handler, true, true, true);
+  }
+
   public void delete(String path, Handler<RoutingContext> handler) {
     add(HttpMethod.DELETE, path, handler, false, true, true);
   }

@@ -24,8 +24,12 @@ class MigrationsIT {
   @Test
   void migratesAnEmptyDatabaseAndIsIdempotent() {
     try (var db = database.provision()) {
-      assertEquals(new Migrations.Result("2", 2), Migrations.migrate(db.parsed()));
-      assertEquals(new Migrations.Result("2", 0), Migrations.migrate(db.parsed()));
+      var first = Migrations.migrate(db.parsed());
+      assertEquals(
+          Integer.parseInt(first.schemaVersion()), first.applied(), "every version, in one run");
+      assertTrue(first.applied() >= 3, first.toString());
+      assertEquals(
+          new Migrations.Result(first.schemaVersion(), 0), Migrations.migrate(db.parsed()));
     }
   }
 
