@@ -8,6 +8,8 @@ import dev.taskloop.auth.PasswordHasher;
 import dev.taskloop.catalog.CatalogRepository;
 import dev.taskloop.catalog.CategoryRoutes;
 import dev.taskloop.catalog.ItemRoutes;
+import dev.taskloop.reports.ReportPool;
+import dev.taskloop.reports.ReportRoutes;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Migrations;
@@ -127,7 +129,8 @@ public final class Taskloop {
       close(vertx, database);
       throw new StartupException("cannot set up accounts: " + e.getMessage(), e);
     }
-    Consumer<Routes> features = features(database, draining, accounts, tasks);
+    var reports = new ReportPool(vertx, config);
+    Consumer<Routes> features = features(database, draining, accounts, tasks, reports);
     var deployments = new ArrayList<String>(instances);
     HttpVerticle first = null;
     try {
@@ -184,11 +187,16 @@ public final class Taskloop {
 
   /** Every feature's endpoints. Adding a feature means adding it here. */
   private static Consumer<Routes> features(
-      Database database, AtomicBoolean draining, Accounts accounts, TaskRepository taskRepository) {
+      Database database,
+      AtomicBoolean draining,
+      Accounts accounts,
+      TaskRepository taskRepository,
+      ReportPool reportPool) {
     var tasks = new TaskRoutes(taskRepository);
     var catalog = new CatalogRepository(database);
     var categories = new CategoryRoutes(catalog);
     var items = new ItemRoutes(catalog);
+    var reports = new ReportRoutes(reportPool);
     var users = new UserRoutes(accounts);
     var keys = new KeyRoutes(accounts);
     var health = new HealthRoutes(database, draining::get);
@@ -197,6 +205,7 @@ public final class Taskloop {
       tasks.mount(routes);
       categories.mount(routes);
       items.mount(routes);
+      reports.mount(routes);
       users.mount(routes);
       keys.mount(routes);
       health.mount(routes);

@@ -27,6 +27,12 @@ import java.util.regex.Pattern;
  * @param shutdownGrace how long in-flight requests may take once the listener stops ({@code
  *     SHUTDOWN_GRACE_S}, default 20)
  * @param auth accounts and API keys (see {@link AuthConfig})
+ * @param reportWorkers threads that compute the blocking summary report ({@code REPORT_WORKERS},
+ *     default 2)
+ * @param reportQueue reports waiting for a worker before more get 503 ({@code REPORT_QUEUE},
+ *     default 8)
+ * @param reportLatency extra delay of each report, to rehearse a slow legacy system ({@code
+ *     REPORT_SIMULATED_LATENCY_MS}, default 0)
  */
 public record AppConfig(
     String host,
@@ -40,7 +46,10 @@ public record AppConfig(
     boolean sqlEcho,
     Duration shutdownDelay,
     Duration shutdownGrace,
-    AuthConfig auth) {
+    AuthConfig auth,
+    int reportWorkers,
+    int reportQueue,
+    Duration reportLatency) {
 
   public static final String DEFAULT_DATABASE_URL = "sqlite:./data/taskloop.db";
   private static final Pattern HOST_NAME =
@@ -67,7 +76,10 @@ public record AppConfig(
         vars.bool("SQL_ECHO", false),
         Duration.ofSeconds(vars.integer("SHUTDOWN_DELAY_S", 0, 0, 300)),
         Duration.ofSeconds(vars.integer("SHUTDOWN_GRACE_S", 20, 0, 3600)),
-        authConfig(vars));
+        authConfig(vars),
+        vars.integer("REPORT_WORKERS", 2, 1, 64),
+        vars.integer("REPORT_QUEUE", 8, 0, 10_000),
+        Duration.ofMillis(vars.integer("REPORT_SIMULATED_LATENCY_MS", 0, 0, 600_000)));
   }
 
   private static AuthConfig authConfig(Vars vars) {

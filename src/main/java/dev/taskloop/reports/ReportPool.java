@@ -1,0 +1,72 @@
+package dev.taskloop.reports;
+
+import dev.taskloop.system.http.ApiException;
+import dev.taskloop.system.http.ProblemType;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs the blocking {@link LegacyReports} on a fixed pool of {@code REPORT_WORKERS} threads with a
+ * queue of {@code REPORT_QUEUE}: when both are full, a request gets 503 with {@code Retry-After} at
+ * once instead of waiting. Results come back on the caller's event loop.
+ */
+public final class ReportPool {
+  private final Vertx vertx;
+  private final LegacyReports reports;
+  private final ThreadPoolExecutor executor;
+
+  public ReportPool(Vertx vertx, dev.taskloop.system.config.AppConfig config) {
+    this.vertx = vertx;
+    this.reports = new LegacyReports(config.database(), config.reportLatency());
+    var threads = new AtomicInteger();
+    this.executor =
+        new ThreadPoolExecutor(
+            config.reportWorkers(),
+            config.reportWorkers(),
+            0,
+            TimeUnit.MILLISECONDS,
+            config.reportQueue() == 0
+                ? new SynchronousQueue<>()
+                : new ArrayBlockingQueue<>(config.reportQueue()),
+            task ->
+                Thread.ofPlatform()
+                    .daemon()
+                    .name("report-" + threads.incrementAndGet())
+                    .unstarted(task),
+            new ThreadPoolExecutor.AbortPolicy());
+  }
+
+  Future<SummaryReport> summary(UUID owner) {
+    var context = vertx.getOrCreateContext();
+    Promise<SummaryReport> promise = Promise.promise();
+    try {
+      executor.execute(
+          () -> {
+            try {
+              SummaryReport report = reports.summary(owner);
+              context.runOnContext(done -> promise.complete(report));
+            } catch (Exception e) {
+              context.runOnContext(done -> promise.fail(e));
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      return Future.failedFuture(
+          ApiException.retryLater(
+              ProblemType.SERVICE_UNAVAILABLE, "All report workers are busy; retry later.", 5));
+    }
+    return promise.future();
+  }
+
+  /** Stops taking reports; running ones finish on their own threads. */
+  public void close() {
+    executor.shutdown();
+  }
+}
