@@ -105,9 +105,10 @@ public final class ApiKeyRepository {
   public Future<List<ApiKey>> list(UUID userId, PageQuery page) {
     var query =
         page.after() == null
-            ? db.read(LIST, Map.of("user", userId, "skip", page.skip(), "limit", page.limit()))
+            ? db.read(LIST, Map.of("user", userId, "skip", page.skip(), "limit", page.limit() + 1))
             : db.read(
-                LIST_AFTER, Map.of("user", userId, "after", page.after(), "limit", page.limit()));
+                LIST_AFTER,
+                Map.of("user", userId, "after", page.after(), "limit", page.limit() + 1));
     return query.map(
         rows -> {
           var keys = new ArrayList<ApiKey>();

@@ -24,24 +24,30 @@ final class CatalogPages {
         skip == null ? 0 : skip, after, limit == null ? 10 : limit.intValue(), skip != null);
   }
 
-  /** {@code Link: rel="next"} when the page is full; {@code extra} query parameters are kept. */
-  static <T> void linkNext(
+  /**
+   * Trims a page fetched with one extra row and, when that row was there, links to the next page;
+   * {@code extra} query parameters are kept in the link.
+   */
+  static <T> List<T> page(
       RoutingContext ctx,
       CatalogRepository.Page page,
       List<T> rows,
       ToLongFunction<T> id,
       Map<String, Object> extra) {
-    if (rows.size() != page.limit()) {
-      return;
-    }
-    var next = new LinkedHashMap<String, Object>();
-    if (page.offsetPaging()) {
-      next.put("skip", page.skip() + page.limit());
-    } else {
-      next.put("after", id.applyAsLong(rows.getLast()));
-    }
-    next.put("limit", page.limit());
-    next.putAll(extra);
-    Links.next(ctx, next);
+    return Links.page(
+        ctx,
+        rows,
+        page.limit(),
+        last -> {
+          var next = new LinkedHashMap<String, Object>();
+          if (page.offsetPaging()) {
+            next.put("skip", page.skip() + page.limit());
+          } else {
+            next.put("after", id.applyAsLong(last));
+          }
+          next.put("limit", page.limit());
+          next.putAll(extra);
+          return next;
+        });
   }
 }

@@ -294,7 +294,7 @@ public final class CatalogRepository {
     Map<String, Object> params(UUID owner) {
       var params = new HashMap<String, Object>();
       params.put("owner", owner);
-      params.put("limit", limit);
+      params.put("limit", limit + 1); // one more: is there a next page?
       if (after != null) {
         params.put("after", after);
       } else {

@@ -55,8 +55,7 @@ public final class CategoryRoutes {
         (c, categories) -> {
           var extra = new HashMap<String, Object>();
           extra.put("include", include);
-          CatalogPages.linkNext(c, page, categories, Category::id, extra);
-          Responses.ok(c, categories);
+          Responses.ok(c, CatalogPages.page(c, page, categories, Category::id, extra));
         });
   }
 

@@ -47,8 +47,7 @@ public final class ItemRoutes {
         (c, items) -> {
           var extra = new HashMap<String, Object>();
           extra.put("category_id", category);
-          CatalogPages.linkNext(c, page, items, Item::id, extra);
-          Responses.ok(c, items);
+          Responses.ok(c, CatalogPages.page(c, page, items, Item::id, extra));
         });
   }
 

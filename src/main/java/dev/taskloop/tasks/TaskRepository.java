@@ -69,7 +69,7 @@ public final class TaskRepository {
   Future<List<Task>> list(UUID owner, TaskQuery query) {
     var params = new HashMap<String, Object>();
     params.put("owner", owner);
-    params.put("limit", query.limit());
+    params.put("limit", query.limit() + 1); // one more: is there a next page?
     if (query.after() != null) {
       params.put("after", query.after());
     } else {

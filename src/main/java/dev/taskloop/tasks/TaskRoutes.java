@@ -49,12 +49,8 @@ public final class TaskRoutes {
     Responses.reply(
         ctx,
         tasks.list(owner(ctx), query),
-        (c, page) -> {
-          if (page.size() == query.limit()) { // a full page: there may be a next one
-            Links.next(c, query.next(page.getLast().id()));
-          }
-          Responses.ok(c, page);
-        });
+        (c, rows) ->
+            Responses.ok(c, Links.page(c, rows, query.limit(), last -> query.next(last.id()))));
   }
 
   /** All the caller's tasks, streamed: NDJSON, or CSV for {@code Accept: text/csv}. */

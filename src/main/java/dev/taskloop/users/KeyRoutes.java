@@ -50,12 +50,8 @@ public final class KeyRoutes {
     Responses.reply(
         ctx,
         accounts.keys(Authenticator.principal(ctx), page),
-        (c, keys) -> {
-          if (keys.size() == page.limit()) {
-            Links.next(c, page.next(keys.getLast().id()));
-          }
-          Responses.ok(c, keys);
-        });
+        (c, keys) ->
+            Responses.ok(c, Links.page(c, keys, page.limit(), last -> page.next(last.id()))));
   }
 
   private void create(RoutingContext ctx) {

@@ -111,8 +111,8 @@ public final class UserRepository {
   Future<List<User>> list(PageQuery page) {
     var query =
         page.after() == null
-            ? db.scan(LIST, Map.of("skip", page.skip(), "limit", page.limit()))
-            : db.read(LIST_AFTER, Map.of("after", page.after(), "limit", page.limit()));
+            ? db.scan(LIST, Map.of("skip", page.skip(), "limit", page.limit() + 1))
+            : db.read(LIST_AFTER, Map.of("after", page.after(), "limit", page.limit() + 1));
     return query.map(
         rows -> {
           var users = new ArrayList<User>();

@@ -67,12 +67,8 @@ public final class UserRoutes {
     Responses.reply(
         ctx,
         accounts.list(Authenticator.principal(ctx), page),
-        (c, users) -> {
-          if (users.size() == page.limit()) {
-            Links.next(c, page.next(users.getLast().id()));
-          }
-          Responses.ok(c, users);
-        });
+        (c, users) ->
+            Responses.ok(c, Links.page(c, users, page.limit(), last -> page.next(last.id()))));
   }
 
   private void setActive(RoutingContext ctx) {

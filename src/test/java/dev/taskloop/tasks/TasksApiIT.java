@@ -218,6 +218,9 @@ class TasksApiIT extends SharedServer {
     assertFalse(
         http.get("/tasks?after=" + created.get(3) + "&limit=2").header("link").isPresent(),
         "last page");
+    var exactlyFull = http.get("/tasks?after=" + created.get(2) + "&limit=2");
+    assertEquals(created.subList(3, 5), ids(exactlyFull));
+    assertFalse(exactlyFull.header("link").isPresent(), "a full last page has no next");
   }
 
   @Test

@@ -4,11 +4,27 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** RFC 8288 {@code Link} headers for paged lists. */
 public final class Links {
   private Links() {}
+
+  /**
+   * Trims a page fetched with {@code limit + 1} rows to {@code limit}; the extra row, when there,
+   * proves a next page exists, and {@code nextQuery} (given the page's last row) becomes its Link.
+   */
+  public static <T> List<T> page(
+      RoutingContext ctx, List<T> rows, int limit, Function<T, Map<String, Object>> nextQuery) {
+    if (rows.size() <= limit) {
+      return rows;
+    }
+    List<T> page = rows.subList(0, limit);
+    next(ctx, nextQuery.apply(page.getLast()));
+    return page;
+  }
 
   /**
    * Sets {@code Link: <path?query>; rel="next"} on the response, for the request's own path with
