@@ -10,23 +10,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 ROWS="${ROWS:-1000000}"; DUR="${DUR:-10}"; DB="${BENCH_DB:-taskloop_paging}"; PORT="${BENCH_PORT:-8092}"
-export PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
-[[ "$DB" =~ ^[A-Za-z0-9_]+$ ]] || { echo "paging.sh: BENCH_DB must be a plain identifier" >&2; exit 2; }
-JDK=$(./taskloop --check-jdk 2>&1 | sed -n 's/^taskloop: using JDK 25 at //p')
-[ -n "$JDK" ] || { echo "paging.sh: JDK 25 not found" >&2; exit 1; }
-./taskloop build
-psql() { command psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 "$@"; }
-psql -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
-OUT="bench/results/paging-$(date -u +%Y%m%dT%H%M%SZ)"; mkdir -p "$OUT"
-DATABASE_URL="postgresql://$PGUSER@127.0.0.1:$PGPORT/$DB" PORT=$PORT HOST=127.0.0.1 \
-  "$JDK/bin/java" -jar target/taskloop.jar > "$OUT/server.log" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/health/ready" && break; sleep 0.5; done
-SIGNUP=$(curl -sf -X POST "http://127.0.0.1:$PORT/users" -H 'content-type: application/json' \
-  -d '{"email":"paging@example.com","password":"paging-password"}')
-KEY=$(echo "$SIGNUP" | python3 -c 'import sys,json; print(json.load(sys.stdin)["api_key"]["key"])')
-OWNER=$(echo "$SIGNUP" | python3 -c 'import sys,json; print(json.load(sys.stdin)["user"]["id"])')
+source "$ROOT/bench/lib.sh"
+start_with_user paging
 echo "seeding $ROWS tasks ..." >&2
 psql -d "$DB" -c "INSERT INTO tasks (owner_id, title, is_completed, created_at, updated_at)
   SELECT '$OWNER', 'task ' || i, i % 3 = 0, now(), now() FROM generate_series(1, $ROWS) AS i" -c "ANALYZE tasks"

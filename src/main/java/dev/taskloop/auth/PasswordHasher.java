@@ -80,8 +80,4 @@ public final class PasswordHasher {
     }
     return workers.executeBlocking(work, false).andThen(done -> inFlight.decrementAndGet());
   }
-
-  public Future<Void> close() {
-    return workers.close();
-  }
 }

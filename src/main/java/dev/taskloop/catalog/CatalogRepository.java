@@ -4,6 +4,7 @@ import dev.taskloop.system.db.ConstraintViolationException;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Rows;
 import dev.taskloop.system.http.ApiException;
+import dev.taskloop.system.http.IdPage;
 import dev.taskloop.system.http.ProblemType;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -103,9 +104,10 @@ public final class CatalogRepository {
   }
 
   /** A page of categories; with {@code withItems}, each with its items (2 statements in all). */
-  Future<List<Category>> listCategories(UUID owner, Page page, boolean withItems) {
-    var params = page.params(owner);
-    return db.read(page.sql("SELECT " + CATEGORY + " FROM categories", null), params)
+  Future<List<Category>> listCategories(UUID owner, IdPage page, boolean withItems) {
+    var params = page.params();
+    params.put("owner", owner);
+    return db.read(pageSql("SELECT " + CATEGORY + " FROM categories", page, null), params)
         .compose(
             rows -> {
               var categories = new ArrayList<Category>();
@@ -165,11 +167,12 @@ public final class CatalogRepository {
         .map(rows -> Rows.first(rows, CatalogRepository::toItem));
   }
 
-  Future<List<Item>> listItems(UUID owner, Page page, Long categoryId) {
-    var params = page.params(owner);
+  Future<List<Item>> listItems(UUID owner, IdPage page, Long categoryId) {
+    var params = page.params();
+    params.put("owner", owner);
     params.put("category", categoryId);
     String filter = categoryId == null ? null : "category_id = #{category}";
-    return db.read(page.sql("SELECT " + ITEM + " FROM items", filter), params)
+    return db.read(pageSql("SELECT " + ITEM + " FROM items", page, filter), params)
         .map(CatalogRepository::items);
   }
 
@@ -289,34 +292,19 @@ public final class CatalogRepository {
         Rows.instant(row, "updated_at"));
   }
 
-  /** Offset or keyset paging over a table with {@code id} and {@code owner_id}. */
-  record Page(long skip, Long after, int limit, boolean offsetPaging) {
-    Map<String, Object> params(UUID owner) {
-      var params = new HashMap<String, Object>();
-      params.put("owner", owner);
-      params.put("limit", limit + 1); // one more: is there a next page?
-      if (after != null) {
-        params.put("after", after);
-      } else {
-        params.put("skip", skip);
-      }
-      return params;
+  /** At most 4 distinct texts per table (keyset or offset, filter or not): each prepared once. */
+  private static String pageSql(String select, IdPage page, String filter) {
+    var sql = new StringBuilder(select).append(" WHERE owner_id = #{owner}");
+    if (filter != null) {
+      sql.append(" AND ").append(filter);
     }
-
-    /** At most 4 distinct texts per table: each prepared once. */
-    String sql(String select, String filter) {
-      var sql = new StringBuilder(select).append(" WHERE owner_id = #{owner}");
-      if (filter != null) {
-        sql.append(" AND ").append(filter);
-      }
-      if (after != null) {
-        sql.append(" AND id > #{after}");
-      }
-      sql.append(" ORDER BY id LIMIT #{limit}");
-      if (after == null) {
-        sql.append(" OFFSET #{skip}");
-      }
-      return sql.toString();
+    if (page.after() != null) {
+      sql.append(" AND id > #{after}");
     }
+    sql.append(" ORDER BY id LIMIT #{limit}");
+    if (page.after() == null) {
+      sql.append(" OFFSET #{skip}");
+    }
+    return sql.toString();
   }
 }

@@ -2,12 +2,13 @@ package dev.taskloop.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.Authenticator;
+import dev.taskloop.system.http.IdPage;
+import dev.taskloop.system.http.Links;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.http.Validation;
 import io.vertx.ext.web.RoutingContext;
-import java.util.HashMap;
 import java.util.UUID;
 
 /** HTTP in and out for categories. */
@@ -42,7 +43,7 @@ public final class CategoryRoutes {
   /** A page of categories; {@code ?include=items} embeds their items (one more statement). */
   private void list(RoutingContext ctx) {
     var validation = new Validation();
-    var page = CatalogPages.from(ctx, validation);
+    var page = IdPage.from(ctx, validation);
     String include =
         ctx.queryParam("include").isEmpty() ? null : ctx.queryParam("include").getFirst();
     if (include != null && !include.equals("items")) {
@@ -52,17 +53,22 @@ public final class CategoryRoutes {
     Responses.reply(
         ctx,
         catalog.listCategories(owner(ctx), page, include != null),
-        (c, categories) -> {
-          var extra = new HashMap<String, Object>();
-          extra.put("include", include);
-          Responses.ok(c, CatalogPages.page(c, page, categories, Category::id, extra));
-        });
+        (c, categories) ->
+            Responses.ok(
+                c,
+                Links.page(
+                    c,
+                    categories,
+                    page.limit(),
+                    last -> {
+                      var next = page.next(last.id());
+                      next.put("include", include); // the link keeps the filter
+                      return next;
+                    })));
   }
 
   private void get(RoutingContext ctx) {
-    var validation = new Validation();
-    Long id = Requests.id(ctx, "id", validation);
-    validation.check();
+    long id = Requests.id(ctx);
     Responses.reply(
         ctx,
         catalog.findCategory(owner(ctx), id).map(found -> Responses.found(found, CATEGORY, id)),

@@ -1,11 +1,12 @@
 package dev.taskloop.catalog;
 
+import dev.taskloop.system.http.IdPage;
+import dev.taskloop.system.http.Links;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.http.Validation;
 import io.vertx.ext.web.RoutingContext;
-import java.util.HashMap;
 
 /** HTTP in and out for items. */
 public final class ItemRoutes {
@@ -38,23 +39,28 @@ public final class ItemRoutes {
 
   private void list(RoutingContext ctx) {
     var validation = new Validation();
-    var page = CatalogPages.from(ctx, validation);
+    var page = IdPage.from(ctx, validation);
     Long category = Requests.longQuery(ctx, "category_id", 1, Long.MAX_VALUE, validation);
     validation.check();
     Responses.reply(
         ctx,
         catalog.listItems(CategoryRoutes.owner(ctx), page, category),
-        (c, items) -> {
-          var extra = new HashMap<String, Object>();
-          extra.put("category_id", category);
-          Responses.ok(c, CatalogPages.page(c, page, items, Item::id, extra));
-        });
+        (c, items) ->
+            Responses.ok(
+                c,
+                Links.page(
+                    c,
+                    items,
+                    page.limit(),
+                    last -> {
+                      var next = page.next(last.id());
+                      next.put("category_id", category); // the link keeps the filter
+                      return next;
+                    })));
   }
 
   private void get(RoutingContext ctx) {
-    var validation = new Validation();
-    Long id = Requests.id(ctx, "id", validation);
-    validation.check();
+    long id = Requests.id(ctx);
     Responses.reply(
         ctx,
         catalog
@@ -89,9 +95,7 @@ public final class ItemRoutes {
   }
 
   private void delete(RoutingContext ctx) {
-    var validation = new Validation();
-    Long id = Requests.id(ctx, "id", validation);
-    validation.check();
+    long id = Requests.id(ctx);
     Responses.reply(
         ctx,
         catalog

@@ -1,5 +1,6 @@
 package dev.taskloop.reports;
 
+import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
 import io.vertx.core.Future;
@@ -23,7 +24,7 @@ public final class ReportPool {
   private final LegacyReports reports;
   private final ThreadPoolExecutor executor;
 
-  public ReportPool(Vertx vertx, dev.taskloop.system.config.AppConfig config) {
+  public ReportPool(Vertx vertx, AppConfig config) {
     this.vertx = vertx;
     this.reports = new LegacyReports(config.database(), config.reportLatency());
     var threads = new AtomicInteger();
@@ -63,10 +64,5 @@ public final class ReportPool {
               ProblemType.SERVICE_UNAVAILABLE, "All report workers are busy; retry later.", 5));
     }
     return promise.future();
-  }
-
-  /** Stops taking reports; running ones finish on their own threads. */
-  public void close() {
-    executor.shutdown();
   }
 }

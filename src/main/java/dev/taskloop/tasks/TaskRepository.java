@@ -2,6 +2,7 @@ package dev.taskloop.tasks;
 
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Rows;
+import dev.taskloop.system.http.IdPage;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -67,20 +68,15 @@ public final class TaskRepository {
   }
 
   Future<List<Task>> list(UUID owner, TaskQuery query) {
-    var params = new HashMap<String, Object>();
+    IdPage page = query.page();
+    var params = page.params();
     params.put("owner", owner);
-    params.put("limit", query.limit() + 1); // one more: is there a next page?
-    if (query.after() != null) {
-      params.put("after", query.after());
-    } else {
-      params.put("skip", query.skip());
-    }
     if (query.completed() != null) {
       params.put("completed", query.completed());
     }
     // A deep OFFSET page reads and drops `skip` rows: a scan. Keyset pages are index seeks.
     String sql = listSql(query);
-    return (query.after() == null && query.skip() > SHALLOW_OFFSET
+    return (page.after() == null && page.skip() > SHALLOW_OFFSET
             ? db.scan(sql, params)
             : db.read(sql, params))
         .map(TaskRepository::all);
@@ -155,7 +151,7 @@ public final class TaskRepository {
     var sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM tasks");
     List<String> where = new ArrayList<>(3);
     where.add("owner_id = #{owner}");
-    if (query.after() != null) {
+    if (query.page().after() != null) {
       where.add("id > #{after}");
     }
     if (query.completed() != null) {
@@ -163,7 +159,7 @@ public final class TaskRepository {
     }
     sql.append(" WHERE ").append(String.join(" AND ", where));
     sql.append(" ORDER BY id LIMIT #{limit}");
-    if (query.after() == null) {
+    if (query.page().after() == null) {
       sql.append(" OFFSET #{skip}");
     }
     return sql.toString();

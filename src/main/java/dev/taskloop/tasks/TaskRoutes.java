@@ -50,7 +50,8 @@ public final class TaskRoutes {
         ctx,
         tasks.list(owner(ctx), query),
         (c, rows) ->
-            Responses.ok(c, Links.page(c, rows, query.limit(), last -> query.next(last.id()))));
+            Responses.ok(
+                c, Links.page(c, rows, query.page().limit(), last -> query.next(last.id()))));
   }
 
   /** All the caller's tasks, streamed: NDJSON, or CSV for {@code Accept: text/csv}. */
@@ -62,9 +63,7 @@ public final class TaskRoutes {
   }
 
   private void get(RoutingContext ctx) {
-    var validation = new Validation();
-    Long id = Requests.id(ctx, "id", validation);
-    validation.check();
+    long id = Requests.id(ctx);
     Responses.reply(
         ctx,
         tasks.find(owner(ctx), id).map(task -> Responses.found(task, TASK, id)),
@@ -83,9 +82,7 @@ public final class TaskRoutes {
   }
 
   private void delete(RoutingContext ctx) {
-    var validation = new Validation();
-    Long id = Requests.id(ctx, "id", validation);
-    validation.check();
+    long id = Requests.id(ctx);
     Responses.reply(
         ctx,
         tasks.delete(owner(ctx), id).map(deleted -> Responses.found(deleted, TASK, id)),

@@ -26,6 +26,14 @@ public final class Requests {
 
   private Requests() {}
 
+  /** The path's positive 64-bit {@code id}, for handlers with no other input; else 422. */
+  public static long id(RoutingContext ctx) {
+    var validation = new Validation();
+    Long id = id(ctx, "id", validation);
+    validation.check();
+    return id;
+  }
+
   /** A positive 64-bit id from the path; null (and a failure recorded) when it is anything else. */
   public static Long id(RoutingContext ctx, String name, Validation validation) {
     return parseLong(ctx.pathParam(name), name, 1, Long.MAX_VALUE, validation);
