@@ -2,7 +2,7 @@ package dev.taskloop.auth;
 
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Rows;
-import dev.taskloop.system.http.PageQuery;
+import dev.taskloop.system.http.Page;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -102,13 +102,10 @@ public final class ApiKeyRepository {
   }
 
   /** The user's keys that are not revoked (expired ones included, with their expiry). */
-  public Future<List<ApiKey>> list(UUID userId, PageQuery page) {
-    var query =
-        page.after() == null
-            ? db.read(LIST, Map.of("user", userId, "skip", page.skip(), "limit", page.limit() + 1))
-            : db.read(
-                LIST_AFTER,
-                Map.of("user", userId, "after", page.after(), "limit", page.limit() + 1));
+  public Future<List<ApiKey>> list(UUID userId, Page<UUID> page) {
+    var params = page.params();
+    params.put("user", userId);
+    var query = db.read(page.after() == null ? LIST : LIST_AFTER, params);
     return query.map(
         rows -> {
           var keys = new ArrayList<ApiKey>();

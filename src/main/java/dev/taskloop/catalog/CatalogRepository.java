@@ -4,7 +4,7 @@ import dev.taskloop.system.db.ConstraintViolationException;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Rows;
 import dev.taskloop.system.http.ApiException;
-import dev.taskloop.system.http.IdPage;
+import dev.taskloop.system.http.Page;
 import dev.taskloop.system.http.ProblemType;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -104,7 +104,7 @@ public final class CatalogRepository {
   }
 
   /** A page of categories; with {@code withItems}, each with its items (2 statements in all). */
-  Future<List<Category>> listCategories(UUID owner, IdPage page, boolean withItems) {
+  Future<List<Category>> listCategories(UUID owner, Page<Long> page, boolean withItems) {
     var params = page.params();
     params.put("owner", owner);
     return db.read(pageSql("SELECT " + CATEGORY + " FROM categories", page, null), params)
@@ -167,7 +167,7 @@ public final class CatalogRepository {
         .map(rows -> Rows.first(rows, CatalogRepository::toItem));
   }
 
-  Future<List<Item>> listItems(UUID owner, IdPage page, Long categoryId) {
+  Future<List<Item>> listItems(UUID owner, Page<Long> page, Long categoryId) {
     var params = page.params();
     params.put("owner", owner);
     params.put("category", categoryId);
@@ -293,7 +293,7 @@ public final class CatalogRepository {
   }
 
   /** At most 4 distinct texts per table (keyset or offset, filter or not): each prepared once. */
-  private static String pageSql(String select, IdPage page, String filter) {
+  private static String pageSql(String select, Page<Long> page, String filter) {
     var sql = new StringBuilder(select).append(" WHERE owner_id = #{owner}");
     if (filter != null) {
       sql.append(" AND ").append(filter);

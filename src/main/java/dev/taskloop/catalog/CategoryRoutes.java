@@ -2,8 +2,8 @@ package dev.taskloop.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.Authenticator;
-import dev.taskloop.system.http.IdPage;
 import dev.taskloop.system.http.Links;
+import dev.taskloop.system.http.Page;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
@@ -43,7 +43,7 @@ public final class CategoryRoutes {
   /** A page of categories; {@code ?include=items} embeds their items (one more statement). */
   private void list(RoutingContext ctx) {
     var validation = new Validation();
-    var page = IdPage.from(ctx, validation);
+    var page = Page.byLongId(ctx, validation);
     String include =
         ctx.queryParam("include").isEmpty() ? null : ctx.queryParam("include").getFirst();
     if (include != null && !include.equals("items")) {

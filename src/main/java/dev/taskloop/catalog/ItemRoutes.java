@@ -1,7 +1,7 @@
 package dev.taskloop.catalog;
 
-import dev.taskloop.system.http.IdPage;
 import dev.taskloop.system.http.Links;
+import dev.taskloop.system.http.Page;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
@@ -39,7 +39,7 @@ public final class ItemRoutes {
 
   private void list(RoutingContext ctx) {
     var validation = new Validation();
-    var page = IdPage.from(ctx, validation);
+    var page = Page.byLongId(ctx, validation);
     Long category = Requests.longQuery(ctx, "category_id", 1, Long.MAX_VALUE, validation);
     validation.check();
     Responses.reply(

@@ -2,7 +2,7 @@ package dev.taskloop.tasks;
 
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Rows;
-import dev.taskloop.system.http.IdPage;
+import dev.taskloop.system.http.Page;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -68,7 +68,7 @@ public final class TaskRepository {
   }
 
   Future<List<Task>> list(UUID owner, TaskQuery query) {
-    IdPage page = query.page();
+    Page<Long> page = query.page();
     var params = page.params();
     params.put("owner", owner);
     if (query.completed() != null) {

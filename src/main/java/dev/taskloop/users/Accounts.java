@@ -12,7 +12,7 @@ import dev.taskloop.system.db.ConstraintViolationException;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.FieldError;
-import dev.taskloop.system.http.PageQuery;
+import dev.taskloop.system.http.Page;
 import dev.taskloop.system.http.ProblemType;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -151,7 +151,7 @@ public final class Accounts {
     return keys.create(caller.userId(), name, expiry(days));
   }
 
-  Future<List<ApiKey>> keys(Principal caller, PageQuery page) {
+  Future<List<ApiKey>> keys(Principal caller, Page<UUID> page) {
     return keys.list(caller.userId(), page);
   }
 
@@ -165,7 +165,7 @@ public final class Accounts {
             });
   }
 
-  Future<List<User>> list(Principal caller, PageQuery page) {
+  Future<List<User>> list(Principal caller, Page<UUID> page) {
     requireAdmin(caller);
     return users.list(page);
   }

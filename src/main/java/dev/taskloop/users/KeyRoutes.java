@@ -3,7 +3,7 @@ package dev.taskloop.users;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.Authenticator;
 import dev.taskloop.system.http.Links;
-import dev.taskloop.system.http.PageQuery;
+import dev.taskloop.system.http.Page;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
@@ -45,7 +45,7 @@ public final class KeyRoutes {
 
   private void list(RoutingContext ctx) {
     var validation = new Validation();
-    PageQuery page = PageQuery.from(ctx, validation);
+    Page<UUID> page = Page.byUuid(ctx, validation);
     validation.check();
     Responses.reply(
         ctx,

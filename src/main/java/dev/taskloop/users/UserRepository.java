@@ -2,7 +2,7 @@ package dev.taskloop.users;
 
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Rows;
-import dev.taskloop.system.http.PageQuery;
+import dev.taskloop.system.http.Page;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -108,11 +108,9 @@ public final class UserRepository {
                     : Optional.empty());
   }
 
-  Future<List<User>> list(PageQuery page) {
+  Future<List<User>> list(Page<UUID> page) {
     var query =
-        page.after() == null
-            ? db.scan(LIST, Map.of("skip", page.skip(), "limit", page.limit() + 1))
-            : db.read(LIST_AFTER, Map.of("after", page.after(), "limit", page.limit() + 1));
+        page.after() == null ? db.scan(LIST, page.params()) : db.read(LIST_AFTER, page.params());
     return query.map(
         rows -> {
           var users = new ArrayList<User>();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.Authenticator;
 import dev.taskloop.system.http.Links;
-import dev.taskloop.system.http.PageQuery;
+import dev.taskloop.system.http.Page;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
@@ -62,7 +62,7 @@ public final class UserRoutes {
   private void list(RoutingContext ctx) {
     Accounts.requireAdmin(Authenticator.principal(ctx));
     var validation = new Validation();
-    PageQuery page = PageQuery.from(ctx, validation);
+    Page<UUID> page = Page.byUuid(ctx, validation);
     validation.check();
     Responses.reply(
         ctx,
