@@ -31,6 +31,7 @@ import dev.taskloop.users.UserRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.nio.charset.CharacterCodingException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,14 +96,15 @@ public final class Taskloop {
     // cores).
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     Vertx vertx = Vertx.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(instances));
-    Database database = Database.open(vertx, config);
     var draining = new AtomicBoolean();
+    Database database = null;
     try {
+      database = Database.open(vertx, config);
       database.ping(config.acquireTimeout().toMillis()).await();
     } catch (Exception e) { // await() rethrows checked exceptions as they are
       close(vertx, database);
       throw new StartupException(
-          "cannot connect to " + config.database().masked() + ": " + e.getMessage(), e);
+          "cannot connect to " + config.database().masked() + ": " + describe(e), e);
     }
 
     warmUp();
@@ -137,9 +139,9 @@ public final class Taskloop {
       // Instances on one port share one socket; Vert.x spells "one shared random port" as -1.
       int port = config.port() == 0 ? -1 : config.port();
       for (int i = 0; i < instances; i++) {
-        var verticle =
-            new HttpVerticle(
-                config.host(), port, config.shutdownGrace(), authenticator::handle, features);
+        var settings =
+            new HttpVerticle.Settings(config.host(), port, config.shutdownGrace(), config.http());
+        var verticle = new HttpVerticle(settings, draining::get, authenticator::handle, features);
         deployments.add(vertx.deployVerticle(verticle).await());
         first = first == null ? verticle : first;
       }
@@ -180,7 +182,7 @@ public final class Taskloop {
               "/",
               List.of(new FieldError("f", "m")),
               "r"));
-    } catch (JsonProcessingException e) {
+    } catch (JsonProcessingException | CharacterCodingException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -248,8 +250,10 @@ public final class Taskloop {
   }
 
   /**
-   * Graceful stop: readiness turns 503, the listeners stop accepting, in-flight requests get {@code
-   * SHUTDOWN_GRACE_S} to finish, then the pools and Vert.x close. Blocks until done; idempotent.
+   * Graceful stop: readiness turns 503 and every response closes its connection; after {@code
+   * SHUTDOWN_DELAY_S} new connections are refused, idle ones closed, and in-flight requests get
+   * {@code SHUTDOWN_GRACE_S} to finish; then the pools and Vert.x close. Every request the server
+   * has read gets its answer. Blocks until done; idempotent.
    */
   public synchronized void shutdown() {
     if (stopped) {
@@ -259,7 +263,7 @@ public final class Taskloop {
     long startNanos = System.nanoTime();
     draining.set(true);
     LOG.info(
-        "shutting down: readiness is 503; listener closes in {} s, then in-flight requests get {} s",
+        "shutting down: readiness is 503; new connections refused in {} s, then in-flight requests get {} s",
         config.shutdownDelay().toSeconds(),
         config.shutdownGrace().toSeconds());
     try {
@@ -276,9 +280,18 @@ public final class Taskloop {
     LOG.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
   }
 
+  /** A failure's message, with its cause's when the message alone says little. */
+  private static String describe(Exception e) {
+    return e.getCause() == null || e.getCause() == e
+        ? e.getMessage()
+        : e.getMessage() + " (" + e.getCause().getMessage() + ")";
+  }
+
   private static void close(Vertx vertx, Database database) {
     try {
-      database.close().await();
+      if (database != null) {
+        database.close().await();
+      }
     } catch (Exception e) {
       LOG.warn("database pools did not close cleanly: {}", e.toString());
     }

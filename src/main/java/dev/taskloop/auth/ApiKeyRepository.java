@@ -29,7 +29,10 @@ public final class ApiKeyRepository {
   private static final String LIST_AFTER =
       "SELECT id, name, prefix, created_at, last_used_at, expires_at FROM api_keys"
           + " WHERE user_id = #{user} AND revoked_at IS NULL"
-          + " AND (created_at, id) > (SELECT created_at, id FROM api_keys WHERE id = #{after})"
+          // the cursor key must be the caller's own: another user's key id behaves like an
+          // unknown one (no rows), so the list cannot confirm that it exists
+          + " AND (created_at, id) > (SELECT created_at, id FROM api_keys"
+          + " WHERE id = #{after} AND user_id = #{user})"
           + " ORDER BY created_at, id LIMIT #{limit}";
   private static final String REVOKE =
       "UPDATE api_keys SET revoked_at = #{now}"

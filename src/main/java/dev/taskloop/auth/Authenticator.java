@@ -76,7 +76,9 @@ public final class Authenticator {
                 ctx.fail(found.cause());
                 return;
               }
-              var key = found.result().filter(k -> !k.revoked() && k.userActive());
+              // Cached as found, rejected keys included: a revoked key or inactive user is checked
+              // on every use, and forgetUser finds the entry of a user who is reactivated.
+              var key = found.result();
               if (evictions.get() == generation) {
                 verified.put(prefix.get(), key);
               }
@@ -90,7 +92,9 @@ public final class Authenticator {
     verified.invalidate(prefix);
   }
 
-  /** Forgets every key of a user (deactivated, or keys revoked by a password change). */
+  /**
+   * Forgets every key of a user (deactivated or reactivated, or keys revoked by a password change).
+   */
   public void forgetUser(UUID userId) {
     evictions.incrementAndGet();
     verified.asMap().values().removeIf(key -> key.isPresent() && key.get().userId().equals(userId));
@@ -103,7 +107,7 @@ public final class Authenticator {
     }
     var key = found.get();
     boolean expired = key.expiresAt() != null && !Instant.now().isBefore(key.expiresAt());
-    if (expired || !ApiKeys.matches(raw, key.hash())) {
+    if (key.revoked() || !key.userActive() || expired || !ApiKeys.matches(raw, key.hash())) {
       ctx.fail(ApiException.unauthorized());
       return;
     }

@@ -2,6 +2,7 @@ package dev.taskloop.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskloop.system.http.Fields;
 import dev.taskloop.system.http.Validation;
 
 /** Field rules of categories and items. */
@@ -14,11 +15,11 @@ final class CatalogInput {
       validation.fail("name", "is required");
       return null;
     }
-    if (!node.isTextual() || node.textValue().indexOf('\0') >= 0) {
-      validation.fail("name", "must be a string");
+    String text = Fields.text(node, "name", validation);
+    if (text == null) {
       return null;
     }
-    String name = node.textValue().strip();
+    String name = text.strip();
     int length = name.codePointCount(0, name.length());
     if (length < 1 || length > 100) {
       validation.fail("name", "must be 1 to 100 characters after trimming spaces");
@@ -32,12 +33,8 @@ final class CatalogInput {
     if (node == null || node.isNull()) {
       return null;
     }
-    if (!node.isTextual() || node.textValue().indexOf('\0') >= 0) {
-      validation.fail("description", "must be a string");
-      return null;
-    }
-    String text = node.textValue();
-    if (text.codePointCount(0, text.length()) > 255) {
+    String text = Fields.text(node, "description", validation);
+    if (text != null && text.codePointCount(0, text.length()) > 255) {
       validation.fail("description", "must be at most 255 characters");
       return null;
     }

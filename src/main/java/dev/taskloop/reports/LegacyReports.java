@@ -1,6 +1,8 @@
 package dev.taskloop.reports;
 
+import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.config.DatabaseUrl;
+import dev.taskloop.system.db.Timestamps;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
@@ -15,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -25,12 +28,52 @@ import java.util.UUID;
 final class LegacyReports {
   private static final int DAYS = 30;
 
+  /** The socket timeout when there is no statement timeout: no report may hang forever. */
+  private static final long DEFAULT_SOCKET_TIMEOUT_MS = 60_000;
+
   private final DatabaseUrl url;
   private final Duration latency;
+  private final Properties connection;
 
-  LegacyReports(DatabaseUrl url, Duration latency) {
-    this.url = url;
-    this.latency = latency;
+  /**
+   * The report's connections are bounded like the service's own: connect timeout, socket timeout
+   * (statement timeout plus connect timeout, so a stalled server cannot hang a report worker), and
+   * on PostgreSQL the statement and lock timeouts; on SQLite the busy timeout.
+   */
+  LegacyReports(AppConfig config) {
+    this.url = config.database();
+    this.latency = config.reportLatency();
+    this.connection = connectionProperties(config);
+  }
+
+  private static Properties connectionProperties(AppConfig config) {
+    var properties = new Properties();
+    long statement = config.statementTimeout().toMillis();
+    long lock = config.lockTimeout().toMillis();
+    switch (config.database()) {
+      case DatabaseUrl.Sqlite sqlite ->
+          properties.setProperty(
+              "busy_timeout", Long.toString(lock > 0 ? lock : Math.max(statement, 1)));
+      case DatabaseUrl.Postgres pg -> {
+        properties.setProperty("user", pg.user());
+        if (pg.password() != null) {
+          properties.setProperty("password", pg.password());
+        }
+        long connect = config.connectTimeout().toMillis();
+        long socket = (statement > 0 ? statement : DEFAULT_SOCKET_TIMEOUT_MS) + connect;
+        properties.setProperty("connectTimeout", Long.toString(seconds(connect)));
+        properties.setProperty("loginTimeout", Long.toString(seconds(connect)));
+        properties.setProperty("socketTimeout", Long.toString(seconds(socket)));
+        properties.setProperty("ApplicationName", "taskloop-report");
+        properties.setProperty(
+            "options", "-c statement_timeout=" + statement + " -c lock_timeout=" + lock);
+      }
+    }
+    return properties;
+  }
+
+  private static long seconds(long millis) {
+    return Math.max(1, (millis + 999) / 1000);
   }
 
   /**
@@ -45,9 +88,8 @@ final class LegacyReports {
 
   private Connection connect() throws SQLException {
     return switch (url) {
-      case DatabaseUrl.Sqlite sqlite -> DriverManager.getConnection(sqlite.jdbcUrl());
-      case DatabaseUrl.Postgres pg ->
-          DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+      case DatabaseUrl.Sqlite sqlite -> DriverManager.getConnection(sqlite.jdbcUrl(), connection);
+      case DatabaseUrl.Postgres pg -> DriverManager.getConnection(pg.jdbcUrl(), connection);
     };
   }
 
@@ -139,9 +181,7 @@ final class LegacyReports {
 
   private LocalDate utcDate(ResultSet rows) throws SQLException {
     if (url instanceof DatabaseUrl.Sqlite) {
-      String text = rows.getString(1);
-      return LocalDateTime.parse(text.endsWith("Z") ? text.substring(0, text.length() - 1) : text)
-          .toLocalDate();
+      return Timestamps.parse(rows.getString(1)).atOffset(ZoneOffset.UTC).toLocalDate();
     }
     OffsetDateTime at = rows.getObject(1, OffsetDateTime.class);
     return at.withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();

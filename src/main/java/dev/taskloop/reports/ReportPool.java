@@ -1,6 +1,7 @@
 package dev.taskloop.reports;
 
 import dev.taskloop.system.config.AppConfig;
+import dev.taskloop.system.db.DbErrors;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
 import io.vertx.core.Future;
@@ -26,7 +27,7 @@ public final class ReportPool {
 
   public ReportPool(Vertx vertx, AppConfig config) {
     this.vertx = vertx;
-    this.reports = new LegacyReports(config.database(), config.reportLatency());
+    this.reports = new LegacyReports(config);
     var threads = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -54,8 +55,9 @@ public final class ReportPool {
             try {
               SummaryReport report = reports.summary(owner);
               context.runOnContext(done -> promise.complete(report));
-            } catch (Exception e) {
-              context.runOnContext(done -> promise.fail(e));
+            } catch (Exception e) { // a database fault is a 503 here too, like everywhere
+              Throwable failure = DbErrors.classify(e);
+              context.runOnContext(done -> promise.fail(failure));
             }
           });
     } catch (RejectedExecutionException e) {

@@ -1,6 +1,7 @@
 package dev.taskloop.tasks;
 
 import dev.taskloop.system.http.Json;
+import dev.taskloop.system.http.Negotiation;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -9,7 +10,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowStream;
-import java.util.Locale;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Writes a stream of task rows to an HTTP response as NDJSON or CSV, as they arrive, with
@@ -29,9 +31,14 @@ final class TaskExport {
       this.contentType = contentType;
     }
 
-    /** CSV when the client asks for it ({@code Accept: text/csv}); NDJSON otherwise. */
-    static Format of(String accept) {
-      return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/csv") ? CSV : NDJSON;
+    private static final List<String> OFFERS = List.of("application/x-ndjson", "text/csv");
+
+    /**
+     * The format {@code Accept} prefers (q-values honoured; NDJSON when both are equal or without
+     * the header); empty when neither is acceptable.
+     */
+    static Optional<Format> of(String accept) {
+      return Negotiation.choose(accept, OFFERS).map(type -> type.equals("text/csv") ? CSV : NDJSON);
     }
   }
 

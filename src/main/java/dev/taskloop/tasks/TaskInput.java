@@ -2,6 +2,7 @@ package dev.taskloop.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskloop.system.http.Fields;
 import dev.taskloop.system.http.Validation;
 
 /** Field rules shared by create and update: one definition of what a valid title is. */
@@ -17,7 +18,7 @@ final class TaskInput {
       validation.fail("title", "is required");
       return null;
     }
-    String text = text(node, "title", validation);
+    String text = Fields.text(node, "title", validation);
     if (text == null) {
       return null;
     }
@@ -35,7 +36,7 @@ final class TaskInput {
     if (node == null || node.isNull()) {
       return null;
     }
-    String text = text(node, "description", validation);
+    String text = Fields.text(node, "description", validation);
     if (text != null && text.codePointCount(0, text.length()) > DESCRIPTION_MAX) {
       validation.fail("description", "must be at most " + DESCRIPTION_MAX + " characters");
       return null;
@@ -58,18 +59,5 @@ final class TaskInput {
       return null;
     }
     return node.booleanValue();
-  }
-
-  private static String text(JsonNode node, String field, Validation validation) {
-    if (!node.isTextual()) {
-      validation.fail(field, "must be a string");
-      return null;
-    }
-    String text = node.textValue();
-    if (text.indexOf('\0') >= 0) { // PostgreSQL text cannot hold NUL; refuse it everywhere alike
-      validation.fail(field, "must not contain NUL characters");
-      return null;
-    }
-    return text;
   }
 }

@@ -1,7 +1,9 @@
 package dev.taskloop.tasks;
 
 import dev.taskloop.auth.Authenticator;
+import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.Links;
+import dev.taskloop.system.http.ProblemType;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
@@ -54,9 +56,15 @@ public final class TaskRoutes {
                 c, Links.page(c, rows, query.page().limit(), last -> query.next(last.id()))));
   }
 
-  /** All the caller's tasks, streamed: NDJSON, or CSV for {@code Accept: text/csv}. */
+  /** All the caller's tasks, streamed: NDJSON, or CSV for {@code Accept: text/csv}; else 406. */
   private void export(RoutingContext ctx) {
-    var format = TaskExport.Format.of(ctx.request().getHeader(HttpHeaders.ACCEPT));
+    var format =
+        TaskExport.Format.of(ctx.request().getHeader(HttpHeaders.ACCEPT))
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ProblemType.NOT_ACCEPTABLE,
+                        "The export is available as application/x-ndjson or text/csv."));
     tasks
         .export(owner(ctx), rows -> TaskExport.pipe(ctx.vertx(), rows, ctx.response(), format))
         .onFailure(ctx::fail);

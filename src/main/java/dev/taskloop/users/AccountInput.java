@@ -2,27 +2,29 @@ package dev.taskloop.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskloop.system.http.Fields;
 import dev.taskloop.system.http.Validation;
-import java.util.regex.Pattern;
+import dev.taskloop.system.text.Emails;
 
 /** Field rules for accounts: email, password, names, key lifetimes. */
 final class AccountInput {
   static final int PASSWORD_MIN = 8;
   static final int PASSWORD_MAX = 128;
-  private static final Pattern EMAIL =
-      Pattern.compile("[^@\\s\\p{Cntrl}]+@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}]+");
 
   private AccountInput() {}
 
-  /** A trimmed email address (<= 254 characters); null after recording why not. */
+  /**
+   * An email address in its canonical spelling (see {@link Emails}); null after recording why not.
+   */
   static String email(ObjectNode body, String field, Validation validation) {
     String text = text(body, field, true, validation);
     if (text == null) {
       return null;
     }
-    String email = text.strip();
-    if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
-      validation.fail(field, "must be an email address");
+    String email = Emails.canonical(text);
+    String problem = Emails.problem(email);
+    if (problem != null) {
+      validation.fail(field, problem);
       return null;
     }
     return email;
@@ -78,14 +80,6 @@ final class AccountInput {
       }
       return null;
     }
-    if (!node.isTextual()) {
-      validation.fail(field, "must be a string");
-      return null;
-    }
-    if (node.textValue().indexOf('\0') >= 0) {
-      validation.fail(field, "must not contain NUL characters");
-      return null;
-    }
-    return node.textValue();
+    return Fields.text(node, field, validation);
   }
 }

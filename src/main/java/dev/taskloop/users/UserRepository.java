@@ -3,6 +3,7 @@ package dev.taskloop.users;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Rows;
 import dev.taskloop.system.http.Page;
+import dev.taskloop.system.text.Emails;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -11,12 +12,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** All SQL about users. Emails are unique case-insensitively through {@code email_normalized}. */
+/**
+ * All SQL about users. Emails are unique through {@code email_normalized}, their {@link
+ * Emails#key}: case and Unicode look-alikes count as the same address.
+ */
 public final class UserRepository {
   private static final String COLUMNS = "id, email, name, is_active, is_admin, created_at";
   private static final String INSERT =
@@ -54,8 +57,9 @@ public final class UserRepository {
     this.db = db;
   }
 
+  /** The uniqueness and login key of an email (see {@link Emails#key}). */
   static String normalize(String email) {
-    return email.toLowerCase(Locale.ROOT);
+    return Emails.key(email);
   }
 
   /** Inserts a user; it commits on its own. A taken email fails with a UNIQUE violation. */

@@ -95,8 +95,24 @@ public final class Http {
     return send("PATCH", path, "application/json", json);
   }
 
+  /** Any method, content type (null: none) and raw body bytes. */
+  public Response sendBytes(String method, String path, String contentType, byte[] body) {
+    return exchange(method, path, contentType, HttpRequest.BodyPublishers.ofByteArray(body));
+  }
+
   /** Any method, content type (null: none) and body (null: none). */
   public Response send(String method, String path, String contentType, String body) {
+    return exchange(
+        method,
+        path,
+        contentType,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+  }
+
+  private Response exchange(
+      String method, String path, String contentType, HttpRequest.BodyPublisher body) {
     var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (contentType != null) {
       request.header("Content-Type", contentType);
@@ -104,11 +120,7 @@ public final class Http {
     if (headers.length > 0) {
       request.headers(headers);
     }
-    request.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
+    request.method(method, body);
     try {
       HttpResponse<String> response =
           CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -6,6 +6,7 @@ import io.vertx.core.VertxOptions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The real service, started in-process on a random port against a fresh database, with the
@@ -38,10 +39,19 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts on {@code kind} with extra environment variables (e.g. a small pool). */
   public static TestServer start(TestDatabase kind, Map<String, String> env) {
+    return start(kind, env, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts on {@code kind}, reaching the database at the URL {@code route} makes of the provisioned
+   * one (e.g. through a {@link FaultProxy}: {@link #viaPort}).
+   */
+  public static TestServer start(
+      TestDatabase kind, Map<String, String> env, UnaryOperator<String> route) {
     var database = kind.provision();
     int mark = BlockedThreadWatch.mark();
     try {
-      var config = AppConfig.fromEnv(environment(database.url(), env));
+      var config = AppConfig.fromEnv(environment(route.apply(database.url()), env));
       var server = new TestServer(database, Taskloop.start(config, vertxOptions()));
       try {
         server.warmUp(config.auth().signupEnabled());
@@ -55,6 +65,11 @@ public final class TestServer implements AutoCloseable {
       database.close();
       throw e;
     }
+  }
+
+  /** A PostgreSQL URL with its port replaced: the service then talks to whatever listens there. */
+  public static UnaryOperator<String> viaPort(int port) {
+    return url -> url.replaceFirst(":[0-9]+/", ":" + port + "/");
   }
 
   public static Map<String, String> environment(String databaseUrl, Map<String, String> extra) {

@@ -8,6 +8,7 @@ import dev.taskloop.support.Http;
 import dev.taskloop.support.SharedServer;
 import dev.taskloop.support.TestDatabase;
 import dev.taskloop.support.TestServer;
+import dev.taskloop.system.config.DatabaseUrl;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -123,6 +124,81 @@ class TaskExportIT extends SharedServer {
       var created = small.http().post("/tasks", "{\"title\":\"after the export\"}");
       assertEquals(201, created.status(), created::toString);
       assertTrue(System.nanoTime() - start < 1_500_000_000L, "the connection came back at once");
+    }
+  }
+
+  @Test
+  void theStatementTimeoutBoundsEachFetchNotTheWholeExport() throws Exception {
+    int rows = 200_000;
+    var env = Map.of("DB_STATEMENT_TIMEOUT_MS", "400");
+    try (var small = TestServer.start(database, env)) {
+      seedDirectly(small, rows); // not through the service: its statements time out at 400 ms
+      String key = small.loginOwner().json().get("key").asText();
+      try (Socket socket = new Socket("127.0.0.1", small.app().port())) {
+        OutputStream out = socket.getOutputStream();
+        long start = System.nanoTime();
+        out.write(
+            ("GET /tasks/export HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                    + "Authorization: Bearer "
+                    + key
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        var lines =
+            new java.io.BufferedReader(
+                new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("HTTP/1.1 200 OK", lines.readLine());
+        String line;
+        long firstTask = -1;
+        int tasks = 0;
+        while ((line = lines.readLine()) != null) {
+          if (line.startsWith("{\"id\":")) {
+            if (firstTask < 0) {
+              firstTask = (System.nanoTime() - start) / 1_000_000;
+            }
+            tasks++;
+          }
+        }
+        long total = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(firstTask >= 0 && firstTask < 1000, "first task after " + firstTask + " ms");
+        assertEquals(rows, tasks, "every row, though the export took " + total + " ms");
+      }
+    }
+  }
+
+  /** Inserts {@code rows} tasks of the owner over a JDBC connection of the test's own. */
+  private static void seedDirectly(TestServer server, int rows) throws Exception {
+    var url = server.database().parsed();
+    String owner = server.ownerId();
+    String sql =
+        switch (url) {
+          case DatabaseUrl.Postgres pg ->
+              "INSERT INTO tasks (owner_id, title, is_completed, created_at, updated_at)"
+                  + " SELECT '"
+                  + owner
+                  + "', 'bulk ' || i, FALSE, now(), now()"
+                  + " FROM generate_series(1, "
+                  + rows
+                  + ") AS i";
+          case DatabaseUrl.Sqlite sqlite ->
+              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+                  + rows
+                  + ")"
+                  + " INSERT INTO tasks (owner_id, title, is_completed, created_at, updated_at)"
+                  + " SELECT '"
+                  + owner
+                  + "', 'bulk ' || i, 0, '2026-01-01T00:00:00',"
+                  + " '2026-01-01T00:00:00' FROM n";
+        };
+    try (var c =
+            switch (url) {
+              case DatabaseUrl.Postgres pg ->
+                  java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+              case DatabaseUrl.Sqlite sqlite ->
+                  java.sql.DriverManager.getConnection(sqlite.jdbcUrl());
+            };
+        var statement = c.createStatement()) {
+      statement.execute(sql);
     }
   }
 }

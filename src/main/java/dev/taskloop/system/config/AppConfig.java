@@ -1,5 +1,6 @@
 package dev.taskloop.system.config;
 
+import dev.taskloop.system.text.Emails;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -15,6 +16,11 @@ import java.util.regex.Pattern;
  * @param poolSize database connections in total ({@code DB_POOL_SIZE}, default 10)
  * @param acquireTimeout longest wait for a pooled connection before the request fails with 503
  *     ({@code DB_POOL_ACQUIRE_TIMEOUT_MS}, default 3000)
+ * @param connectTimeout PostgreSQL: longest TCP connect and TLS handshake of a new connection
+ *     ({@code DB_CONNECT_TIMEOUT_MS}, default 3000)
+ * @param lockTimeout longest wait of a statement for a lock held by another transaction before it
+ *     fails with 503 ({@code DB_LOCK_TIMEOUT_MS}, default 3000; PostgreSQL {@code lock_timeout},
+ *     SQLite busy timeout; 0 waits up to the statement timeout)
  * @param pipeliningLimit PostgreSQL only: statements in flight per read connection ({@code
  *     DB_PIPELINING_LIMIT}, default 256)
  * @param statementTimeout server-side limit for one statement, zero for none ({@code
@@ -26,6 +32,7 @@ import java.util.regex.Pattern;
  *     SHUTDOWN_DELAY_S}, default 0)
  * @param shutdownGrace how long in-flight requests may take once the listener stops ({@code
  *     SHUTDOWN_GRACE_S}, default 20)
+ * @param http how long the HTTP server waits for slow clients (see {@link HttpConfig})
  * @param auth accounts and API keys (see {@link AuthConfig})
  * @param reportWorkers threads that compute the blocking summary report ({@code REPORT_WORKERS},
  *     default 2)
@@ -40,12 +47,15 @@ public record AppConfig(
     DatabaseUrl database,
     int poolSize,
     Duration acquireTimeout,
+    Duration connectTimeout,
+    Duration lockTimeout,
     int pipeliningLimit,
     Duration statementTimeout,
     String logLevel,
     boolean sqlEcho,
     Duration shutdownDelay,
     Duration shutdownGrace,
+    HttpConfig http,
     AuthConfig auth,
     int reportWorkers,
     int reportQueue,
@@ -55,8 +65,6 @@ public record AppConfig(
   private static final Pattern HOST_NAME =
       Pattern.compile(
           "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
-  private static final Pattern ADMIN_EMAIL =
-      Pattern.compile("[^@\\s\\p{Cntrl}]+@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}]+");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
   /**
@@ -70,12 +78,18 @@ public record AppConfig(
         DatabaseUrl.parse(vars.text("DATABASE_URL", DEFAULT_DATABASE_URL)),
         vars.integer("DB_POOL_SIZE", 10, 1, 500),
         Duration.ofMillis(vars.integer("DB_POOL_ACQUIRE_TIMEOUT_MS", 3000, 1, 600_000)),
+        Duration.ofMillis(vars.integer("DB_CONNECT_TIMEOUT_MS", 3000, 100, 600_000)),
+        Duration.ofMillis(vars.integer("DB_LOCK_TIMEOUT_MS", 3000, 0, 86_400_000)),
         vars.integer("DB_PIPELINING_LIMIT", 256, 1, 4096),
         Duration.ofMillis(vars.integer("DB_STATEMENT_TIMEOUT_MS", 10_000, 0, 86_400_000)),
         vars.logLevel("LOG_LEVEL", "INFO"),
         vars.bool("SQL_ECHO", false),
         Duration.ofSeconds(vars.integer("SHUTDOWN_DELAY_S", 0, 0, 300)),
         Duration.ofSeconds(vars.integer("SHUTDOWN_GRACE_S", 20, 0, 3600)),
+        new HttpConfig(
+            Duration.ofMillis(vars.integer("HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 3_600_000)),
+            Duration.ofMillis(vars.integer("HTTP_BODY_TIMEOUT_MS", 30_000, 100, 3_600_000)),
+            Duration.ofSeconds(vars.integer("HTTP_IDLE_TIMEOUT_S", 60, 1, 86_400))),
         authConfig(vars),
         vars.integer("REPORT_WORKERS", 2, 1, 64),
         vars.integer("REPORT_QUEUE", 8, 0, 10_000),
@@ -84,6 +98,7 @@ public record AppConfig(
 
   private static AuthConfig authConfig(Vars vars) {
     String adminEmail = vars.text("ADMIN_EMAIL", null);
+    adminEmail = adminEmail == null ? null : Emails.canonical(adminEmail);
     String adminPassword = vars.text("ADMIN_PASSWORD", null);
     if ((adminEmail == null) != (adminPassword == null)) {
       throw new ConfigException(
@@ -92,9 +107,11 @@ public record AppConfig(
               + (adminEmail == null ? "ADMIN_EMAIL" : "ADMIN_PASSWORD")
               + ": set both to create the admin at startup, or neither");
     }
-    if (adminEmail != null
-        && (adminEmail.length() > 254 || !ADMIN_EMAIL.matcher(adminEmail).matches())) {
-      throw ConfigException.invalid("ADMIN_EMAIL", adminEmail, "expected an email address");
+    if (adminEmail != null && Emails.problem(adminEmail) != null) {
+      throw ConfigException.invalid(
+          "ADMIN_EMAIL",
+          adminEmail,
+          "expected an email address (" + Emails.problem(adminEmail) + ")");
     }
     if (adminPassword != null
         && (adminPassword.codePointCount(0, adminPassword.length()) < 8

@@ -4,6 +4,7 @@ import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.config.DatabaseUrl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -18,8 +19,11 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,31 +47,60 @@ public final class Database {
   private final DatabaseUrl url;
   private final SqlClient reads;
   private final Pool writes;
+  private final Pool health;
   private final boolean echo;
-  private final java.util.concurrent.atomic.AtomicLong statements =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final Limits limits;
+  private final Outage outage = new Outage();
+  private final AtomicLong statements = new AtomicLong();
   private final Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> readTemplates =
       new ConcurrentHashMap<>();
   private final Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> writeTemplates =
       new ConcurrentHashMap<>();
 
-  private Database(DatabaseUrl url, SqlClient reads, Pool writes, boolean echo) {
+  /**
+   * What bounds a statement on the client side: {@code requestTimeoutMillis} (PostgreSQL: the
+   * statement timeout plus the connect timeout, so a server or network that stalls without closing
+   * the connection still ends the request; 0 for none); SQLite cursors: the statement timeout per
+   * fetch and at most {@code cursors} open at once (their connections are outside the pool).
+   */
+  private record Limits(
+      long requestTimeoutMillis,
+      long statementTimeoutMillis,
+      DataSource cursorSource,
+      Semaphore cursors) {}
+
+  private Database(
+      DatabaseUrl url, SqlClient reads, Pool writes, Pool health, boolean echo, Limits limits) {
     this.url = url;
     this.reads = reads;
     this.writes = writes;
+    this.health = health;
     this.echo = echo;
+    this.limits = limits;
   }
 
-  /** Opens the pools (no connection is made until the first statement or {@link #ping}). */
+  /**
+   * Opens the pools (no connection is made until the first statement or {@link #ping}). On
+   * PostgreSQL with {@code sslmode=prefer}, asks the server once whether it speaks TLS; fails with
+   * {@link DatabaseUnavailableException} when it cannot be reached for that.
+   */
   public static Database open(Vertx vertx, AppConfig config) {
+    long statementMillis = config.statementTimeout().toMillis();
     return switch (config.database()) {
       case DatabaseUrl.Sqlite sqlite -> {
-        Pool pool = SqlitePools.pool(vertx, sqlite, config);
-        yield new Database(sqlite, pool, pool, config.sqlEcho());
+        var pools = SqlitePools.open(vertx, sqlite, config);
+        var limits =
+            new Limits(0, statementMillis, pools.cursors(), new Semaphore(config.poolSize()));
+        yield new Database(
+            sqlite, pools.pool(), pools.pool(), pools.health(), config.sqlEcho(), limits);
       }
       case DatabaseUrl.Postgres pg -> {
         var pools = PostgresPools.open(vertx, pg, config);
-        yield new Database(pg, pools.reads(), pools.writes(), config.sqlEcho());
+        long request =
+            statementMillis == 0 ? 0 : statementMillis + config.connectTimeout().toMillis();
+        var limits = new Limits(request, statementMillis, null, null);
+        yield new Database(
+            pg, pools.reads(), pools.writes(), pools.health(), config.sqlEcho(), limits);
       }
     };
   }
@@ -115,7 +148,10 @@ public final class Database {
    * belongs to the transaction.
    */
   public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
-    return writes.withTransaction(work).recover(DbErrors::translate);
+    if (outage.active()) {
+      return outage.failFast();
+    }
+    return writes.withTransaction(work).recover(this::failed);
   }
 
   /**
@@ -139,11 +175,39 @@ public final class Database {
     if (echo) {
       SQL_LOG.info("stream: {}", sql);
     }
-    Future<Void> done =
-        url instanceof DatabaseUrl.Sqlite
-            ? writes.withConnection(work)
-            : writes.withTransaction(work);
-    return done.recover(DbErrors::translate);
+    if (outage.active()) {
+      return outage.failFast();
+    }
+    if (url instanceof DatabaseUrl.Sqlite) {
+      return sqliteStream(sql, params, fetchSize, consumer);
+    }
+    return writes.withTransaction(work).recover(this::failed);
+  }
+
+  /** SQLite: a JDBC cursor of its own ({@link SqliteCursor}), at most DB_POOL_SIZE at once. */
+  private Future<Void> sqliteStream(
+      String sql, Tuple params, int fetchSize, Function<RowStream<Row>, Future<Void>> consumer) {
+    if (!limits.cursors().tryAcquire()) {
+      return Future.failedFuture(
+          new DatabaseUnavailableException(
+              DatabaseUnavailableException.Reason.POOL_EXHAUSTED,
+              new VertxException("every export connection is in use", true)));
+    }
+    var cursor =
+        new SqliteCursor(
+            Vertx.currentContext(),
+            limits.cursorSource(),
+            sql,
+            params,
+            fetchSize,
+            limits.statementTimeoutMillis(),
+            limits.cursors()::release);
+    try {
+      return consumer.apply(cursor).eventually(cursor::close);
+    } catch (RuntimeException e) {
+      cursor.close();
+      throw e;
+    }
   }
 
   /** The placeholder of the {@code index}-th (1-based) parameter in raw SQL for {@link #stream}. */
@@ -151,11 +215,22 @@ public final class Database {
     return url instanceof DatabaseUrl.Sqlite ? "?" : "$" + index;
   }
 
-  /** Answers whether both clients get an answer from the database within {@code timeoutMillis}. */
+  /**
+   * Answers whether both application clients get an answer from the database within {@code
+   * timeoutMillis} (startup).
+   */
   public Future<Void> ping(long timeoutMillis) {
     Future<Void> pings =
         reads == writes ? ping(writes) : Future.all(ping(reads), ping(writes)).mapEmpty();
     return pings.timeout(timeoutMillis, TimeUnit.MILLISECONDS).recover(DbErrors::translate);
+  }
+
+  /**
+   * Answers whether the database answers within {@code timeoutMillis}, on a connection of its own
+   * (readiness): busy application connections neither delay nor fail it.
+   */
+  public Future<Void> healthPing(long timeoutMillis) {
+    return ping(health).timeout(timeoutMillis, TimeUnit.MILLISECONDS).recover(DbErrors::translate);
   }
 
   private static Future<Void> ping(SqlClient client) {
@@ -180,7 +255,7 @@ public final class Database {
   /** Closes the pools; in-flight statements finish first. */
   public Future<Void> close() {
     Future<Void> closeReads = reads == writes ? Future.succeededFuture() : reads.close();
-    return Future.join(closeReads, writes.close()).mapEmpty();
+    return Future.join(closeReads, writes.close(), health.close()).mapEmpty();
   }
 
   private static SqlTemplate<Map<String, Object>, RowSet<Row>> template(
@@ -200,12 +275,24 @@ public final class Database {
       String sql,
       Map<String, Object> params) {
     statements.incrementAndGet();
+    if (outage.active()) {
+      return outage.failFast();
+    }
     Future<RowSet<Row>> result = template.execute(params);
+    if (limits.requestTimeoutMillis() > 0) {
+      result = result.timeout(limits.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
     if (echo) {
       long start = System.nanoTime();
       result = result.andThen(done -> logStatement(sql, start, done.failed()));
     }
-    return result.recover(DbErrors::translate);
+    return result.recover(this::failed);
+  }
+
+  /** Every failure leaves through here: classified, and watched for a refusing database. */
+  private <T> Future<T> failed(Throwable error) {
+    outage.observe(error);
+    return DbErrors.translate(error);
   }
 
   private static void logStatement(String sql, long startNanos, boolean failed) {

@@ -3,27 +3,41 @@ package dev.taskloop.system.db;
 import dev.taskloop.system.db.ConstraintViolationException.Kind;
 import dev.taskloop.system.db.DatabaseUnavailableException.Reason;
 import io.vertx.core.Future;
-import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
+import java.io.IOException;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLException;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * The one place where driver errors become taskloop's: PostgreSQL by SQLSTATE, SQLite by its
- * extended result code (it has no SQLSTATE), pool and network failures by type. Anything not
- * recognised passes through unchanged (and becomes a 500).
+ * The one place where driver errors become taskloop's: by SQLSTATE where the driver gives one
+ * (PostgreSQL, reactive and JDBC alike), by SQLite's extended result code (it has no SQLSTATE), by
+ * exception type for pools, timeouts and the network, and by message only for the few failures the
+ * reactive client reports as a bare {@code VertxException}. Anything not recognised passes through
+ * unchanged (and becomes a 500): a bug must not hide behind a 503.
  */
-final class DbErrors {
-  private static final String POOL_TIMEOUT_MESSAGE = "Timeout waiting for connection";
-  private static final String POOL_CLOSED_MESSAGE = "Pool closed";
+public final class DbErrors {
+  /**
+   * Messages of the reactive client's bare exceptions (vertx-sql-client 5.0.12: SqlConnectionPool,
+   * SocketConnectionBase, InitiateSslHandler) and what they mean.
+   */
+  private static final String[][] MESSAGES = {
+    {"Timeout waiting for connection", "POOL_EXHAUSTED"},
+    {"Pool closed", "UNREACHABLE"}, // the service is shutting down
+    {"Connection is not active now", "UNREACHABLE"},
+    {"Pending requests failed to be sent due to connection has been closed", "UNREACHABLE"},
+    {"SSL handshake failed", "UNREACHABLE"},
+    {"Postgres Server does not handle SSL connection", "UNREACHABLE"},
+    {"Invalid SSL connection message", "UNREACHABLE"},
+  };
 
   private DbErrors() {}
 
@@ -31,7 +45,11 @@ final class DbErrors {
     return Future.failedFuture(classify(error));
   }
 
-  static Throwable classify(Throwable error) {
+  /**
+   * The taskloop exception for a driver error: {@link DatabaseUnavailableException}, {@link
+   * ConstraintViolationException}, or {@code error} itself. Looks through the cause chain.
+   */
+  public static Throwable classify(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       Throwable mapped = classifyOne(t);
       if (mapped != null) {
@@ -45,56 +63,63 @@ final class DbErrors {
     return switch (t) {
       case DatabaseUnavailableException known -> known;
       case ConstraintViolationException known -> known;
-      case PgException pg -> postgres(pg);
+      case PgException pg -> bySqlState(pg.getSqlState(), pg.getConstraint(), pg);
       case SQLiteException sqlite -> sqlite(sqlite);
-      case SQLException jdbc
-          when jdbc.getSQLState() != null && jdbc.getSQLState().startsWith("08") ->
-          new DatabaseUnavailableException(Reason.UNREACHABLE, jdbc);
-      case ConnectionPoolTooBusyException busy ->
-          new DatabaseUnavailableException(Reason.POOL_EXHAUSTED, busy);
-      case ConnectException refused ->
-          new DatabaseUnavailableException(Reason.UNREACHABLE, refused);
-      case UnknownHostException unknown ->
-          new DatabaseUnavailableException(Reason.UNREACHABLE, unknown);
-      case NoRouteToHostException noRoute ->
-          new DatabaseUnavailableException(Reason.UNREACHABLE, noRoute);
-      case SSLException tls -> new DatabaseUnavailableException(Reason.UNREACHABLE, tls);
-      case ClosedConnectionException closed ->
-          new DatabaseUnavailableException(Reason.UNREACHABLE, closed);
-      case TimeoutException timeout -> new DatabaseUnavailableException(Reason.TIMEOUT, timeout);
-      case VertxException vx when POOL_TIMEOUT_MESSAGE.equals(vx.getMessage()) ->
-          new DatabaseUnavailableException(Reason.POOL_EXHAUSTED, vx);
-      case VertxException vx when POOL_CLOSED_MESSAGE.equals(vx.getMessage()) ->
-          new DatabaseUnavailableException(Reason.UNREACHABLE, vx); // shutting down
-      case VertxException vx when vx.getClass().getSimpleName().contains("Timeout") ->
-          new DatabaseUnavailableException(Reason.TIMEOUT, vx);
-      default -> null;
+      case SQLException jdbc -> jdbc(jdbc);
+      case ConnectionPoolTooBusyException busy -> unavailable(Reason.POOL_EXHAUSTED, busy);
+      case ClosedConnectionException closed -> unavailable(Reason.UNREACHABLE, closed);
+      // Vert.x's Future.timeout fails with a TimeoutException subclass
+      case TimeoutException timeout -> unavailable(Reason.TIMEOUT, timeout);
+      // refused, reset, unknown host, no route, TLS failure, closed channel: the network
+      case IOException io -> unavailable(Reason.UNREACHABLE, io);
+      default -> byMessage(t);
     };
   }
 
-  private static Throwable postgres(PgException e) {
-    String state = e.getSqlState() == null ? "" : e.getSqlState();
+  /** SQLSTATE classes and codes, for PostgreSQL's reactive and JDBC drivers alike. */
+  private static Throwable bySqlState(String sqlState, String constraint, Throwable e) {
+    String state = sqlState == null ? "" : sqlState;
     return switch (state) {
-      case "23505" -> new ConstraintViolationException(Kind.UNIQUE, e.getConstraint(), e);
-      case "23503" -> new ConstraintViolationException(Kind.FOREIGN_KEY, e.getConstraint(), e);
-      case "23514" -> new ConstraintViolationException(Kind.CHECK, e.getConstraint(), e);
-      case "23502" -> new ConstraintViolationException(Kind.NOT_NULL, e.getColumn(), e);
-      case "57014" -> new DatabaseUnavailableException(Reason.TIMEOUT, e); // statement timeout
-      case "40001", "40P01", "55P03" -> new DatabaseUnavailableException(Reason.BUSY, e);
+      case "23505" -> new ConstraintViolationException(Kind.UNIQUE, constraint, e);
+      case "23503" -> new ConstraintViolationException(Kind.FOREIGN_KEY, constraint, e);
+      case "23514" -> new ConstraintViolationException(Kind.CHECK, constraint, e);
+      case "23502" -> new ConstraintViolationException(Kind.NOT_NULL, constraint, e);
+      case "57014" -> unavailable(Reason.TIMEOUT, e); // statement timeout (or a cancel)
+      // serialization failure, deadlock, lock_timeout, read-only (a standby after failover)
+      case "40001", "40P01", "55P03" -> unavailable(Reason.BUSY, e);
+      case "25006" -> unavailable(Reason.UNREACHABLE, e);
       default -> {
-        // 08: connection; 53: insufficient resources; 57P0x: shutting down or starting up
-        if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")) {
-          yield new DatabaseUnavailableException(Reason.UNREACHABLE, e);
-        }
-        yield e;
+        String klass = state.length() == 5 ? state.substring(0, 2) : "";
+        yield switch (klass) {
+          case "53" -> unavailable(Reason.BUSY, e); // insufficient resources: too many clients
+          // 08 connection, 57P0x shutting down / starting up, 58 system (I/O) error,
+          // 28 authentication, 3D no such database: the database cannot serve us now
+          case "08", "57", "58", "28", "3D" -> unavailable(Reason.UNREACHABLE, e);
+          default -> null;
+        };
       }
+    };
+  }
+
+  private static Throwable jdbc(SQLException e) {
+    Throwable byState = bySqlState(e.getSQLState(), null, e);
+    if (byState != null) {
+      return byState;
+    }
+    return switch (e) {
+      case SQLTimeoutException timeout -> unavailable(Reason.TIMEOUT, timeout);
+      case SQLTransactionRollbackException rollback -> unavailable(Reason.BUSY, rollback);
+      case SQLTransientConnectionException c -> unavailable(Reason.UNREACHABLE, c);
+      case SQLNonTransientConnectionException c -> unavailable(Reason.UNREACHABLE, c);
+      case SQLRecoverableException c -> unavailable(Reason.UNREACHABLE, c);
+      default -> null; // the cause, if any, is looked at next
     };
   }
 
   private static Throwable sqlite(SQLiteException e) {
     SQLiteErrorCode code = e.getResultCode();
     if (code == null) {
-      return e;
+      return null;
     }
     return switch (code) {
       case SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY ->
@@ -103,19 +128,37 @@ final class DbErrors {
           new ConstraintViolationException(Kind.FOREIGN_KEY, null, e);
       case SQLITE_CONSTRAINT_CHECK -> new ConstraintViolationException(Kind.CHECK, null, e);
       case SQLITE_CONSTRAINT_NOTNULL -> new ConstraintViolationException(Kind.NOT_NULL, null, e);
-      case SQLITE_INTERRUPT -> new DatabaseUnavailableException(Reason.TIMEOUT, e); // query timeout
+      case SQLITE_INTERRUPT -> unavailable(Reason.TIMEOUT, e); // our statement timeout
       default -> {
         String name = code.name();
         if (name.startsWith("SQLITE_BUSY") || name.startsWith("SQLITE_LOCKED")) {
-          yield new DatabaseUnavailableException(Reason.BUSY, e);
+          yield unavailable(Reason.BUSY, e);
         }
         if (name.startsWith("SQLITE_IOERR")
             || name.startsWith("SQLITE_CANTOPEN")
+            || name.startsWith("SQLITE_READONLY")
             || name.equals("SQLITE_FULL")) {
-          yield new DatabaseUnavailableException(Reason.UNREACHABLE, e);
+          yield unavailable(Reason.UNREACHABLE, e);
         }
-        yield e;
+        yield null;
       }
     };
+  }
+
+  private static Throwable byMessage(Throwable t) {
+    String message = t.getMessage();
+    if (message == null) {
+      return null;
+    }
+    for (String[] known : MESSAGES) {
+      if (message.startsWith(known[0])) {
+        return unavailable(Reason.valueOf(known[1]), t);
+      }
+    }
+    return null;
+  }
+
+  private static DatabaseUnavailableException unavailable(Reason reason, Throwable cause) {
+    return new DatabaseUnavailableException(reason, cause);
   }
 }

@@ -11,7 +11,8 @@ import org.flywaydb.core.api.output.MigrateResult;
 /**
  * Versioned schema migrations with Flyway, one folder per vendor ({@code db/migration/sqlite},
  * {@code db/migration/postgresql}). Runs on the calling (main) thread before the HTTP server
- * listens: Flyway is blocking JDBC and must never run on an event loop.
+ * listens: Flyway is blocking JDBC and must never run on an event loop. Migrations written in Java
+ * (data changes that need the service's own rules) serve both databases.
  */
 public final class Migrations {
   /** What a migration run left: the schema version and how many migrations it applied. */
@@ -48,6 +49,7 @@ public final class Migrations {
             // validation
             // instead of the default "*:future", which would only log a warning.
             .ignoreMigrationPatterns("")
+            .javaMigrations(new EmailKeysMigration())
             .validateMigrationNaming(true);
     return switch (url) {
       case DatabaseUrl.Sqlite sqlite -> {

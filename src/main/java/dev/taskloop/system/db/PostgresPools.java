@@ -4,12 +4,13 @@ import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.config.DatabaseUrl;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -18,14 +19,60 @@ import java.util.concurrent.TimeUnit;
  * DB_POOL_SIZE} connections split between a pipelined read client (half, rounded down) and a plain
  * write pool (the rest). A pipelined client cannot run transactions, and pipelining measured slower
  * for single-row INSERTs (commits bunch up on fewer connections), so each path gets the client that
- * measured faster for it. A budget of 1 puts everything on one plain pool.
+ * measured faster for it. A budget of 1 puts everything on one plain pool. Readiness has one more
+ * connection of its own, so that a busy pool never makes a healthy instance look down.
+ *
+ * <p>Time bounds, from the inside out: {@code lock_timeout} (waiting for another transaction's
+ * lock), {@code statement_timeout} (the whole statement, server side), the pool's acquire timeout
+ * (waiting for a free connection), the connect timeout (TCP connect and TLS handshake of a new
+ * connection). A connection that hears nothing from the server for {@link #socketIdle} is closed:
+ * that bounds a server or network that stalls without closing the connection.
  */
 final class PostgresPools {
-  record Clients(SqlClient reads, Pool writes) {}
+  record Clients(SqlClient reads, Pool writes, Pool health) {}
 
   private PostgresPools() {}
 
   static Clients open(Vertx vertx, DatabaseUrl.Postgres url, AppConfig config) {
+    PgConnectOptions connect = connectOptions(url, config);
+    NetClientOptions tcp = tcpOptions(config);
+    int total = config.poolSize();
+    int readSize = total / 2;
+    Pool writes =
+        pool(vertx, connect, tcp, poolOptions(config, "taskloop-pg-writes", total - readSize));
+    Pool health = pool(vertx, connect, tcp, poolOptions(config, "taskloop-pg-health", 1));
+    if (readSize == 0) {
+      return new Clients(writes, writes, health);
+    }
+    SqlClient reads =
+        PgBuilder.client()
+            .with(poolOptions(config, "taskloop-pg-reads", readSize))
+            .with(tcp)
+            .connectingTo(connect)
+            .using(vertx)
+            .build();
+    return new Clients(reads, writes, health);
+  }
+
+  /**
+   * How long a connection may hear nothing from the server before it is closed: longer than any
+   * statement may run and than a paused export may wait for its HTTP client (whose own idle timeout
+   * is {@code HTTP_IDLE_TIMEOUT_S}), plus the connect timeout.
+   */
+  static Duration socketIdle(AppConfig config) {
+    Duration longest = config.statementTimeout();
+    if (config.http().idleTimeout().compareTo(longest) > 0) {
+      longest = config.http().idleTimeout();
+    }
+    return longest.plus(config.connectTimeout());
+  }
+
+  private static Pool pool(
+      Vertx vertx, PgConnectOptions connect, NetClientOptions tcp, PoolOptions options) {
+    return PgBuilder.pool().with(options).with(tcp).connectingTo(connect).using(vertx).build();
+  }
+
+  private static PgConnectOptions connectOptions(DatabaseUrl.Postgres url, AppConfig config) {
     PgConnectOptions connect =
         new PgConnectOptions()
             .setHost(url.host())
@@ -34,13 +81,15 @@ final class PostgresPools {
             .setUser(url.user())
             .setCachePreparedStatements(true)
             .setPipeliningLimit(config.pipeliningLimit())
-            .setSslMode(SslMode.of(url.sslMode()))
+            .setSslMode(PostgresTls.mode(url, config.connectTimeout()))
             .setProperties(
                 Map.of(
                     "application_name",
                     "taskloop",
                     "statement_timeout",
-                    Long.toString(config.statementTimeout().toMillis())));
+                    Long.toString(config.statementTimeout().toMillis()),
+                    "lock_timeout",
+                    Long.toString(config.lockTimeout().toMillis())));
     if (url.password() != null) {
       connect.setPassword(url.password());
     }
@@ -52,24 +101,19 @@ final class PostgresPools {
           case "verify-ca" -> new ClientSSLOptions().setHostnameVerificationAlgorithm("");
           default -> new ClientSSLOptions().setTrustAll(true).setHostnameVerificationAlgorithm("");
         });
-    int total = config.poolSize();
-    int readSize = total / 2;
-    Pool writes =
-        PgBuilder.pool()
-            .with(poolOptions(config, "taskloop-pg-writes", total - readSize))
-            .connectingTo(connect)
-            .using(vertx)
-            .build();
-    if (readSize == 0) {
-      return new Clients(writes, writes);
-    }
-    SqlClient reads =
-        PgBuilder.client()
-            .with(poolOptions(config, "taskloop-pg-reads", readSize))
-            .connectingTo(connect)
-            .using(vertx)
-            .build();
-    return new Clients(reads, writes);
+    return connect;
+  }
+
+  private static NetClientOptions tcpOptions(AppConfig config) {
+    int connectMillis = (int) config.connectTimeout().toMillis();
+    return new NetClientOptions()
+        .setConnectTimeout(connectMillis)
+        .setSslHandshakeTimeout(connectMillis)
+        .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setReadIdleTimeout((int) socketIdle(config).toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setTcpKeepAlive(true)
+        .setTcpNoDelay(true);
   }
 
   private static PoolOptions poolOptions(AppConfig config, String name, int size) {

@@ -14,13 +14,18 @@ import java.util.function.Function;
 public final class Rows {
   private Rows() {}
 
-  /** A timestamp stored as UTC: timestamptz on PostgreSQL, ISO text (TIMESTAMP) on SQLite. */
+  /**
+   * A timestamp stored as UTC: timestamptz on PostgreSQL, text on SQLite in any form {@link
+   * Timestamps} reads.
+   */
   public static Instant instant(Row row, String column) {
     return switch (row.getValue(column)) {
       case null -> null;
       case OffsetDateTime offset -> offset.toInstant();
       case LocalDateTime local -> local.toInstant(ZoneOffset.UTC);
-      case String text -> Instant.parse(text.endsWith("Z") ? text : text + "Z");
+      case String text -> Timestamps.parse(text);
+      case Long millis -> Instant.ofEpochMilli(millis);
+      case Integer millis -> Instant.ofEpochMilli(millis);
       case Object other ->
           throw new IllegalStateException(column + " is not a timestamp: " + other.getClass());
     };

@@ -25,28 +25,63 @@ import org.sqlite.SQLiteDataSource;
  * worker thread, never on an event loop.
  *
  * <p>Each connection uses WAL (readers do not wait for the writer), foreign keys on, a busy timeout
- * equal to the pool's acquire timeout, and IMMEDIATE transactions: a transaction takes the write
+ * equal to {@code DB_LOCK_TIMEOUT_MS}, and IMMEDIATE transactions: a transaction takes the write
  * lock when it begins, so two read-then-write transactions cannot deadlock into SQLITE_BUSY.
  */
 final class SqlitePools {
+  /**
+   * The application's pool; readiness's own one-connection pool; and the plain data source that
+   * {@link SqliteCursor} opens its connections from.
+   */
+  record Clients(Pool pool, Pool health, DataSource cursors) {}
+
   private SqlitePools() {}
 
-  static Pool pool(Vertx vertx, DatabaseUrl.Sqlite url, AppConfig config) {
+  static Clients open(Vertx vertx, DatabaseUrl.Sqlite url, AppConfig config) {
     SQLiteDataSource dataSource = new SQLiteDataSource();
     dataSource.setUrl(url.jdbcUrl());
     // With setUrl, pragmas in the URL are not all honoured (busy_timeout is not): use the setters.
     dataSource.setJournalMode("WAL");
     dataSource.setSynchronous("NORMAL"); // durable at each WAL checkpoint; the usual WAL pairing
     dataSource.setEnforceForeignKeys(true);
-    dataSource.setBusyTimeout((int) config.acquireTimeout().toMillis());
+    dataSource.setBusyTimeout(busyTimeoutMillis(config));
     dataSource.setTransactionMode("IMMEDIATE");
-    PoolOptions options =
-        new PoolOptions()
-            .setName("taskloop-sqlite")
-            .setMaxSize(config.poolSize())
-            .setConnectionTimeout((int) config.acquireTimeout().toMillis())
-            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
-    return JDBCPool.pool(vertx, fixed(dataSource, config.statementTimeout().toMillis()), options);
+    DataSource pooled = fixed(dataSource, config.statementTimeout().toMillis());
+    return new Clients(
+        JDBCPool.pool(vertx, pooled, poolOptions(config, "taskloop-sqlite", config.poolSize())),
+        JDBCPool.pool(vertx, pooled, poolOptions(config, "taskloop-sqlite-health", 1)),
+        dataSource);
+  }
+
+  /** The lock timeout; 0 ("up to the statement timeout") becomes the statement timeout. */
+  private static int busyTimeoutMillis(AppConfig config) {
+    long millis = config.lockTimeout().toMillis();
+    if (millis == 0) {
+      millis = config.statementTimeout().toMillis();
+    }
+    return millis == 0 ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, millis);
+  }
+
+  private static PoolOptions poolOptions(AppConfig config, String name, int size) {
+    return new PoolOptions()
+        .setName(name)
+        .setMaxSize(size)
+        .setConnectionTimeout((int) config.acquireTimeout().toMillis())
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+  }
+
+  /** Cancels {@code statement} (sqlite3_interrupt) after {@code millis}, unless cancelled first. */
+  static ScheduledFuture<?> cancelAfter(Statement statement, long millis) {
+    return TIMER.schedule(
+        () -> {
+          try {
+            statement.cancel();
+          } catch (SQLException ignored) {
+            // already closed: nothing to cancel
+          }
+        },
+        millis,
+        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -140,19 +175,11 @@ final class SqlitePools {
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
       String name = method.getName();
       if (name.startsWith("execute") && cancel == null) {
-        cancel = TIMER.schedule(this::cancel, timeoutMillis, TimeUnit.MILLISECONDS);
+        cancel = cancelAfter(target, timeoutMillis);
       } else if (name.equals("close") && cancel != null) {
         cancel.cancel(false);
       }
       return SqlitePools.invoke(target, method, args);
-    }
-
-    private void cancel() {
-      try {
-        target.cancel();
-      } catch (SQLException ignored) {
-        // already closed: nothing to cancel
-      }
     }
   }
 

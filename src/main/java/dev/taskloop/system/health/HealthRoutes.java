@@ -14,8 +14,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Liveness and readiness, the Kubernetes way. Liveness never touches the database: a slow or down
- * database must not get healthy pods restarted. Readiness asks the database (1 s budget) and turns
- * 503 as soon as shutdown begins, so traffic drains before the listener closes.
+ * database must not get healthy pods restarted. Readiness asks the database (1 s budget) on a
+ * connection of its own, so a busy pool does not pull every instance out of a load balancer at once
+ * (the overload would become an outage); it turns 503 as soon as shutdown begins, so traffic drains
+ * before the listener closes.
  */
 public final class HealthRoutes {
   static final long READY_TIMEOUT_MS = 1000;
@@ -51,7 +53,7 @@ public final class HealthRoutes {
     // ready.
     Future<Void> ping =
         database
-            .ping(READY_TIMEOUT_MS)
+            .healthPing(READY_TIMEOUT_MS)
             .recover(
                 e ->
                     Future.failedFuture(

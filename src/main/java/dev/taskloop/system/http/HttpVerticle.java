@@ -1,45 +1,56 @@
 package dev.taskloop.system.http;
 
+import dev.taskloop.system.config.HttpConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP server instance on one event loop; the service deploys one per core, all sharing the
- * port. Every request gets a request id first; every failure ends in {@link Problems}. Stopping the
- * verticle is a graceful shutdown: no new connections, in-flight requests get {@code grace} to
- * finish.
+ * port. Every request gets a request id first; every failure ends in {@link Problems}, also the
+ * requests the router never sees (malformed HTTP). {@link ConnectionGuard} bounds slow clients.
+ * Stopping the verticle is the second half of a graceful shutdown: idle connections are closed,
+ * then the listener, and in-flight requests get the rest of {@code grace} to finish.
  */
 public final class HttpVerticle extends VerticleBase {
-  private final String host;
-  private final int port;
-  private final Duration grace;
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+
+  /** The listener's parameters and how the HTTP layer waits for clients. */
+  public record Settings(String host, int port, Duration grace, HttpConfig limits) {}
+
+  private final Settings settings;
+  private final BooleanSupplier draining;
   private final Handler<RoutingContext> authenticate;
   private final Consumer<Routes> features;
   private HttpServer server;
+  private ConnectionGuard guard;
   private Routes routes;
 
   /**
+   * @param draining true once shutdown began: responses then close their connections
    * @param authenticate checks the API key of non-public endpoints (see {@code Authenticator})
    * @param features mounts the service's endpoints (see {@code Taskloop#features})
    */
   public HttpVerticle(
-      String host,
-      int port,
-      Duration grace,
+      Settings settings,
+      BooleanSupplier draining,
       Handler<RoutingContext> authenticate,
       Consumer<Routes> features) {
+    this.settings = settings;
+    this.draining = draining;
     this.authenticate = authenticate;
-    this.host = host;
-    this.port = port;
-    this.grace = grace;
     this.features = features;
   }
 
@@ -53,16 +64,57 @@ public final class HttpVerticle extends VerticleBase {
     router.route().failureHandler(problems::handle);
     router.errorHandler(404, ctx -> problems.handleStatus(ctx, 404));
     router.errorHandler(405, ctx -> problems.handleStatus(ctx, 405));
-    // Idle keep-alive connections are closed after a minute, so idle or stalled clients cannot pin
-    // connections forever.
-    var options = new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(60);
-    server = vertx.createHttpServer(options).requestHandler(router);
+    guard = new ConnectionGuard(vertx, settings.limits(), draining);
+    var options =
+        new HttpServerOptions()
+            .setHost(settings.host())
+            .setPort(settings.port())
+            .setIdleTimeout((int) settings.limits().idleTimeout().toSeconds())
+            // HTTP/1.1 only: with h2c detection on, a connection is set up only after its first
+            // bytes were read, too late for the header timeout and the drain to act before.
+            .setHttp2ClearTextEnabled(false);
+    server =
+        vertx
+            .createHttpServer(options)
+            .connectionHandler(guard::opened)
+            .invalidRequestHandler(MalformedRequests::handle)
+            // Set so that requests of an unknown HTTP version reach request() instead of getting
+            // Vert.x's bare 501; no WebSocket is offered.
+            .webSocketHandshakeHandler(HttpVerticle::refuseWebSocket)
+            .exceptionHandler(e -> LOG.debug("HTTP connection failed: {}", e.toString()))
+            .requestHandler(request -> request(request, router));
+    guard.start();
     return server.listen();
+  }
+
+  private void request(HttpServerRequest request, Router router) {
+    guard.request(request);
+    if (request.version() == null) { // neither HTTP/1.1 nor HTTP/1.0
+      Problems.send(request, ProblemType.MALFORMED_REQUEST, "Only HTTP/1.1 and 1.0 are served.");
+      return;
+    }
+    router.handle(request);
+  }
+
+  private static void refuseWebSocket(ServerWebSocketHandshake handshake) {
+    handshake.reject(400);
   }
 
   @Override
   public Future<?> stop() {
-    return server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+    // Idle connections first (each may still deliver one request); then the listener closes and
+    // requests still running get the rest of the grace period.
+    long start = System.nanoTime();
+    return guard
+        .stop()
+        .compose(
+            idleClosed -> {
+              long left =
+                  settings.grace().toMillis()
+                      - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+              return server.shutdown(Math.max(0, left), TimeUnit.MILLISECONDS);
+            })
+        .onComplete(closed -> guard.close());
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */

@@ -1,7 +1,9 @@
 package dev.taskloop.system.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,16 +12,26 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The JSON conventions of the wire, in one mapper: snake_case names, RFC 3339 UTC instants, strict
- * parsing (duplicate keys and trailing garbage are malformed), unknown fields ignored.
+ * parsing (UTF-8 only and strictly decoded, duplicate keys and trailing garbage are malformed,
+ * nesting at most {@link #MAX_DEPTH} deep), unknown fields ignored.
  */
 public final class Json {
+  /** Deepest nesting a request body may have; no API document is deeper than 3. */
+  public static final int MAX_DEPTH = 32;
+
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                  .build())
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .addModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -40,14 +52,21 @@ public final class Json {
     }
   }
 
-  /** Parses a document; throws {@link JsonProcessingException} when it is not well-formed JSON. */
-  public static JsonNode parse(byte[] json) throws JsonProcessingException {
-    try {
-      return MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /**
+   * Parses a UTF-8 document. Throws {@link CharacterCodingException} when the bytes are not UTF-8
+   * (overlong forms, encoded surrogates and other encodings such as UTF-16 or UTF-32 included: the
+   * parser's own detection would take those) and {@link JsonProcessingException} when the text is
+   * not well-formed JSON or breaks a limit.
+   */
+  public static JsonNode parse(byte[] json)
+      throws JsonProcessingException, CharacterCodingException {
+    String text =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(json))
+            .toString();
+    return MAPPER.readTree(text);
   }
 }

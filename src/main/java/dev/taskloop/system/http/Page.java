@@ -20,11 +20,7 @@ public record Page<K>(long skip, K after, int limit, boolean offsetPaging) {
 
   /** A page of a list keyed by 64-bit ids. */
   public static Page<Long> byLongId(RoutingContext ctx, Validation validation) {
-    return from(
-        ctx,
-        validation,
-        raw -> Long.parseLong(raw) >= 0 ? Long.parseLong(raw) : null,
-        "an integer >= 0");
+    return from(ctx, validation, Requests::canonicalLong, "an integer >= 0");
   }
 
   /** A page of a list keyed by UUIDs. */
@@ -40,7 +36,7 @@ public record Page<K>(long skip, K after, int limit, boolean offsetPaging) {
     List<String> afterValues = ctx.queryParam("after");
     if (!afterValues.isEmpty()) {
       try {
-        after = parse.apply(afterValues.getFirst().strip());
+        after = parse.apply(afterValues.getFirst());
       } catch (IllegalArgumentException e) { // NumberFormatException included
         after = null;
       }

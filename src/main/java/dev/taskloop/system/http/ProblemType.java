@@ -12,11 +12,15 @@ public enum ProblemType {
   FORBIDDEN(403, "Forbidden", "forbidden"),
   NOT_FOUND(404, "Not found", "not-found"),
   METHOD_NOT_ALLOWED(405, "Method not allowed", "method-not-allowed"),
+  NOT_ACCEPTABLE(406, "Not acceptable", "not-acceptable"),
+  REQUEST_TIMEOUT(408, "Request timeout", "request-timeout"),
   CONFLICT(409, "Conflict", "conflict"),
   PAYLOAD_TOO_LARGE(413, "Payload too large", "payload-too-large"),
+  URI_TOO_LONG(414, "URI too long", "uri-too-long"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", "unsupported-media-type"),
   VALIDATION(422, "Validation failed", "validation-error"),
   TOO_MANY_REQUESTS(429, "Too many requests", "too-many-requests"),
+  HEADERS_TOO_LARGE(431, "Request header fields too large", "headers-too-large"),
   INTERNAL(500, "Internal server error", "internal-error"),
   SERVICE_UNAVAILABLE(503, "Service unavailable", "service-unavailable");
 

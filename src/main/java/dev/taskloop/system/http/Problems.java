@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.taskloop.system.db.ConstraintViolationException;
 import dev.taskloop.system.db.DatabaseUnavailableException;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -16,7 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The one failure handler: every error of every route becomes an RFC 9457 {@code
  * application/problem+json} response. 5xx are logged at ERROR with the throwable and the request
- * id; 4xx at DEBUG. Clients never see exception classes, SQL or stack traces.
+ * id, except 503 (a database or capacity fault: one WARN line, no stack trace); 4xx at DEBUG, as
+ * are clients that break the protocol or go away mid-request. Clients never see exception classes,
+ * SQL or stack traces. The HTTP layer's own answers outside the router (malformed requests, slow
+ * clients) are sent through {@link #send(HttpServerRequest, ProblemType, String)}.
  */
 public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
@@ -56,6 +62,15 @@ public final class Problems {
             status,
             http.getCause());
       }
+    }
+    if (failure != null && !ours(failure) && status >= 400 && status < 500) {
+      // A vertx-web handler refused the request and said why, e.g. a malformed chunked body.
+      LOG.debug("request {} -> {}: {}", RequestIds.of(ctx), status, failure.toString());
+      failure = null;
+    } else if (failure != null && clientWentAway(ctx, failure, status)) {
+      LOG.debug("request {}: the client went away: {}", RequestIds.of(ctx), failure.toString());
+      ctx.response().reset();
+      return;
     }
     switch (failure) {
       case null -> respond(ctx, ProblemType.forStatus(status), defaultDetail(status), List.of());
@@ -113,6 +128,28 @@ public final class Problems {
     respond(ctx, ProblemType.forStatus(status), defaultDetail(status), List.of());
   }
 
+  /**
+   * Answers a request outside the router (the HTTP layer's own refusals) and closes the connection
+   * afterwards: what follows on it cannot be trusted to be a request.
+   */
+  public static void send(HttpServerRequest request, ProblemType kind, String detail) {
+    HttpServerResponse response = request.response();
+    if (response.headWritten() || response.closed()) {
+      request.connection().close();
+      return;
+    }
+    String id = RequestIds.assign(request);
+    var problem =
+        new Problem(kind.type(), kind.title(), kind.status(), detail, path(request), List.of(), id);
+    response
+        .setStatusCode(kind.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
+        .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    var body = Buffer.buffer(Json.bytes(problem));
+    (request.method() == HttpMethod.HEAD ? response.end() : response.end(body))
+        .onComplete(done -> request.connection().close());
+  }
+
   private void respond(
       RoutingContext ctx, ProblemType kind, String detail, List<FieldError> errors) {
     HttpServerResponse response = ctx.response();
@@ -120,6 +157,7 @@ public final class Problems {
       response.reset();
       return;
     }
+    String id = RequestIds.ensure(ctx);
     if (kind.status() < 500) {
       LOG.debug(
           "request {} {} {} -> {} {}",
@@ -131,14 +169,38 @@ public final class Problems {
     }
     var problem =
         new Problem(
-            kind.type(),
-            kind.title(),
-            kind.status(),
-            detail,
-            ctx.request().path(),
-            errors,
-            RequestIds.of(ctx));
-    Responses.send(ctx, kind.status(), PROBLEM_JSON, Buffer.buffer(Json.bytes(problem)));
+            kind.type(), kind.title(), kind.status(), detail, ctx.request().path(), errors, id);
+    boolean unread = !ctx.request().isEnded(); // refused before its body was read (auth, 415...)
+    if (unread) {
+      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    }
+    var sent = Responses.send(ctx, kind.status(), PROBLEM_JSON, Buffer.buffer(Json.bytes(problem)));
+    if (unread) { // the rest of the body is not read: the connection cannot carry another request
+      sent.onComplete(done -> ctx.request().connection().close());
+    }
+  }
+
+  /** Failures of our own making, as opposed to one reported by a vertx-web handler. */
+  private static boolean ours(Throwable failure) {
+    return failure instanceof ApiException
+        || failure instanceof DatabaseUnavailableException
+        || failure instanceof ConstraintViolationException;
+  }
+
+  /** The connection broke while the request was being read: nobody is left to answer. */
+  private static boolean clientWentAway(RoutingContext ctx, Throwable failure, int status) {
+    return failure instanceof HttpClosedException
+        || ctx.response().closed()
+        || (status > 0 && status < 400); // BodyHandler reports transport errors with status 200
+  }
+
+  private static String path(HttpServerRequest request) {
+    try {
+      String path = request.path();
+      return path == null ? "" : path;
+    } catch (RuntimeException e) { // an unparseable request line
+      return "";
+    }
   }
 
   private static String retryAfter(DatabaseUnavailableException e) {
@@ -152,6 +214,7 @@ public final class Problems {
       case 413 -> "The request body is larger than " + Routes.MAX_BODY_BYTES / 1024 + " KiB.";
       case 400 -> "The request could not be read.";
       case 415 -> "Unsupported content type.";
+      case 417 -> "Only the expectation 100-continue is supported.";
       default -> status >= 500 ? "An unexpected error occurred." : "The request was rejected.";
     };
   }

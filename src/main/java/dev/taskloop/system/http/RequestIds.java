@@ -1,5 +1,6 @@
 package dev.taskloop.system.http;
 
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -18,11 +19,26 @@ public final class RequestIds {
 
   /** First handler of every request. */
   public static void assign(RoutingContext ctx) {
-    String given = ctx.request().getHeader(HEADER);
-    String id = given != null && SANE.matcher(given).matches() ? given : fresh();
-    ctx.put(KEY, id);
-    ctx.response().putHeader(HEADER, id);
+    ctx.put(KEY, assign(ctx.request()));
     ctx.next();
+  }
+
+  /** Gives {@code request} its id (echoed in the response header) and returns it. */
+  static String assign(HttpServerRequest request) {
+    String given = request.getHeader(HEADER);
+    String id = given != null && SANE.matcher(given).matches() ? given : fresh();
+    request.response().putHeader(HEADER, id);
+    return id;
+  }
+
+  /** The request's id, assigning one now if the request failed before {@link #assign} ran. */
+  static String ensure(RoutingContext ctx) {
+    String id = ctx.get(KEY);
+    if (id == null) {
+      id = assign(ctx.request());
+      ctx.put(KEY, id);
+    }
+    return id;
   }
 
   public static String of(RoutingContext ctx) {

@@ -1,16 +1,20 @@
 package dev.taskloop.system.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.CharacterCodingException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Reading request input: path and query parameters into typed values, and JSON bodies with the
@@ -19,6 +23,7 @@ import java.util.UUID;
  */
 public final class Requests {
   private static final Set<String> JSON = Set.of("application/json");
+  private static final Pattern CANONICAL_INTEGER = Pattern.compile("0|[1-9][0-9]{0,18}");
 
   /** A PATCH body may also be declared as a JSON merge patch (RFC 7396). */
   private static final Set<String> JSON_OR_MERGE_PATCH =
@@ -83,40 +88,33 @@ public final class Requests {
   }
 
   /**
-   * The body as a JSON object. Fails with 415 for a content type that is not JSON (merge patch is
-   * JSON too, for PATCH), 400 for malformed JSON; a missing body or one that is not an object is
-   * added to {@code validation} (and null returned).
+   * The body as a JSON object. Fails with 415 for a content type the route does not take (see
+   * {@link #unsupportedMediaType}), 400 for bytes that are not UTF-8 or text that is not JSON; a
+   * missing body or one that is not an object is added to {@code validation} (and null returned).
    */
   public static ObjectNode jsonObject(RoutingContext ctx, Validation validation) {
-    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    Set<String> accepted = ctx.request().method() == HttpMethod.PATCH ? JSON_OR_MERGE_PATCH : JSON;
-    if (contentType != null && !accepted.contains(mediaType(contentType))) {
-      throw new ApiException(
-          ProblemType.UNSUPPORTED_MEDIA_TYPE,
-          "Send the body as "
-              + String.join(" or ", accepted.stream().sorted().toList())
-              + ", not "
-              + mediaType(contentType)
-              + ".");
+    ApiException unsupported = unsupportedMediaType(ctx.request());
+    if (unsupported != null) {
+      throw unsupported;
     }
     if (!hasBody(ctx)) {
       validation.fail("body", "a JSON object is required");
       return null;
     }
-    if (contentType == null) {
-      throw new ApiException(
-          ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the body with Content-Type: application/json.");
-    }
     JsonNode node;
     try {
       node = Json.parse(ctx.body().buffer().getBytes());
+    } catch (CharacterCodingException e) {
+      throw new ApiException(ProblemType.MALFORMED_REQUEST, "The body is not valid UTF-8.");
     } catch (JsonProcessingException e) {
       var at =
           e.getLocation(); // null when a size limit (nesting depth, number length) stopped parsing
       throw new ApiException(
           ProblemType.MALFORMED_REQUEST,
-          at == null
-              ? "The body is not acceptable JSON (too deeply nested or a value too long)."
+          at == null || e instanceof StreamConstraintsException
+              ? "The body is not acceptable JSON (nested deeper than "
+                  + Json.MAX_DEPTH
+                  + " levels, or a value too long)."
               : "The body is not valid JSON (line "
                   + at.getLineNr()
                   + ", column "
@@ -128,6 +126,38 @@ public final class Requests {
     }
     validation.fail("body", "must be a JSON object");
     return null;
+  }
+
+  /**
+   * A 415 for a request whose declared content type the route does not take: JSON, and for PATCH
+   * also a JSON merge patch; a body without any content type too. Null when acceptable. Checked
+   * from the headers alone, before the body is read (see {@link Routes}) and again when it is
+   * parsed.
+   */
+  static ApiException unsupportedMediaType(HttpServerRequest request) {
+    String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    Set<String> accepted = request.method() == HttpMethod.PATCH ? JSON_OR_MERGE_PATCH : JSON;
+    if (contentType != null && !accepted.contains(mediaType(contentType))) {
+      return new ApiException(
+          ProblemType.UNSUPPORTED_MEDIA_TYPE,
+          "Send the body as "
+              + String.join(" or ", accepted.stream().sorted().toList())
+              + ", not "
+              + mediaType(contentType)
+              + ".");
+    }
+    if (contentType == null && declaresBody(request)) {
+      return new ApiException(
+          ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the body with Content-Type: application/json.");
+    }
+    return null;
+  }
+
+  /** Whether the request's headers announce a body (a length above zero, or chunks). */
+  static boolean declaresBody(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return (length != null && !length.equals("0"))
+        || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
   }
 
   private static String mediaType(String contentType) {
@@ -142,15 +172,27 @@ public final class Requests {
     return values.isEmpty() ? null : values.getFirst();
   }
 
+  /**
+   * A decimal integer in canonical form only: digits without sign, leading zeros or spaces ({@code
+   * 1}, not {@code +1}, {@code 01} or {@code 1 }), so one resource has one URL. Null when the text
+   * is anything else or out of range.
+   */
+  public static Long canonicalLong(String raw) {
+    if (raw == null || !CANONICAL_INTEGER.matcher(raw).matches()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(raw);
+    } catch (NumberFormatException tooLarge) {
+      return null;
+    }
+  }
+
   private static Long parseLong(
       String raw, String name, long min, long max, Validation validation) {
-    try {
-      long value = Long.parseLong(raw);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException | NullPointerException ignored) {
-      // reported below
+    Long value = canonicalLong(raw);
+    if (value != null && value >= min && value <= max) {
+      return value;
     }
     validation.fail(
         name,

@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -75,6 +76,31 @@ public final class Routes {
     add(HttpMethod.GET, path, handler, false, false, false);
   }
 
+  /**
+   * Pauses a request that has a body, so that the body is read only after authentication (an
+   * anonymous caller cannot make the server buffer it), by the BodyHandler.
+   */
+  private static void holdBody(RoutingContext ctx) {
+    if (Requests.declaresBody(ctx.request())) {
+      ctx.request().pause();
+    }
+    ctx.next();
+  }
+
+  /**
+   * Refuses, before it is read, a body of a content type the route does not take: 415, and no form
+   * or multipart body is ever decoded.
+   */
+  private static void refuseUnsupportedBody(RoutingContext ctx) {
+    ApiException unsupported =
+        Requests.declaresBody(ctx.request()) ? Requests.unsupportedMediaType(ctx.request()) : null;
+    if (unsupported != null) {
+      ctx.fail(unsupported);
+      return;
+    }
+    ctx.next();
+  }
+
   public List<Endpoint> endpoints() {
     return Collections.unmodifiableList(endpoints);
   }
@@ -109,11 +135,17 @@ public final class Routes {
     if (method == HttpMethod.GET) {
       route.method(HttpMethod.HEAD);
     }
+    // vertx-web orders handlers by kind and puts body handlers before authentication; these two
+    // are marked as platform handlers so that they may run before the body is read.
     if (body) { // first: it must see the request before any asynchronous step
-      route.handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+      route.handler((PlatformHandler) Routes::holdBody);
     }
     if (authenticated) {
-      route.handler(authenticate);
+      route.handler(body ? (PlatformHandler) authenticate::handle : authenticate);
+    }
+    if (body) {
+      route.handler((PlatformHandler) Routes::refuseUnsupportedBody);
+      route.handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     }
     route.handler(handler);
     endpoints.add(new Endpoint(method, path, documented, authenticated));

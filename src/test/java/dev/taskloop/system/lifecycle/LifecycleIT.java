@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.taskloop.support.TestDatabase;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,6 +22,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The packaged jar as an operator runs it: configuration errors, the startup line, and a graceful
@@ -231,5 +234,90 @@ class LifecycleIT {
 
     assertEquals(0, awaitExit(15), outputText());
     assertTrue(outputText().contains("stopped in"), outputText());
+  }
+
+  /**
+   * 32 keep-alive clients hammer the service when SIGTERM arrives (default settings, no drain
+   * delay): every request the server read is answered, each client learns from a {@code Connection:
+   * close} that its connection ends, and the process exits 0.
+   */
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  void sigtermUnderKeepAliveLoadAnswersEveryRequest(TestDatabase database) throws Exception {
+    try (var db = database.provision()) {
+      launch(Map.of("DATABASE_URL", db.url(), "PORT", "0"));
+      int port = awaitPort();
+      var signUp =
+          new dev.taskloop.support.Http("http://127.0.0.1:" + port)
+              .post("/users", "{\"email\":\"load@example.com\",\"password\":\"load-password\"}");
+      String key = signUp.json().get("api_key").get("key").asText();
+      var dropped = new java.util.concurrent.atomic.AtomicInteger();
+      var answered = new java.util.concurrent.atomic.AtomicInteger();
+      var closedCleanly = new java.util.concurrent.atomic.AtomicInteger();
+      var clients = new ArrayList<Thread>();
+      for (int i = 0; i < 32; i++) {
+        int client = i;
+        clients.add(
+            Thread.ofVirtual()
+                .start(() -> hammer(port, key, client, answered, dropped, closedCleanly)));
+      }
+      Thread.sleep(1000);
+      assertEquals(
+          0, new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor());
+      for (Thread client : clients) {
+        client.join(20_000);
+      }
+      assertEquals(0, awaitExit(30), outputText());
+      assertTrue(answered.get() > 32, "the load ran: " + answered);
+      assertEquals(0, dropped.get(), "requests sent but never answered; answered: " + answered);
+      assertEquals(32, closedCleanly.get(), "each client was told Connection: close");
+    }
+  }
+
+  /** One keep-alive client: requests until the server says close (or drops one). */
+  private static void hammer(
+      int port,
+      String key,
+      int client,
+      java.util.concurrent.atomic.AtomicInteger answered,
+      java.util.concurrent.atomic.AtomicInteger dropped,
+      java.util.concurrent.atomic.AtomicInteger closedCleanly) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(15_000);
+      OutputStream out = socket.getOutputStream();
+      for (int n = 0; ; n++) {
+        String body = "{\"title\":\"c" + client + "-" + n + "\"}";
+        String request =
+            n % 2 == 0
+                ? "GET /tasks?limit=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + key
+                    + "\r\n\r\n"
+                : "POST /tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + key
+                    + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length()
+                    + "\r\n\r\n"
+                    + body;
+        try {
+          out.write(request.getBytes(StandardCharsets.UTF_8));
+          out.flush();
+        } catch (IOException e) {
+          dropped.incrementAndGet(); // closed under us without a Connection: close first
+          return;
+        }
+        var response = dev.taskloop.support.RawHttp.read(socket.getInputStream());
+        if (response.status() < 0) {
+          dropped.incrementAndGet();
+          return;
+        }
+        answered.incrementAndGet();
+        if ("close".equals(response.header("connection"))) {
+          closedCleanly.incrementAndGet();
+          return;
+        }
+      }
+    } catch (IOException e) {
+      dropped.incrementAndGet();
+    }
   }
 }
