@@ -7,14 +7,21 @@ JDK=$("$ROOT/taskloop" --check-jdk 2>&1 | sed -n 's/^taskloop: using JDK 25 at /
 
 psql() { command psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 "$@"; }
 
-# start_with_user NAME [JVM flags...]: build if needed, recreate $DB, start the service on it,
-# wait until ready, sign up NAME@example.com; results go to bench/results/NAME-<time>/.
+# start_with_user NAME [JVM flags...]: build if needed, recreate the database ($DB on PostgreSQL,
+# or a fresh file when KIND=sqlite), start the service on it, wait until ready, sign up
+# NAME@example.com; results go to bench/results/NAME-<time>/.
 start_with_user() {
   local name=$1; shift
   "$ROOT/taskloop" build
-  psql -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
   OUT="$ROOT/bench/results/$name-$(date -u +%Y%m%dT%H%M%SZ)"; mkdir -p "$OUT"
-  DATABASE_URL="postgresql://$PGUSER@127.0.0.1:$PGPORT/$DB" PORT=$PORT HOST=127.0.0.1 \
+  local url
+  if [ "${KIND:-postgresql}" = sqlite ]; then
+    SQLITE_FILE="$OUT/taskloop.db"; url="sqlite:$SQLITE_FILE"
+  else
+    psql -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+    url="postgresql://$PGUSER@127.0.0.1:$PGPORT/$DB"
+  fi
+  DATABASE_URL="$url" PORT=$PORT HOST=127.0.0.1 \
     "$JDK/bin/java" "$@" -jar "$ROOT/target/taskloop.jar" > "$OUT/server.log" 2>&1 &
   PID=$!
   trap 'kill $PID 2>/dev/null || true' EXIT

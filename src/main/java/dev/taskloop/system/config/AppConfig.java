@@ -14,12 +14,15 @@ import java.util.regex.Pattern;
  * @param port TCP port ({@code PORT}, default 8000; 0 picks a free port)
  * @param database where the data lives ({@code DATABASE_URL}, default sqlite:./data/taskloop.db)
  * @param poolSize database connections in total ({@code DB_POOL_SIZE}, default 10)
+ * @param exportPoolSize connections for streaming exports, apart from {@code poolSize}, so that
+ *     clients that read an export slowly cannot starve other requests ({@code DB_EXPORT_POOL_SIZE},
+ *     default 2)
  * @param acquireTimeout longest wait for a pooled connection before the request fails with 503
  *     ({@code DB_POOL_ACQUIRE_TIMEOUT_MS}, default 3000)
  * @param connectTimeout PostgreSQL: longest TCP connect and TLS handshake of a new connection
  *     ({@code DB_CONNECT_TIMEOUT_MS}, default 3000)
  * @param lockTimeout longest wait of a statement for a lock held by another transaction before it
- *     fails with 503 ({@code DB_LOCK_TIMEOUT_MS}, default 3000; PostgreSQL {@code lock_timeout},
+ *     fails with 503 ({@code DB_LOCK_TIMEOUT_MS}, default 1000; PostgreSQL {@code lock_timeout},
  *     SQLite busy timeout; 0 waits up to the statement timeout)
  * @param pipeliningLimit PostgreSQL only: statements in flight per read connection ({@code
  *     DB_PIPELINING_LIMIT}, default 256)
@@ -46,6 +49,7 @@ public record AppConfig(
     int port,
     DatabaseUrl database,
     int poolSize,
+    int exportPoolSize,
     Duration acquireTimeout,
     Duration connectTimeout,
     Duration lockTimeout,
@@ -77,9 +81,10 @@ public record AppConfig(
         vars.integer("PORT", 8000, 0, 65535),
         DatabaseUrl.parse(vars.text("DATABASE_URL", DEFAULT_DATABASE_URL)),
         vars.integer("DB_POOL_SIZE", 10, 1, 500),
+        vars.integer("DB_EXPORT_POOL_SIZE", 2, 1, 100),
         Duration.ofMillis(vars.integer("DB_POOL_ACQUIRE_TIMEOUT_MS", 3000, 1, 600_000)),
         Duration.ofMillis(vars.integer("DB_CONNECT_TIMEOUT_MS", 3000, 100, 600_000)),
-        Duration.ofMillis(vars.integer("DB_LOCK_TIMEOUT_MS", 3000, 0, 86_400_000)),
+        Duration.ofMillis(vars.integer("DB_LOCK_TIMEOUT_MS", 1000, 0, 86_400_000)),
         vars.integer("DB_PIPELINING_LIMIT", 256, 1, 4096),
         Duration.ofMillis(vars.integer("DB_STATEMENT_TIMEOUT_MS", 10_000, 0, 86_400_000)),
         vars.logLevel("LOG_LEVEL", "INFO"),

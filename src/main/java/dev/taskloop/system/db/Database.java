@@ -60,14 +60,19 @@ public final class Database {
   /**
    * What bounds a statement on the client side: {@code requestTimeoutMillis} (PostgreSQL: the
    * statement timeout plus the connect timeout, so a server or network that stalls without closing
-   * the connection still ends the request; 0 for none); SQLite cursors: the statement timeout per
-   * fetch and at most {@code cursors} open at once (their connections are outside the pool).
+   * the connection still ends the request; 0 for none); {@code readTimeoutMillis} (PostgreSQL's
+   * pipelined reads: waiting behind other statements on a connection counts as waiting for a
+   * connection, so the acquire timeout plus the lock timeout); SQLite cursors: the statement
+   * timeout per fetch and at most {@code cursors} open at once (their connections are outside the
+   * pool); PostgreSQL exports: a pool of their own.
    */
   private record Limits(
       long requestTimeoutMillis,
+      long readTimeoutMillis,
       long statementTimeoutMillis,
       DataSource cursorSource,
-      Semaphore cursors) {}
+      Semaphore cursors,
+      Pool exports) {}
 
   private Database(
       DatabaseUrl url, SqlClient reads, Pool writes, Pool health, boolean echo, Limits limits) {
@@ -90,7 +95,13 @@ public final class Database {
       case DatabaseUrl.Sqlite sqlite -> {
         var pools = SqlitePools.open(vertx, sqlite, config);
         var limits =
-            new Limits(0, statementMillis, pools.cursors(), new Semaphore(config.poolSize()));
+            new Limits(
+                0,
+                0,
+                statementMillis,
+                pools.cursors(),
+                new Semaphore(config.exportPoolSize()),
+                null);
         yield new Database(
             sqlite, pools.pool(), pools.pool(), pools.health(), config.sqlEcho(), limits);
       }
@@ -98,7 +109,17 @@ public final class Database {
         var pools = PostgresPools.open(vertx, pg, config);
         long request =
             statementMillis == 0 ? 0 : statementMillis + config.connectTimeout().toMillis();
-        var limits = new Limits(request, statementMillis, null, null);
+        long lockMillis = config.lockTimeout().toMillis();
+        long read =
+            config.acquireTimeout().toMillis() + (lockMillis > 0 ? lockMillis : statementMillis);
+        var limits =
+            new Limits(
+                request,
+                statementMillis == 0 ? 0 : read,
+                statementMillis,
+                null,
+                null,
+                pools.exports());
         yield new Database(
             pg, pools.reads(), pools.writes(), pools.health(), config.sqlEcho(), limits);
       }
@@ -121,7 +142,7 @@ public final class Database {
 
   /** Runs one statement on the read client. */
   public Future<RowSet<Row>> read(String sql, Map<String, Object> params) {
-    return run(template(readTemplates, reads, sql), sql, params);
+    return run(template(readTemplates, reads, sql), sql, params, limits.readTimeoutMillis());
   }
 
   /**
@@ -129,17 +150,17 @@ public final class Database {
    * hold up the short statements pipelined behind it on a read connection.
    */
   public Future<RowSet<Row>> scan(String sql, Map<String, Object> params) {
-    return run(template(writeTemplates, writes, sql), sql, params);
+    return run(template(writeTemplates, writes, sql), sql, params, limits.requestTimeoutMillis());
   }
 
   /** Runs one statement on the write pool; it commits on its own. */
   public Future<RowSet<Row>> write(String sql, Map<String, Object> params) {
-    return run(template(writeTemplates, writes, sql), sql, params);
+    return run(template(writeTemplates, writes, sql), sql, params, limits.requestTimeoutMillis());
   }
 
   /** Runs one statement on the connection of a transaction opened by {@link #inTransaction}. */
   public Future<RowSet<Row>> on(SqlConnection tx, String sql, Map<String, Object> params) {
-    return run(SqlTemplate.forQuery(tx, sql), sql, params);
+    return run(SqlTemplate.forQuery(tx, sql), sql, params, limits.requestTimeoutMillis());
   }
 
   /**
@@ -156,11 +177,13 @@ public final class Database {
 
   /**
    * Streams the rows of one query through a cursor, {@code fetchSize} rows at a time, on a
-   * connection of the plain pool: inside a transaction on PostgreSQL (its cursors need one), on a
-   * bare connection on SQLite (a transaction there would hold the write lock for the whole stream).
-   * {@code consumer} gets the stream and returns a future that completes when it is done with it
-   * (ended, failed, or abandoned by the client); the connection is released then, not before. Use
-   * {@link #param} for the placeholders of {@code sql}.
+   * connection for exports ({@code DB_EXPORT_POOL_SIZE} of them, apart from the application pool,
+   * so slow readers of exports cannot starve other requests): inside a transaction on PostgreSQL
+   * (its cursors need one), a plain JDBC cursor on SQLite ({@link SqliteCursor}: no write lock is
+   * held). The statement timeout bounds each fetch. {@code consumer} gets the stream and returns a
+   * future that completes when it is done with it (ended, failed, or abandoned by the client); the
+   * connection is released then, not before. Use {@link #param} for the placeholders of {@code
+   * sql}.
    */
   public Future<Void> stream(
       String sql, Tuple params, int fetchSize, Function<RowStream<Row>, Future<Void>> consumer) {
@@ -181,10 +204,12 @@ public final class Database {
     if (url instanceof DatabaseUrl.Sqlite) {
       return sqliteStream(sql, params, fetchSize, consumer);
     }
-    return writes.withTransaction(work).recover(this::failed);
+    return limits.exports().withTransaction(work).recover(this::failed);
   }
 
-  /** SQLite: a JDBC cursor of its own ({@link SqliteCursor}), at most DB_POOL_SIZE at once. */
+  /**
+   * SQLite: a JDBC cursor of its own ({@link SqliteCursor}), at most DB_EXPORT_POOL_SIZE at once.
+   */
   private Future<Void> sqliteStream(
       String sql, Tuple params, int fetchSize, Function<RowStream<Row>, Future<Void>> consumer) {
     if (!limits.cursors().tryAcquire()) {
@@ -255,7 +280,9 @@ public final class Database {
   /** Closes the pools; in-flight statements finish first. */
   public Future<Void> close() {
     Future<Void> closeReads = reads == writes ? Future.succeededFuture() : reads.close();
-    return Future.join(closeReads, writes.close(), health.close()).mapEmpty();
+    Future<Void> closeExports =
+        limits.exports() == null ? Future.succeededFuture() : limits.exports().close();
+    return Future.join(closeReads, writes.close(), closeExports, health.close()).mapEmpty();
   }
 
   private static SqlTemplate<Map<String, Object>, RowSet<Row>> template(
@@ -273,14 +300,15 @@ public final class Database {
   private Future<RowSet<Row>> run(
       SqlTemplate<Map<String, Object>, RowSet<Row>> template,
       String sql,
-      Map<String, Object> params) {
+      Map<String, Object> params,
+      long timeoutMillis) {
     statements.incrementAndGet();
     if (outage.active()) {
       return outage.failFast();
     }
     Future<RowSet<Row>> result = template.execute(params);
-    if (limits.requestTimeoutMillis() > 0) {
-      result = result.timeout(limits.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+    if (timeoutMillis > 0) {
+      result = result.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }
     if (echo) {
       long start = System.nanoTime();

@@ -150,6 +150,9 @@ public final class DbErrors {
     if (message == null) {
       return null;
     }
+    if (message.equals("Timeout")) { // SqlConnectionPool: no connection for withTransaction in time
+      return unavailable(Reason.POOL_EXHAUSTED, t);
+    }
     for (String[] known : MESSAGES) {
       if (message.startsWith(known[0])) {
         return unavailable(Reason.valueOf(known[1]), t);

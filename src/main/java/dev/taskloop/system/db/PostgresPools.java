@@ -19,8 +19,10 @@ import java.util.concurrent.TimeUnit;
  * DB_POOL_SIZE} connections split between a pipelined read client (half, rounded down) and a plain
  * write pool (the rest). A pipelined client cannot run transactions, and pipelining measured slower
  * for single-row INSERTs (commits bunch up on fewer connections), so each path gets the client that
- * measured faster for it. A budget of 1 puts everything on one plain pool. Readiness has one more
- * connection of its own, so that a busy pool never makes a healthy instance look down.
+ * measured faster for it. A budget of 1 puts everything on one plain pool. Streaming exports have
+ * {@code DB_EXPORT_POOL_SIZE} connections of their own (an export holds its connection while its
+ * client reads), and readiness one more, so that a busy pool never makes a healthy instance look
+ * down.
  *
  * <p>Time bounds, from the inside out: {@code lock_timeout} (waiting for another transaction's
  * lock), {@code statement_timeout} (the whole statement, server side), the pool's acquire timeout
@@ -29,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * that bounds a server or network that stalls without closing the connection.
  */
 final class PostgresPools {
-  record Clients(SqlClient reads, Pool writes, Pool health) {}
+  record Clients(SqlClient reads, Pool writes, Pool exports, Pool health) {}
 
   private PostgresPools() {}
 
@@ -40,9 +42,15 @@ final class PostgresPools {
     int readSize = total / 2;
     Pool writes =
         pool(vertx, connect, tcp, poolOptions(config, "taskloop-pg-writes", total - readSize));
+    Pool exports =
+        pool(
+            vertx,
+            connect,
+            tcp,
+            poolOptions(config, "taskloop-pg-exports", config.exportPoolSize()));
     Pool health = pool(vertx, connect, tcp, poolOptions(config, "taskloop-pg-health", 1));
     if (readSize == 0) {
-      return new Clients(writes, writes, health);
+      return new Clients(writes, writes, exports, health);
     }
     SqlClient reads =
         PgBuilder.client()
@@ -51,7 +59,7 @@ final class PostgresPools {
             .connectingTo(connect)
             .using(vertx)
             .build();
-    return new Clients(reads, writes, health);
+    return new Clients(reads, writes, exports, health);
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.taskloop.system.db.ConstraintViolationException.Kind;
 import dev.taskloop.system.db.DatabaseUnavailableException.Reason;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -82,6 +83,7 @@ class DbErrorsTest {
     assertEquals(Reason.POOL_EXHAUSTED, unavailable(new ConnectionPoolTooBusyException("busy")));
     assertEquals(
         Reason.POOL_EXHAUSTED, unavailable(new VertxException("Timeout waiting for connection")));
+    assertEquals(Reason.POOL_EXHAUSTED, unavailable(new NoStackTraceThrowable("Timeout")));
     assertEquals(Reason.UNREACHABLE, unavailable(new VertxException("Pool closed")));
     assertEquals(Reason.UNREACHABLE, unavailable(ClosedConnectionException.INSTANCE));
     assertEquals(
