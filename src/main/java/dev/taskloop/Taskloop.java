@@ -49,6 +49,12 @@ import org.slf4j.LoggerFactory;
 public final class Taskloop {
   private static final Logger LOG = LoggerFactory.getLogger(Taskloop.class);
 
+  /**
+   * Longest wait for the pools, then for Vert.x, to close at shutdown: connections to a server that
+   * stalls cannot close cleanly before their idle timeout, and shutdown does not wait for that.
+   */
+  private static final long CLOSE_TIMEOUT_MS = 5_000;
+
   /** Startup failed for a reason an operator can act on; the message is one line. */
   public static final class StartupException extends RuntimeException {
     StartupException(String message, Throwable cause) {
@@ -289,17 +295,24 @@ public final class Taskloop {
 
   private static void close(Vertx vertx, Database database) {
     try {
-      if (database != null) {
-        database.close().await();
+      if (database != null) { // bounded: a stalled server must not keep the process alive
+        awaitAtMost(database.close());
       }
     } catch (Exception e) {
       LOG.warn("database pools did not close cleanly: {}", e.toString());
     }
-    try {
-      vertx.close().await();
+    try { // a connection stuck on a stalled server closes only at its idle timeout: do not wait
+      awaitAtMost(vertx.close());
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }
+  }
+
+  /**
+   * Waits for {@code closing}, at most {@link #CLOSE_TIMEOUT_MS} (a JDK timer: Vert.x is closing).
+   */
+  private static void awaitAtMost(Future<Void> closing) throws Exception {
+    closing.toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
   static String version() {

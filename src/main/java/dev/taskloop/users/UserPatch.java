@@ -18,6 +18,9 @@ record UserPatch(boolean setName, String name, String password, String currentPa
     String password = changePassword ? AccountInput.password(body, "password", validation) : null;
     String current =
         changePassword ? AccountInput.password(body, "current_password", validation) : null;
+    if (!changePassword && body.has("current_password")) {
+      validation.fail("current_password", "is only used together with password");
+    }
     return new UserPatch(setName, name, password, current);
   }
 }

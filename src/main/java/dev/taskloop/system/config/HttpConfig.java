@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param bodyTimeout a request body must arrive completely within this time of its head; else the
  *     answer is 408 and the connection is closed ({@code HTTP_BODY_TIMEOUT_MS}, default 30000).
  *     With the 64 KiB body limit, that is a minimum rate of about 2 KiB/s
- * @param idleTimeout a keep-alive connection with no traffic for this long is closed ({@code
- *     HTTP_IDLE_TIMEOUT_S}, default 60; keep it above a load balancer's own idle timeout)
+ * @param idleTimeout a connection with no traffic for this long is closed, also while its request
+ *     is being answered ({@code HTTP_IDLE_TIMEOUT_S}, default 60; keep it above the statement
+ *     timeout and above a load balancer's own idle timeout)
  */
 public record HttpConfig(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout) {}

@@ -4,7 +4,6 @@ import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.config.DatabaseUrl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -19,11 +18,9 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +47,7 @@ public final class Database {
   private final Pool health;
   private final boolean echo;
   private final Limits limits;
+  private final Streams streams;
   private final Outage outage = new Outage();
   private final AtomicLong statements = new AtomicLong();
   private final Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> readTemplates =
@@ -58,28 +56,27 @@ public final class Database {
       new ConcurrentHashMap<>();
 
   /**
-   * What bounds a statement on the client side: {@code requestTimeoutMillis} (PostgreSQL: the
-   * statement timeout plus the connect timeout, so a server or network that stalls without closing
-   * the connection still ends the request; 0 for none); {@code readTimeoutMillis} (PostgreSQL's
-   * pipelined reads: waiting behind other statements on a connection counts as waiting for a
-   * connection, so the acquire timeout plus the lock timeout); SQLite cursors: the statement
-   * timeout per fetch and at most {@code cursors} open at once (their connections are outside the
-   * pool); PostgreSQL exports: a pool of their own.
+   * What bounds a statement on the client side (0: nothing more than the pools and the server do):
+   * {@code requestTimeoutMillis} (PostgreSQL: the statement timeout plus the connect timeout, so a
+   * server or network that stalls without closing the connection still ends the request) and {@code
+   * readTimeoutMillis} (PostgreSQL's pipelined reads: waiting behind other statements on a
+   * connection counts as waiting for a connection, so the acquire timeout plus the lock timeout).
    */
-  private record Limits(
-      long requestTimeoutMillis,
-      long readTimeoutMillis,
-      long statementTimeoutMillis,
-      DataSource cursorSource,
-      Semaphore cursors,
-      Pool exports) {}
+  private record Limits(long requestTimeoutMillis, long readTimeoutMillis) {}
 
   private Database(
-      DatabaseUrl url, SqlClient reads, Pool writes, Pool health, boolean echo, Limits limits) {
+      DatabaseUrl url,
+      SqlClient reads,
+      Pool writes,
+      Pool health,
+      Streams streams,
+      boolean echo,
+      Limits limits) {
     this.url = url;
     this.reads = reads;
     this.writes = writes;
     this.health = health;
+    this.streams = streams;
     this.echo = echo;
     this.limits = limits;
   }
@@ -94,16 +91,15 @@ public final class Database {
     return switch (config.database()) {
       case DatabaseUrl.Sqlite sqlite -> {
         var pools = SqlitePools.open(vertx, sqlite, config);
-        var limits =
-            new Limits(
-                0,
-                0,
-                statementMillis,
-                pools.cursors(),
-                new Semaphore(config.exportPoolSize()),
-                null);
+        var streams = Streams.sqlite(pools.cursors(), config.exportPoolSize(), statementMillis);
         yield new Database(
-            sqlite, pools.pool(), pools.pool(), pools.health(), config.sqlEcho(), limits);
+            sqlite,
+            pools.pool(),
+            pools.pool(),
+            pools.health(),
+            streams,
+            config.sqlEcho(),
+            new Limits(0, 0));
       }
       case DatabaseUrl.Postgres pg -> {
         var pools = PostgresPools.open(vertx, pg, config);
@@ -112,16 +108,14 @@ public final class Database {
         long lockMillis = config.lockTimeout().toMillis();
         long read =
             config.acquireTimeout().toMillis() + (lockMillis > 0 ? lockMillis : statementMillis);
-        var limits =
-            new Limits(
-                request,
-                statementMillis == 0 ? 0 : read,
-                statementMillis,
-                null,
-                null,
-                pools.exports());
         yield new Database(
-            pg, pools.reads(), pools.writes(), pools.health(), config.sqlEcho(), limits);
+            pg,
+            pools.reads(),
+            pools.writes(),
+            pools.health(),
+            Streams.postgres(pools.exports()),
+            config.sqlEcho(),
+            new Limits(request, statementMillis == 0 ? 0 : read));
       }
     };
   }
@@ -187,57 +181,18 @@ public final class Database {
    */
   public Future<Void> stream(
       String sql, Tuple params, int fetchSize, Function<RowStream<Row>, Future<Void>> consumer) {
-    Function<SqlConnection, Future<Void>> work =
-        conn ->
-            conn.prepare(sql)
-                .compose(
-                    statement ->
-                        consumer
-                            .apply(statement.createStream(fetchSize, params))
-                            .eventually(statement::close));
     if (echo) {
       SQL_LOG.info("stream: {}", sql);
     }
     if (outage.active()) {
       return outage.failFast();
     }
-    if (url instanceof DatabaseUrl.Sqlite) {
-      return sqliteStream(sql, params, fetchSize, consumer);
-    }
-    return limits.exports().withTransaction(work).recover(this::failed);
-  }
-
-  /**
-   * SQLite: a JDBC cursor of its own ({@link SqliteCursor}), at most DB_EXPORT_POOL_SIZE at once.
-   */
-  private Future<Void> sqliteStream(
-      String sql, Tuple params, int fetchSize, Function<RowStream<Row>, Future<Void>> consumer) {
-    if (!limits.cursors().tryAcquire()) {
-      return Future.failedFuture(
-          new DatabaseUnavailableException(
-              DatabaseUnavailableException.Reason.POOL_EXHAUSTED,
-              new VertxException("every export connection is in use", true)));
-    }
-    var cursor =
-        new SqliteCursor(
-            Vertx.currentContext(),
-            limits.cursorSource(),
-            sql,
-            params,
-            fetchSize,
-            limits.statementTimeoutMillis(),
-            limits.cursors()::release);
-    try {
-      return consumer.apply(cursor).eventually(cursor::close);
-    } catch (RuntimeException e) {
-      cursor.close();
-      throw e;
-    }
+    return streams.stream(sql, params, fetchSize, consumer).recover(this::failed);
   }
 
   /** The placeholder of the {@code index}-th (1-based) parameter in raw SQL for {@link #stream}. */
   public String param(int index) {
-    return url instanceof DatabaseUrl.Sqlite ? "?" : "$" + index;
+    return streams.param(index);
   }
 
   /**
@@ -280,9 +235,7 @@ public final class Database {
   /** Closes the pools; in-flight statements finish first. */
   public Future<Void> close() {
     Future<Void> closeReads = reads == writes ? Future.succeededFuture() : reads.close();
-    Future<Void> closeExports =
-        limits.exports() == null ? Future.succeededFuture() : limits.exports().close();
-    return Future.join(closeReads, writes.close(), closeExports, health.close()).mapEmpty();
+    return Future.join(closeReads, writes.close(), streams.close(), health.close()).mapEmpty();
   }
 
   private static SqlTemplate<Map<String, Object>, RowSet<Row>> template(

@@ -62,6 +62,7 @@ public final class HttpVerticle extends VerticleBase {
     features.accept(routes);
     Problems problems = new Problems(routes);
     router.route().failureHandler(problems::handle);
+    router.errorHandler(400, ctx -> problems.handleStatus(ctx, 400)); // e.g. a bad %-escape
     router.errorHandler(404, ctx -> problems.handleStatus(ctx, 404));
     router.errorHandler(405, ctx -> problems.handleStatus(ctx, 405));
     guard = new ConnectionGuard(vertx, settings.limits(), draining);

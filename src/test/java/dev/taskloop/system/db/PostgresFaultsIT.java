@@ -189,6 +189,20 @@ class PostgresFaultsIT {
   }
 
   @Test
+  void shutdownDoesNotHangOnAStalledDatabase() {
+    try (var proxy = FaultProxy.to("127.0.0.1", 5432)) {
+      var server = start(proxy);
+      assertEquals(201, server.http().post("/tasks", "{\"title\":\"before\"}").status());
+      proxy.mode(Mode.STALL);
+      Thread.ofVirtual().start(() -> server.http().get("/tasks?limit=1")); // stuck in the pipeline
+      long start = System.nanoTime();
+      server.close();
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(millis < 15_000, "stopped after " + millis + " ms");
+    }
+  }
+
+  @Test
   void theReportIs503WhenTheDatabaseIsDown() {
     try (var proxy = FaultProxy.to("127.0.0.1", 5432);
         var server = start(proxy);

@@ -1,0 +1,121 @@
+package dev.taskloop.system.db;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowStream;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * Where streaming exports read from, per database, on connections of their own ({@code
+ * DB_EXPORT_POOL_SIZE}) so that clients reading slowly cannot starve other requests.
+ */
+abstract sealed class Streams {
+  /** See {@link Database#stream}; failures are untranslated. */
+  abstract Future<Void> stream(
+      String sql, Tuple params, int fetchSize, Function<RowStream<Row>, Future<Void>> consumer);
+
+  /** The placeholder of the {@code index}-th (1-based) parameter in raw SQL. */
+  abstract String param(int index);
+
+  abstract Future<Void> close();
+
+  static Streams postgres(Pool exports) {
+    return new Postgres(exports);
+  }
+
+  static Streams sqlite(DataSource source, int connections, long statementTimeoutMillis) {
+    return new Sqlite(source, new Semaphore(connections), statementTimeoutMillis);
+  }
+
+  /** A server-side cursor, inside a transaction (PostgreSQL's cursors need one). */
+  private static final class Postgres extends Streams {
+    private final Pool exports;
+
+    Postgres(Pool exports) {
+      this.exports = exports;
+    }
+
+    @Override
+    Future<Void> stream(
+        String sql, Tuple params, int fetchSize, Function<RowStream<Row>, Future<Void>> consumer) {
+      Function<SqlConnection, Future<Void>> work =
+          conn ->
+              conn.prepare(sql)
+                  .compose(
+                      statement ->
+                          consumer
+                              .apply(statement.createStream(fetchSize, params))
+                              .eventually(statement::close));
+      return exports.withTransaction(work);
+    }
+
+    @Override
+    String param(int index) {
+      return "$" + index;
+    }
+
+    @Override
+    Future<Void> close() {
+      return exports.close();
+    }
+  }
+
+  /**
+   * A plain JDBC cursor ({@link SqliteCursor}) on a connection outside the pool: no transaction, so
+   * no write lock is held; at most {@code connections} at once.
+   */
+  private static final class Sqlite extends Streams {
+    private final DataSource source;
+    private final Semaphore connections;
+    private final long statementTimeoutMillis;
+
+    Sqlite(DataSource source, Semaphore connections, long statementTimeoutMillis) {
+      this.source = source;
+      this.connections = connections;
+      this.statementTimeoutMillis = statementTimeoutMillis;
+    }
+
+    @Override
+    Future<Void> stream(
+        String sql, Tuple params, int fetchSize, Function<RowStream<Row>, Future<Void>> consumer) {
+      if (!connections.tryAcquire()) {
+        return Future.failedFuture(
+            new DatabaseUnavailableException(
+                DatabaseUnavailableException.Reason.POOL_EXHAUSTED,
+                new VertxException("every export connection is in use", true)));
+      }
+      var cursor =
+          new SqliteCursor(
+              Vertx.currentContext(),
+              source,
+              sql,
+              params,
+              fetchSize,
+              statementTimeoutMillis,
+              connections::release);
+      try {
+        return consumer.apply(cursor).eventually(cursor::close);
+      } catch (RuntimeException e) {
+        cursor.close();
+        throw e;
+      }
+    }
+
+    @Override
+    String param(int index) {
+      return "?";
+    }
+
+    @Override
+    Future<Void> close() {
+      return Future.succeededFuture();
+    }
+  }
+}
