@@ -137,6 +137,17 @@ public final class TestServer implements AutoCloseable {
         "{\"email\":\"" + OWNER_EMAIL + "\",\"password\":\"" + OWNER_PASSWORD + "\"}");
   }
 
+  /** A client acting as the user who logs in with {@code email} and {@code password}. */
+  public Http loggedIn(String email, String password) {
+    var login =
+        anonymous.post(
+            "/auth/api-keys", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
+    if (login.status() != 201) {
+      throw new AssertionError("login of " + email + " failed: " + login);
+    }
+    return anonymous.withKey(login.json().get("key").asText());
+  }
+
   /** A client acting as a freshly signed-up user. */
   public Http newUser(String email) {
     return anonymous.withKey(

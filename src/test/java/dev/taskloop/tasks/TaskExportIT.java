@@ -92,20 +92,7 @@ class TaskExportIT extends SharedServer {
         Map.of(
             "DB_POOL_SIZE", "1", "DB_EXPORT_POOL_SIZE", "1", "DB_POOL_ACQUIRE_TIMEOUT_MS", "2000");
     try (var small = TestServer.start(database, env)) {
-      String many =
-          database == TestDatabase.POSTGRESQL
-              ? "INSERT INTO tasks (owner_id, title, is_completed, created_at, updated_at)"
-                  + " SELECT '"
-                  + small.ownerId()
-                  + "', 'bulk ' || i, FALSE, now(), now()"
-                  + " FROM generate_series(1, 30000) AS i"
-              : "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000)"
-                  + " INSERT INTO tasks (owner_id, title, is_completed, created_at, updated_at)"
-                  + " SELECT '"
-                  + small.ownerId()
-                  + "', 'bulk ' || i, 0, '2026-01-01T00:00:00',"
-                  + " '2026-01-01T00:00:00' FROM n";
-      small.sql(many);
+      seedDirectly(small, 30_000);
       String key = small.loginOwner().json().get("key").asText();
       int port =
           Integer.parseInt(small.http().base().substring(small.http().base().lastIndexOf(':') + 1));

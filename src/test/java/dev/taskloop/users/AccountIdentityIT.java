@@ -75,18 +75,7 @@ class AccountIdentityIT extends SharedServer {
   void aReactivatedUsersKeysWorkAtOnce() {
     var env = Map.of("ADMIN_EMAIL", "root@example.com", "ADMIN_PASSWORD", "root-password");
     try (var withAdmin = TestServer.start(database, env)) {
-      Http admin =
-          withAdmin
-              .anonymous()
-              .withKey(
-                  withAdmin
-                      .anonymous()
-                      .post(
-                          "/auth/api-keys",
-                          "{\"email\":\"root@example.com\",\"password\":\"root-password\"}")
-                      .json()
-                      .get("key")
-                      .asText());
+      Http admin = withAdmin.loggedIn("root@example.com", "root-password");
       Http user = withAdmin.http();
       String path = "/users/" + withAdmin.ownerId();
       assertEquals(200, admin.patch(path, "{\"is_active\":false}").status());

@@ -318,16 +318,7 @@ class AccountsIT extends SharedServer {
   void adminsManageUsersOthersGet403() {
     var env = Map.of("ADMIN_EMAIL", "root@example.com", "ADMIN_PASSWORD", "root-password");
     try (var withAdmin = TestServer.start(database, env)) {
-      String adminKey =
-          withAdmin
-              .anonymous()
-              .post(
-                  "/auth/api-keys",
-                  "{\"email\":\"root@example.com\",\"password\":\"root-password\"}")
-              .json()
-              .get("key")
-              .asText();
-      Http admin = withAdmin.anonymous().withKey(adminKey);
+      Http admin = withAdmin.loggedIn("root@example.com", "root-password");
       assertTrue(admin.get("/users/me").json().get("is_admin").asBoolean());
       Http user = withAdmin.http();
 

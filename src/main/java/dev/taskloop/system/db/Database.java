@@ -5,6 +5,7 @@ import dev.taskloop.system.config.DatabaseUrl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.RowStream;
@@ -118,6 +119,15 @@ public final class Database {
             new Limits(request, statementMillis == 0 ? 0 : read));
       }
     };
+  }
+
+  /** A pool of {@code size} connections whose waiters give up after the acquire timeout. */
+  static PoolOptions poolOptions(AppConfig config, String name, int size) {
+    return new PoolOptions()
+        .setName(name)
+        .setMaxSize(size)
+        .setConnectionTimeout((int) config.acquireTimeout().toMillis())
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
   }
 
   public DatabaseUrl url() {

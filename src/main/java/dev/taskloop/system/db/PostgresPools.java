@@ -41,20 +41,24 @@ final class PostgresPools {
     int total = config.poolSize();
     int readSize = total / 2;
     Pool writes =
-        pool(vertx, connect, tcp, poolOptions(config, "taskloop-pg-writes", total - readSize));
+        pool(
+            vertx,
+            connect,
+            tcp,
+            Database.poolOptions(config, "taskloop-pg-writes", total - readSize));
     Pool exports =
         pool(
             vertx,
             connect,
             tcp,
-            poolOptions(config, "taskloop-pg-exports", config.exportPoolSize()));
-    Pool health = pool(vertx, connect, tcp, poolOptions(config, "taskloop-pg-health", 1));
+            Database.poolOptions(config, "taskloop-pg-exports", config.exportPoolSize()));
+    Pool health = pool(vertx, connect, tcp, Database.poolOptions(config, "taskloop-pg-health", 1));
     if (readSize == 0) {
       return new Clients(writes, writes, exports, health);
     }
     SqlClient reads =
         PgBuilder.client()
-            .with(poolOptions(config, "taskloop-pg-reads", readSize))
+            .with(Database.poolOptions(config, "taskloop-pg-reads", readSize))
             .with(tcp)
             .connectingTo(connect)
             .using(vertx)
@@ -122,13 +126,5 @@ final class PostgresPools {
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setTcpKeepAlive(true)
         .setTcpNoDelay(true);
-  }
-
-  private static PoolOptions poolOptions(AppConfig config, String name, int size) {
-    return new PoolOptions()
-        .setName(name)
-        .setMaxSize(size)
-        .setConnectionTimeout((int) config.acquireTimeout().toMillis())
-        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
   }
 }

@@ -5,7 +5,6 @@ import dev.taskloop.system.config.DatabaseUrl;
 import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -48,8 +47,9 @@ final class SqlitePools {
     dataSource.setTransactionMode("IMMEDIATE");
     DataSource pooled = fixed(dataSource, config.statementTimeout().toMillis());
     return new Clients(
-        JDBCPool.pool(vertx, pooled, poolOptions(config, "taskloop-sqlite", config.poolSize())),
-        JDBCPool.pool(vertx, pooled, poolOptions(config, "taskloop-sqlite-health", 1)),
+        JDBCPool.pool(
+            vertx, pooled, Database.poolOptions(config, "taskloop-sqlite", config.poolSize())),
+        JDBCPool.pool(vertx, pooled, Database.poolOptions(config, "taskloop-sqlite-health", 1)),
         dataSource);
   }
 
@@ -60,14 +60,6 @@ final class SqlitePools {
       millis = config.statementTimeout().toMillis();
     }
     return millis == 0 ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, millis);
-  }
-
-  private static PoolOptions poolOptions(AppConfig config, String name, int size) {
-    return new PoolOptions()
-        .setName(name)
-        .setMaxSize(size)
-        .setConnectionTimeout((int) config.acquireTimeout().toMillis())
-        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
   }
 
   /** Cancels {@code statement} (sqlite3_interrupt) after {@code millis}, unless cancelled first. */

@@ -109,20 +109,23 @@ class DatabaseIT {
 
   @Test
   void connectionsUseTheConfiguredSettings() {
-    try (var server = TestServer.start(database, Map.of("DB_STATEMENT_TIMEOUT_MS", "2500"))) {
+    var env = Map.of("DB_STATEMENT_TIMEOUT_MS", "2500", "DB_LOCK_TIMEOUT_MS", "1500");
+    try (var server = TestServer.start(database, env)) {
       Database db = server.app().database();
       if (database == TestDatabase.POSTGRESQL) {
         Row row = db.read("SHOW statement_timeout", Map.of()).await().iterator().next();
         assertEquals("2500ms", row.getString(0));
         row = db.write("SHOW statement_timeout", Map.of()).await().iterator().next();
         assertEquals("2500ms", row.getString(0));
+        row = db.read("SHOW lock_timeout", Map.of()).await().iterator().next();
+        assertEquals("1500ms", row.getString(0));
       } else {
         assertEquals(
             "wal", db.read("PRAGMA journal_mode", Map.of()).await().iterator().next().getString(0));
         assertEquals(
             1L, db.read("PRAGMA foreign_keys", Map.of()).await().iterator().next().getLong(0));
         assertEquals(
-            3000L, db.read("PRAGMA busy_timeout", Map.of()).await().iterator().next().getLong(0));
+            1500L, db.read("PRAGMA busy_timeout", Map.of()).await().iterator().next().getLong(0));
       }
     }
   }

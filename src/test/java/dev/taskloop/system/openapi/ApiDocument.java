@@ -116,6 +116,11 @@ final class ApiDocument {
 
   /** Follows local {@code $ref}s ({@code #/components/...}). */
   JsonObject resolve(JsonObject maybeRef) {
+    return resolve(document, maybeRef);
+  }
+
+  /** Follows local {@code $ref}s of {@code document}, also chains of them. */
+  static JsonObject resolve(JsonObject document, JsonObject maybeRef) {
     String ref = maybeRef.getString("$ref");
     if (ref == null) {
       return maybeRef;
@@ -124,7 +129,7 @@ final class ApiDocument {
     for (String part : ref.substring(2).split("/")) {
       target = target.getJsonObject(part);
     }
-    return resolve(target);
+    return resolve(document, target);
   }
 
   /**

@@ -269,14 +269,6 @@ class OpenApiContractIT {
   }
 
   private static JsonObject resolve(JsonObject maybeRef) {
-    String ref = maybeRef.getString("$ref");
-    if (ref == null) {
-      return maybeRef;
-    }
-    JsonObject target = document;
-    for (String part : ref.substring(2).split("/")) {
-      target = target.getJsonObject(part);
-    }
-    return target;
+    return ApiDocument.resolve(document, maybeRef);
   }
 }
