@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Reading request input: path and query parameters into typed values, and JSON bodies with the
@@ -23,7 +22,6 @@ import java.util.regex.Pattern;
  */
 public final class Requests {
   private static final Set<String> JSON = Set.of("application/json");
-  private static final Pattern CANONICAL_INTEGER = Pattern.compile("0|[1-9][0-9]{0,18}");
 
   /** A PATCH body may also be declared as a JSON merge patch (RFC 7396). */
   private static final Set<String> JSON_OR_MERGE_PATCH =
@@ -178,8 +176,15 @@ public final class Requests {
    * is anything else or out of range.
    */
   public static Long canonicalLong(String raw) {
-    if (raw == null || !CANONICAL_INTEGER.matcher(raw).matches()) {
+    int length = raw == null ? 0 : raw.length();
+    if (length == 0 || length > 19 || (raw.charAt(0) == '0' && length > 1)) {
       return null;
+    }
+    for (int i = 0; i < length; i++) { // ASCII digits only: no sign, no space, no other script
+      char c = raw.charAt(i);
+      if (c < '0' || c > '9') {
+        return null;
+      }
     }
     try {
       return Long.parseLong(raw);
