@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.taskloop.system.config.AuthConfig;
 import dev.taskloop.system.http.ApiException;
+import dev.taskloop.system.http.Routes;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -69,6 +70,7 @@ public final class Authenticator {
       return;
     }
     long generation = evictions.get();
+    Routes.aboutToWait(ctx); // the database answers later: keep the body unread until then
     keys.findForAuth(prefix.get())
         .onComplete(
             found -> {

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * unless registered with a {@code public*} method.
  */
 public final class Routes {
+  private static final String BODY_FOLLOWS = "taskloop.bodyFollows";
+
   /** Largest request body accepted; larger ones get 413 before they are buffered. */
   public static final long MAX_BODY_BYTES = 64 * 1024;
 
@@ -76,15 +78,23 @@ public final class Routes {
     add(HttpMethod.GET, path, handler, false, false, false);
   }
 
+  /** Marks a request whose route reads a body after authentication (see {@link #aboutToWait}). */
+  private static void markBody(RoutingContext ctx) {
+    ctx.put(BODY_FOLLOWS, Boolean.TRUE);
+    ctx.next();
+  }
+
   /**
-   * Pauses a request that has a body, so that the body is read only after authentication (an
-   * anonymous caller cannot make the server buffer it), by the BodyHandler.
+   * Called by a handler that runs before the body is read and is about to wait for something
+   * asynchronous (authentication asking the database): pauses the request so that its body is not
+   * lost meanwhile; the BodyHandler resumes it. Handlers that finish at once need not call it, and
+   * a request refused before its body is read has it never read (an anonymous caller cannot make
+   * the server buffer it).
    */
-  private static void holdBody(RoutingContext ctx) {
-    if (Requests.declaresBody(ctx.request())) {
+  public static void aboutToWait(RoutingContext ctx) {
+    if (ctx.get(BODY_FOLLOWS) != null) {
       ctx.request().pause();
     }
-    ctx.next();
   }
 
   /**
@@ -138,7 +148,7 @@ public final class Routes {
     // vertx-web orders handlers by kind and puts body handlers before authentication; these two
     // are marked as platform handlers so that they may run before the body is read.
     if (body) { // first: it must see the request before any asynchronous step
-      route.handler((PlatformHandler) Routes::holdBody);
+      route.handler((PlatformHandler) Routes::markBody);
     }
     if (authenticated) {
       route.handler(body ? (PlatformHandler) authenticate::handle : authenticate);
