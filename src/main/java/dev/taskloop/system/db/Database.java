@@ -92,7 +92,12 @@ public final class Database {
     return switch (config.database()) {
       case DatabaseUrl.Sqlite sqlite -> {
         var pools = SqlitePools.open(vertx, sqlite, config);
-        var streams = Streams.sqlite(pools.cursors(), config.exportPoolSize(), statementMillis);
+        var streams =
+            Streams.sqlite(
+                pools.cursors(),
+                config.exportPoolSize(),
+                statementMillis,
+                config.acquireTimeout().toMillis());
         yield new Database(
             sqlite,
             pools.pool(),

@@ -1,6 +1,7 @@
 package dev.taskloop.system.db;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
 import io.vertx.sqlclient.Pool;
@@ -30,8 +31,10 @@ abstract sealed class Streams {
     return new Postgres(exports);
   }
 
-  static Streams sqlite(DataSource source, int connections, long statementTimeoutMillis) {
-    return new Sqlite(source, new Semaphore(connections), statementTimeoutMillis);
+  static Streams sqlite(
+      DataSource source, int connections, long statementTimeoutMillis, long acquireTimeoutMillis) {
+    return new Sqlite(
+        source, new Semaphore(connections), statementTimeoutMillis, acquireTimeoutMillis);
   }
 
   /** A server-side cursor, inside a transaction (PostgreSQL's cursors need one). */
@@ -69,28 +72,54 @@ abstract sealed class Streams {
 
   /**
    * A plain JDBC cursor ({@link SqliteCursor}) on a connection outside the pool: no transaction, so
-   * no write lock is held; at most {@code connections} at once.
+   * no write lock is held; at most {@code connections} at once, waiting for one up to the acquire
+   * timeout like a pool.
    */
   private static final class Sqlite extends Streams {
+    private static final long RETRY_MILLIS = 20;
+
     private final DataSource source;
     private final Semaphore connections;
     private final long statementTimeoutMillis;
+    private final long acquireTimeoutMillis;
 
-    Sqlite(DataSource source, Semaphore connections, long statementTimeoutMillis) {
+    Sqlite(
+        DataSource source,
+        Semaphore connections,
+        long statementTimeoutMillis,
+        long acquireTimeoutMillis) {
       this.source = source;
       this.connections = connections;
       this.statementTimeoutMillis = statementTimeoutMillis;
+      this.acquireTimeoutMillis = acquireTimeoutMillis;
     }
 
     @Override
     Future<Void> stream(
         String sql, Tuple params, int fetchSize, Function<RowStream<Row>, Future<Void>> consumer) {
-      if (!connections.tryAcquire()) {
+      long deadline = System.nanoTime() + acquireTimeoutMillis * 1_000_000;
+      return acquire(Vertx.currentContext().owner(), deadline)
+          .compose(acquired -> open(sql, params, fetchSize, consumer));
+    }
+
+    /** A permit for one export connection, polled until {@code deadline}; then 503. */
+    private Future<Void> acquire(Vertx vertx, long deadline) {
+      if (connections.tryAcquire()) {
+        return Future.succeededFuture();
+      }
+      if (System.nanoTime() - deadline > 0) {
         return Future.failedFuture(
             new DatabaseUnavailableException(
                 DatabaseUnavailableException.Reason.POOL_EXHAUSTED,
                 new VertxException("every export connection is in use", true)));
       }
+      var retry = Promise.<Void>promise();
+      vertx.setTimer(RETRY_MILLIS, id -> acquire(vertx, deadline).onComplete(retry));
+      return retry.future();
+    }
+
+    private Future<Void> open(
+        String sql, Tuple params, int fetchSize, Function<RowStream<Row>, Future<Void>> consumer) {
       var cursor =
           new SqliteCursor(
               Vertx.currentContext(),

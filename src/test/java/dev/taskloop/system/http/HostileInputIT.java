@@ -153,7 +153,7 @@ class HostileInputIT extends SharedServer {
   }
 
   @Test
-  void aBadChunkClosesTheConnectionWithoutAnErrorInTheLog() {
+  void aBadChunkClosesTheConnectionWithoutAnErrorInTheLog() throws InterruptedException {
     try (var log = new LogCapture("", Level.WARN)) {
       var response =
           RawHttp.exchange(
@@ -162,6 +162,7 @@ class HostileInputIT extends SharedServer {
                   + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n");
       assertTrue(response.status() == -1 || response.status() == 400, response::toString);
       assertEquals(200, http.get("/health/live").status(), "the server carries on");
+      Thread.sleep(300); // the failure of the broken request may be handled after the close
       String logged = log.text();
       assertFalse(logged.contains("ERROR"), logged);
       assertFalse(logged.contains("\tat ") || logged.contains("  at "), logged);
