@@ -269,7 +269,7 @@ public final class Taskloop {
     long startNanos = System.nanoTime();
     draining.set(true);
     LOG.info(
-        "shutting down: readiness is 503; new connections refused in {} s, then in-flight requests get {} s",
+        "shutting down: readiness is 503 and answers close their connections; in {} s idle connections and the listener close, then in-flight requests get {} s",
         config.shutdownDelay().toSeconds(),
         config.shutdownGrace().toSeconds());
     try {
