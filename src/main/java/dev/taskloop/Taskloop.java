@@ -257,9 +257,10 @@ public final class Taskloop {
 
   /**
    * Graceful stop: readiness turns 503 and every response closes its connection; after {@code
-   * SHUTDOWN_DELAY_S} new connections are refused, idle ones closed, and in-flight requests get
-   * {@code SHUTDOWN_GRACE_S} to finish; then the pools and Vert.x close. Every request the server
-   * has read gets its answer. Blocks until done; idempotent.
+   * SHUTDOWN_DELAY_S} idle connections are closed, then the listener, and in-flight requests get
+   * {@code SHUTDOWN_GRACE_S} to finish; then the pools and Vert.x close (each at most {@link
+   * #CLOSE_TIMEOUT_MS}). Every request the server has read gets its answer. Blocks until done;
+   * idempotent.
    */
   public synchronized void shutdown() {
     if (stopped) {

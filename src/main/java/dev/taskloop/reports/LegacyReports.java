@@ -2,6 +2,7 @@ package dev.taskloop.reports;
 
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.config.DatabaseUrl;
+import dev.taskloop.system.db.SqlitePools;
 import dev.taskloop.system.db.Timestamps;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -53,7 +54,7 @@ final class LegacyReports {
     switch (config.database()) {
       case DatabaseUrl.Sqlite sqlite ->
           properties.setProperty(
-              "busy_timeout", Long.toString(lock > 0 ? lock : Math.max(statement, 1)));
+              "busy_timeout", Integer.toString(SqlitePools.busyTimeoutMillis(config)));
       case DatabaseUrl.Postgres pg -> {
         properties.setProperty("user", pg.user());
         if (pg.password() != null) {

@@ -101,6 +101,16 @@ public record AppConfig(
         Duration.ofMillis(vars.integer("REPORT_SIMULATED_LATENCY_MS", 0, 0, 600_000)));
   }
 
+  /**
+   * The longest a statement waits for a lock, in milliseconds: the lock timeout, or when that is 0
+   * the statement timeout; 0 when neither bounds it. The one rule for SQLite's busy timeout (which
+   * has no "up to the statement") and for client-side deadlines.
+   */
+  public long lockWaitMillis() {
+    long lock = lockTimeout.toMillis();
+    return lock > 0 ? lock : statementTimeout.toMillis();
+  }
+
   private static AuthConfig authConfig(Vars vars) {
     String adminEmail = vars.text("ADMIN_EMAIL", null);
     adminEmail = adminEmail == null ? null : Emails.canonical(adminEmail);

@@ -6,15 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A read-only {@link Row} over values read by plain JDBC ({@link SqliteCursor}), so repositories
- * map its rows with the same code as every other row. Typed getters come from {@link Tuple}'s
- * defaults.
+ * A {@link Row} over values read by plain JDBC ({@link SqliteCursor}), so repositories map its rows
+ * with the same code as every other row. Typed getters come from {@link Tuple}'s defaults.
  */
 final class ArrayRow implements Row {
   private final List<String> columns;
-  private final Object[] values;
+  private final List<Object> values;
 
-  ArrayRow(List<String> columns, Object[] values) {
+  ArrayRow(List<String> columns, List<Object> values) {
     this.columns = columns;
     this.values = values;
   }
@@ -31,27 +30,28 @@ final class ArrayRow implements Row {
 
   @Override
   public Object getValue(int pos) {
-    return values[pos];
+    return values.get(pos);
   }
 
   @Override
   public Tuple addValue(Object value) {
-    throw new UnsupportedOperationException("read-only row");
+    values.add(value);
+    return this;
   }
 
   @Override
   public int size() {
-    return values.length;
+    return values.size();
   }
 
   @Override
   public void clear() {
-    throw new UnsupportedOperationException("read-only row");
+    values.clear();
   }
 
   @Override
   public List<Class<?>> types() {
-    var types = new ArrayList<Class<?>>(values.length);
+    var types = new ArrayList<Class<?>>(values.size());
     for (Object value : values) {
       types.add(value == null ? Object.class : value.getClass());
     }

@@ -111,9 +111,7 @@ public final class Database {
         var pools = PostgresPools.open(vertx, pg, config);
         long request =
             statementMillis == 0 ? 0 : statementMillis + config.connectTimeout().toMillis();
-        long lockMillis = config.lockTimeout().toMillis();
-        long read =
-            config.acquireTimeout().toMillis() + (lockMillis > 0 ? lockMillis : statementMillis);
+        long read = config.acquireTimeout().toMillis() + config.lockWaitMillis();
         yield new Database(
             pg,
             pools.reads(),

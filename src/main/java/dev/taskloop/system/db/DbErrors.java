@@ -13,6 +13,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransactionRollbackException;
 import java.sql.SQLTransientConnectionException;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -25,19 +26,29 @@ import org.sqlite.SQLiteException;
  * unchanged (and becomes a 500): a bug must not hide behind a 503.
  */
 public final class DbErrors {
-  /**
-   * Messages of the reactive client's bare exceptions (vertx-sql-client 5.0.12: SqlConnectionPool,
-   * SocketConnectionBase, InitiateSslHandler) and what they mean.
-   */
-  private static final String[][] MESSAGES = {
-    {"Timeout waiting for connection", "POOL_EXHAUSTED"},
-    {"Pool closed", "UNREACHABLE"}, // the service is shutting down
-    {"Connection is not active now", "UNREACHABLE"},
-    {"Pending requests failed to be sent due to connection has been closed", "UNREACHABLE"},
-    {"SSL handshake failed", "UNREACHABLE"},
-    {"Postgres Server does not handle SSL connection", "UNREACHABLE"},
-    {"Invalid SSL connection message", "UNREACHABLE"},
-  };
+  /** A message of one of the reactive client's bare exceptions, and what it means. */
+  private record KnownMessage(String text, boolean whole, Reason reason) {
+    boolean matches(String message) {
+      return whole ? message.equals(text) : message.startsWith(text);
+    }
+  }
+
+  /** From vertx-sql-client 5.0.12: SqlConnectionPool, SocketConnectionBase, InitiateSslHandler. */
+  private static final List<KnownMessage> MESSAGES =
+      List.of(
+          // a waiter of withConnection/withTransaction that got no connection in time
+          new KnownMessage("Timeout", true, Reason.POOL_EXHAUSTED),
+          new KnownMessage("Timeout waiting for connection", false, Reason.POOL_EXHAUSTED),
+          new KnownMessage("Pool closed", false, Reason.UNREACHABLE), // shutting down
+          new KnownMessage("Connection is not active now", false, Reason.UNREACHABLE),
+          new KnownMessage(
+              "Pending requests failed to be sent due to connection has been closed",
+              false,
+              Reason.UNREACHABLE),
+          new KnownMessage("SSL handshake failed", false, Reason.UNREACHABLE),
+          new KnownMessage(
+              "Postgres Server does not handle SSL connection", false, Reason.UNREACHABLE),
+          new KnownMessage("Invalid SSL connection message", false, Reason.UNREACHABLE));
 
   private DbErrors() {}
 
@@ -150,12 +161,9 @@ public final class DbErrors {
     if (message == null) {
       return null;
     }
-    if (message.equals("Timeout")) { // SqlConnectionPool: no connection for withTransaction in time
-      return unavailable(Reason.POOL_EXHAUSTED, t);
-    }
-    for (String[] known : MESSAGES) {
-      if (message.startsWith(known[0])) {
-        return unavailable(Reason.valueOf(known[1]), t);
+    for (KnownMessage known : MESSAGES) {
+      if (known.matches(message)) {
+        return unavailable(known.reason(), t);
       }
     }
     return null;

@@ -181,9 +181,9 @@ final class SqliteCursor implements RowStream<Row> {
       }
       var rows = new ArrayList<Row>(fetchSize);
       while (rows.size() < fetchSize && results.next()) {
-        var values = new Object[columns.size()];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = results.getObject(i + 1);
+        var values = new ArrayList<Object>(columns.size());
+        for (int i = 1; i <= columns.size(); i++) {
+          values.add(results.getObject(i));
         }
         rows.add(new ArrayRow(columns, values));
       }

@@ -27,7 +27,7 @@ import org.sqlite.SQLiteDataSource;
  * equal to {@code DB_LOCK_TIMEOUT_MS}, and IMMEDIATE transactions: a transaction takes the write
  * lock when it begins, so two read-then-write transactions cannot deadlock into SQLITE_BUSY.
  */
-final class SqlitePools {
+public final class SqlitePools {
   /**
    * The application's pool; readiness's own one-connection pool; and the plain data source that
    * {@link SqliteCursor} opens its connections from.
@@ -53,12 +53,12 @@ final class SqlitePools {
         dataSource);
   }
 
-  /** The lock timeout; 0 ("up to the statement timeout") becomes the statement timeout. */
-  private static int busyTimeoutMillis(AppConfig config) {
-    long millis = config.lockTimeout().toMillis();
-    if (millis == 0) {
-      millis = config.statementTimeout().toMillis();
-    }
+  /**
+   * SQLite's busy timeout for every connection, the service's and the report's: the lock wait, or
+   * (when nothing bounds it) as long as SQLite can say.
+   */
+  public static int busyTimeoutMillis(AppConfig config) {
+    long millis = config.lockWaitMillis();
     return millis == 0 ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, millis);
   }
 

@@ -6,7 +6,7 @@ import dev.taskloop.system.text.Texts;
 /**
  * Rules for JSON string fields that every feature shares, each with one wording: a string, without
  * NUL (PostgreSQL text cannot hold it) and without unpaired surrogates (no database stores them
- * faithfully), its length counted in code points.
+ * faithfully), its length counted in code points by each rule.
  */
 public final class Fields {
   private Fields() {}
@@ -27,10 +27,5 @@ public final class Fields {
       return null;
     }
     return text;
-  }
-
-  /** Length in characters (code points), as the limits of the API are stated. */
-  public static int length(String text) {
-    return text.codePointCount(0, text.length());
   }
 }

@@ -91,7 +91,10 @@ public final class Requests {
    * missing body or one that is not an object is added to {@code validation} (and null returned).
    */
   public static ObjectNode jsonObject(RoutingContext ctx, Validation validation) {
-    ApiException unsupported = unsupportedMediaType(ctx.request());
+    // A declared body's type was checked by the route before it was read; a request without one
+    // still names a content type this route may not take.
+    ApiException unsupported =
+        declaresBody(ctx.request()) ? null : unsupportedMediaType(ctx.request());
     if (unsupported != null) {
       throw unsupported;
     }
@@ -129,8 +132,8 @@ public final class Requests {
   /**
    * A 415 for a request whose declared content type the route does not take: JSON, and for PATCH
    * also a JSON merge patch; a body without any content type too. Null when acceptable. Checked
-   * from the headers alone, before the body is read (see {@link Routes}) and again when it is
-   * parsed.
+   * from the headers alone: by the route before a body is read (see {@link Routes}), by {@link
+   * #jsonObject} for a request without one.
    */
   static ApiException unsupportedMediaType(HttpServerRequest request) {
     String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);

@@ -145,9 +145,9 @@ public final class Routes {
     if (method == HttpMethod.GET) {
       route.method(HttpMethod.HEAD);
     }
-    // vertx-web orders handlers by kind and puts body handlers before authentication; these two
-    // are marked as platform handlers so that they may run before the body is read.
-    if (body) { // first: it must see the request before any asynchronous step
+    // vertx-web orders handlers by kind and puts body handlers before authentication; the ones
+    // that must run before the body is read are marked as platform handlers.
+    if (body) {
       route.handler((PlatformHandler) Routes::markBody);
     }
     if (authenticated) {

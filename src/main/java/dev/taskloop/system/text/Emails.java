@@ -16,7 +16,7 @@ import java.util.Locale;
  * invisible or control character anywhere.
  */
 public final class Emails {
-  public static final int MAX_LENGTH = 254;
+  private static final int MAX_LENGTH = 254;
   private static final int MAX_LOCAL = 64;
   private static final int MAX_LABEL = 63;
   private static final String SPECIALS = "\"(),:;<>[\\]";
