@@ -273,7 +273,15 @@ class LifecycleIT {
       }
       assertEquals(0, awaitExit(30), outputText());
       assertTrue(
-          answered.get() > 32, "the load ran: " + answered + " answered, " + dropped + " dropped");
+          answered.get() > 32,
+          "the load ran: "
+              + answered
+              + " answered, "
+              + dropped
+              + " dropped "
+              + DROPS
+              + "\n"
+              + outputText());
       assertEquals(0, dropped.get(), "requests sent but never answered; answered: " + answered);
       assertEquals(32, closedCleanly.get(), "each client was told Connection: close");
     }
@@ -312,6 +320,7 @@ class LifecycleIT {
         }
         var response = dev.taskloop.support.RawHttp.read(socket.getInputStream());
         if (response.status() < 0) {
+          DROPS.add("request " + n + " of client " + client + ": " + response);
           dropped.incrementAndGet();
           return;
         }
@@ -322,7 +331,12 @@ class LifecycleIT {
         }
       }
     } catch (IOException e) {
+      DROPS.add("client " + client + ": " + e);
       dropped.incrementAndGet();
     }
   }
+
+  /** What the dropped requests saw, for the failure message. */
+  private static final java.util.Queue<String> DROPS =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 }
