@@ -117,8 +117,9 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    closed = true;
+  public synchronized void close() {
+    closed = true; // also releases pumps held by STALL: their sockets are closed below
+    notifyAll();
     try {
       listener.close();
     } catch (IOException ignored) {
@@ -193,7 +194,7 @@ public final class FaultProxy implements AutoCloseable {
 
   private void awaitPass() throws InterruptedException {
     synchronized (this) {
-      while (mode == Mode.STALL) {
+      while (mode == Mode.STALL && !closed) {
         wait(100);
       }
     }

@@ -257,8 +257,8 @@ class LifecycleIT {
       var clients = new ArrayList<Thread>();
       for (int i = 0; i < 32; i++) {
         int client = i;
-        clients.add(
-            Thread.ofVirtual()
+        clients.add( // platform threads: they run at once, whatever else the JVM runs
+            Thread.ofPlatform()
                 .start(() -> hammer(port, key, client, answered, dropped, closedCleanly)));
       }
       long loaded = System.nanoTime() + 10_000_000_000L; // on a busy machine the clients start late
