@@ -176,7 +176,7 @@ public final class Problems {
     }
     var sent = Responses.send(ctx, kind.status(), PROBLEM_JSON, Buffer.buffer(Json.bytes(problem)));
     if (unread) { // the rest of the body is not read: the connection cannot carry another request
-      sent.onComplete(done -> ctx.request().connection().close());
+      sent.onComplete(done -> UnreadBodies.discardThenClose(ctx.vertx(), ctx.request()));
     }
   }
 

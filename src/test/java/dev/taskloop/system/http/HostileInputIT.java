@@ -120,6 +120,21 @@ class HostileInputIT extends SharedServer {
       var response = RawHttp.read(socket.getInputStream());
       assertRawProblem(response, 401);
       assertEquals("close", response.header("connection"));
+      long waitStarted = System.nanoTime();
+      assertEquals(-1, socket.getInputStream().read(), "the connection ends, nothing follows");
+      long waitedMs = (System.nanoTime() - waitStarted) / 1_000_000;
+      assertTrue(waitedMs < 4000, "the rest of the body is awaited ~2 s at most, was " + waitedMs);
+    }
+  }
+
+  @Test
+  void answersBeforeTheBodyReachClientsStillSending() {
+    // Refused while the client still sends 64 KiB: the connection must not be reset under the
+    // answer (it was, about 1 time in 20, when the server closed at once).
+    String big = "{\"title\":\"" + "t".repeat(70 * 1024) + "\"}";
+    for (int i = 0; i < 60; i++) {
+      assertProblem(server.anonymous().post("/tasks", big), 401, "unauthorized");
+      assertProblem(http.patch("/tasks/1", big), 413, "payload-too-large");
     }
   }
 
