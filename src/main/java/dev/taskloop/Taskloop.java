@@ -5,9 +5,7 @@ import dev.taskloop.auth.ApiKeyRepository;
 import dev.taskloop.auth.Authenticator;
 import dev.taskloop.auth.LoginLimiter;
 import dev.taskloop.auth.PasswordHasher;
-import dev.taskloop.catalog.CatalogRepository;
-import dev.taskloop.catalog.CategoryRoutes;
-import dev.taskloop.catalog.ItemRoutes;
+import dev.taskloop.catalog.CatalogFeature;
 import dev.taskloop.reports.ReportPool;
 import dev.taskloop.reports.ReportRoutes;
 import dev.taskloop.system.config.AppConfig;
@@ -201,18 +199,15 @@ public final class Taskloop {
       TaskRepository taskRepository,
       ReportPool reportPool) {
     var tasks = new TaskRoutes(taskRepository);
-    var catalog = new CatalogRepository(database);
-    var categories = new CategoryRoutes(catalog);
-    var items = new ItemRoutes(catalog);
+    var catalog = new CatalogFeature(database);
     var reports = new ReportRoutes(reportPool);
     var users = new UserRoutes(accounts);
     var keys = new KeyRoutes(accounts);
-    var health = new HealthRoutes(database, draining::get);
+    var health = new HealthRoutes(database::healthPing, draining::get);
     var docs = new DocsRoutes();
     return routes -> {
       tasks.mount(routes);
-      categories.mount(routes);
-      items.mount(routes);
+      catalog.mount(routes);
       reports.mount(routes);
       users.mount(routes);
       keys.mount(routes);

@@ -1,6 +1,12 @@
 package dev.taskloop;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -8,47 +14,118 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import dev.taskloop.system.db.Database;
 import org.junit.jupiter.api.Test;
 
-/** The shape of the house (STYLE.md), as rules the build checks. */
+/**
+ * The shape of the house (STYLE.md), as rules the build checks. Features are the packages under
+ * {@code dev.taskloop} other than {@code system}; the root package only wires them.
+ */
 class ArchitectureTest {
   private static final JavaClasses MAIN =
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .importPackages("dev.taskloop");
 
+  private static final String[] FEATURES = {
+    "dev.taskloop.tasks..",
+    "dev.taskloop.catalog..",
+    "dev.taskloop.reports..",
+    "dev.taskloop.users..",
+    "dev.taskloop.auth.."
+  };
+
+  /**
+   * Features depend on {@code system}, and on {@code auth} (who is calling) where they must; never
+   * on each other. {@code system} depends on no feature. Only the root package wires them together.
+   */
   @Test
-  void onlyTheDatabaseLayerTouchesDriversAndPools() {
+  void featuresDependOnSystemAndAuthOnlyNeverOnEachOther() {
+    layeredArchitecture()
+        .consideringOnlyDependenciesInAnyPackage("dev.taskloop..")
+        .layer("Wiring")
+        .definedBy("dev.taskloop")
+        .layer("Tasks")
+        .definedBy(FEATURES[0])
+        .layer("Catalog")
+        .definedBy(FEATURES[1])
+        .layer("Reports")
+        .definedBy(FEATURES[2])
+        .layer("Users")
+        .definedBy(FEATURES[3])
+        .layer("Auth")
+        .definedBy(FEATURES[4])
+        .layer("System")
+        .definedBy("dev.taskloop.system..")
+        .whereLayer("Wiring")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("Tasks")
+        .mayOnlyBeAccessedByLayers("Wiring")
+        .whereLayer("Catalog")
+        .mayOnlyBeAccessedByLayers("Wiring")
+        .whereLayer("Reports")
+        .mayOnlyBeAccessedByLayers("Wiring")
+        .whereLayer("Users")
+        .mayOnlyBeAccessedByLayers("Wiring")
+        .whereLayer("Auth")
+        .mayOnlyBeAccessedByLayers("Wiring", "Tasks", "Catalog", "Reports", "Users")
+        .whereLayer("System")
+        .mayOnlyBeAccessedByLayers("Wiring", "Tasks", "Catalog", "Reports", "Users", "Auth")
+        .check(MAIN);
+  }
+
+  @Test
+  void onlyTheDatabaseLayerTouchesDriversPoolsAndMigrations() {
     noClasses()
         .that()
         .resideOutsideOfPackage("dev.taskloop.system.db..")
-        .and()
-        .resideOutsideOfPackage(
-            "dev.taskloop.reports..") // the legacy report: blocking JDBC by design
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "io.vertx.pgclient..",
-            "io.vertx.jdbcclient..",
-            "java.sql..",
-            "org.flywaydb..",
-            "org.sqlite..")
+            "io.vertx.pgclient..", "io.vertx.jdbcclient..", "org.flywaydb..", "org.sqlite..")
         .orShould()
         .dependOnClassesThat()
         .haveFullyQualifiedName("io.vertx.sqlclient.Pool")
         .check(MAIN);
   }
 
+  /** Plain JDBC is blocking: the database layer, and the legacy report (on its own pool). */
   @Test
-  void inFeaturesOnlyRepositoriesAndUseCasesTalkToTheDatabase() {
+  void blockingJdbcStaysInTheDatabaseLayerAndTheLegacyReport() {
     noClasses()
         .that()
-        .resideOutsideOfPackages("dev.taskloop.system..", "dev.taskloop")
-        .and()
-        .haveSimpleNameNotEndingWith("Repository")
-        .and()
-        .doNotHaveSimpleName("Accounts") // use cases whose transactions span repositories
+        .resideOutsideOfPackages("dev.taskloop.system.db..", "dev.taskloop.reports..")
         .should()
         .dependOnClassesThat()
-        .areAssignableTo(Database.class)
+        .resideInAPackage("java.sql..")
+        .check(MAIN);
+  }
+
+  /** Repositories speak the domain: paging and absence in, {@code Optional} and outcomes out. */
+  @Test
+  void repositoriesKnowNothingOfHttp() {
+    noClasses()
+        .that()
+        .haveSimpleNameEndingWith("Repository")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.taskloop.system.http..", "io.vertx.ext.web..", "io.vertx.core.http..")
+        .check(MAIN);
+  }
+
+  /**
+   * In features, SQL runs in repositories only: other classes (use cases spanning repositories) may
+   * open a transaction to hand to them, and wiring ({@code *Feature}) may pass the database on, but
+   * nothing else calls it.
+   */
+  @Test
+  void inFeaturesOnlyRepositoriesRunStatements() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(FEATURES)
+        .and()
+        .haveSimpleNameNotEndingWith("Repository")
+        .should()
+        .callMethodWhere(
+            target(owner(assignableTo(Database.class))).and(not(target(name("inTransaction")))))
         .check(MAIN);
   }
 
@@ -57,25 +134,13 @@ class ArchitectureTest {
     noClasses()
         .that()
         .haveSimpleNameEndingWith("Routes")
-        .and()
-        .resideOutsideOfPackage("dev.taskloop.system..") // health checks ping the database itself
         .should()
-        .dependOnClassesThat()
-        .areAssignableTo(Database.class)
-        .orShould()
         .dependOnClassesThat()
         .resideInAPackage("io.vertx.sqlclient..")
-        .check(MAIN);
-  }
-
-  @Test
-  void systemDoesNotDependOnFeatures() {
-    noClasses()
-        .that()
-        .resideInAPackage("dev.taskloop.system..")
-        .should()
+        .orShould()
         .dependOnClassesThat()
-        .resideInAPackage("dev.taskloop.tasks..")
+        .areAssignableTo(Database.class)
+        .because("a handler parses, calls one repository or use case, and responds")
         .check(MAIN);
   }
 }

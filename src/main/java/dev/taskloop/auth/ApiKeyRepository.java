@@ -1,15 +1,15 @@
 package dev.taskloop.auth;
 
 import dev.taskloop.system.db.Database;
+import dev.taskloop.system.db.PageRequest;
 import dev.taskloop.system.db.Rows;
-import dev.taskloop.system.http.Page;
+import dev.taskloop.system.db.Slice;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -105,7 +105,7 @@ public final class ApiKeyRepository {
   }
 
   /** The user's keys that are not revoked (expired ones included, with their expiry). */
-  public Future<List<ApiKey>> list(UUID userId, Page<UUID> page) {
+  public Future<Slice<ApiKey>> list(UUID userId, PageRequest<UUID> page) {
     var params = page.params();
     params.put("user", userId);
     var query = db.read(page.after() == null ? LIST : LIST_AFTER, params);
@@ -122,7 +122,7 @@ public final class ApiKeyRepository {
                     Rows.instant(row, "last_used_at"),
                     Rows.instant(row, "expires_at")));
           }
-          return keys;
+          return page.slice(keys);
         });
   }
 

@@ -3,7 +3,7 @@ package dev.taskloop.catalog;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.Authenticator;
 import dev.taskloop.system.http.Links;
-import dev.taskloop.system.http.Page;
+import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
@@ -12,16 +12,16 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
 /** HTTP in and out for categories. */
-public final class CategoryRoutes {
-  private static final String CATEGORY = "Category";
+final class CategoryRoutes {
+  private static final String CATEGORY = CatalogAnswers.CATEGORY;
 
-  private final CatalogRepository catalog;
+  private final CategoryRepository categories;
 
-  public CategoryRoutes(CatalogRepository catalog) {
-    this.catalog = catalog;
+  CategoryRoutes(CategoryRepository categories) {
+    this.categories = categories;
   }
 
-  public void mount(Routes routes) {
+  void mount(Routes routes) {
     routes.post("/categories", this::create);
     routes.get("/categories", this::list);
     routes.get("/categories/{id}", this::get);
@@ -36,14 +36,17 @@ public final class CategoryRoutes {
     validation.check();
     Responses.reply(
         ctx,
-        catalog.createCategory(owner(ctx), name),
-        (c, category) -> Responses.created(c, "/categories/" + category.id(), category));
+        categories.create(owner(ctx), name),
+        (c, outcome) -> {
+          Category category = CatalogAnswers.value(outcome, CATEGORY, 0);
+          Responses.created(c, "/categories/" + category.id(), category);
+        });
   }
 
   /** A page of categories; {@code ?include=items} embeds their items (one more statement). */
   private void list(RoutingContext ctx) {
     var validation = new Validation();
-    var page = Page.byLongId(ctx, validation);
+    var page = PageQuery.byLongId(ctx, validation);
     String include =
         ctx.queryParam("include").isEmpty() ? null : ctx.queryParam("include").getFirst();
     if (include != null && !include.equals("items")) {
@@ -52,14 +55,13 @@ public final class CategoryRoutes {
     validation.check();
     Responses.reply(
         ctx,
-        catalog.listCategories(owner(ctx), page, include != null),
-        (c, categories) ->
+        categories.list(owner(ctx), page.request(), include != null),
+        (c, slice) ->
             Responses.ok(
                 c,
                 Links.page(
                     c,
-                    categories,
-                    page.limit(),
+                    slice,
                     last -> {
                       var next = page.next(last.id());
                       next.put("include", include); // the link keeps the filter
@@ -71,7 +73,7 @@ public final class CategoryRoutes {
     long id = Requests.id(ctx);
     Responses.reply(
         ctx,
-        catalog.findCategory(owner(ctx), id).map(found -> Responses.found(found, CATEGORY, id)),
+        categories.find(owner(ctx), id).map(found -> Responses.found(found, CATEGORY, id)),
         Responses::ok);
   }
 
@@ -83,9 +85,9 @@ public final class CategoryRoutes {
     validation.check();
     Responses.reply(
         ctx,
-        catalog
-            .renameCategory(owner(ctx), id, name)
-            .map(found -> Responses.found(found, CATEGORY, id)),
+        categories
+            .rename(owner(ctx), id, name)
+            .map(outcome -> CatalogAnswers.value(outcome, CATEGORY, id)),
         Responses::ok);
   }
 
@@ -96,9 +98,9 @@ public final class CategoryRoutes {
     validation.check();
     Responses.reply(
         ctx,
-        catalog
-            .deleteCategory(owner(ctx), id, Boolean.TRUE.equals(cascade))
-            .map(deleted -> Responses.found(deleted, CATEGORY, id)),
+        categories
+            .delete(owner(ctx), id, Boolean.TRUE.equals(cascade))
+            .map(outcome -> CatalogAnswers.value(outcome, CATEGORY, id)),
         (c, deleted) -> Responses.noContent(c));
   }
 

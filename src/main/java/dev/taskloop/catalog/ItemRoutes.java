@@ -1,7 +1,7 @@
 package dev.taskloop.catalog;
 
 import dev.taskloop.system.http.Links;
-import dev.taskloop.system.http.Page;
+import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
@@ -9,16 +9,16 @@ import dev.taskloop.system.http.Validation;
 import io.vertx.ext.web.RoutingContext;
 
 /** HTTP in and out for items. */
-public final class ItemRoutes {
-  private static final String ITEM = "Item";
+final class ItemRoutes {
+  private static final String ITEM = CatalogAnswers.ITEM;
 
-  private final CatalogRepository catalog;
+  private final ItemRepository items;
 
-  public ItemRoutes(CatalogRepository catalog) {
-    this.catalog = catalog;
+  ItemRoutes(ItemRepository items) {
+    this.items = items;
   }
 
-  public void mount(Routes routes) {
+  void mount(Routes routes) {
     routes.post("/items", this::create);
     routes.get("/items", this::list);
     routes.get("/items/{id}", this::get);
@@ -33,25 +33,27 @@ public final class ItemRoutes {
     validation.check();
     Responses.reply(
         ctx,
-        catalog.createItem(CategoryRoutes.owner(ctx), item),
-        (c, created) -> Responses.created(c, "/items/" + created.id(), created));
+        items.create(CategoryRoutes.owner(ctx), item),
+        (c, outcome) -> {
+          Item created = CatalogAnswers.value(outcome, ITEM, 0);
+          Responses.created(c, "/items/" + created.id(), created);
+        });
   }
 
   private void list(RoutingContext ctx) {
     var validation = new Validation();
-    var page = Page.byLongId(ctx, validation);
+    var page = PageQuery.byLongId(ctx, validation);
     Long category = Requests.longQuery(ctx, "category_id", 1, Long.MAX_VALUE, validation);
     validation.check();
     Responses.reply(
         ctx,
-        catalog.listItems(CategoryRoutes.owner(ctx), page, category),
-        (c, items) ->
+        items.list(CategoryRoutes.owner(ctx), page.request(), category),
+        (c, slice) ->
             Responses.ok(
                 c,
                 Links.page(
                     c,
-                    items,
-                    page.limit(),
+                    slice,
                     last -> {
                       var next = page.next(last.id());
                       next.put("category_id", category); // the link keeps the filter
@@ -63,9 +65,7 @@ public final class ItemRoutes {
     long id = Requests.id(ctx);
     Responses.reply(
         ctx,
-        catalog
-            .findItem(CategoryRoutes.owner(ctx), id)
-            .map(found -> Responses.found(found, ITEM, id)),
+        items.find(CategoryRoutes.owner(ctx), id).map(found -> Responses.found(found, ITEM, id)),
         Responses::ok);
   }
 
@@ -88,9 +88,9 @@ public final class ItemRoutes {
   private void update(RoutingContext ctx, long id, CatalogInput.ItemInput input) {
     Responses.reply(
         ctx,
-        catalog
-            .updateItem(CategoryRoutes.owner(ctx), id, input)
-            .map(found -> Responses.found(found, ITEM, id)),
+        items
+            .update(CategoryRoutes.owner(ctx), id, input)
+            .map(outcome -> CatalogAnswers.value(outcome, ITEM, id)),
         Responses::ok);
   }
 
@@ -98,9 +98,7 @@ public final class ItemRoutes {
     long id = Requests.id(ctx);
     Responses.reply(
         ctx,
-        catalog
-            .deleteItem(CategoryRoutes.owner(ctx), id)
-            .map(found -> Responses.found(found, ITEM, id)),
+        items.delete(CategoryRoutes.owner(ctx), id).map(found -> Responses.found(found, ITEM, id)),
         (c, deleted) -> Responses.noContent(c));
   }
 }

@@ -1,6 +1,6 @@
 package dev.taskloop.tasks;
 
-import dev.taskloop.system.http.Page;
+import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Validation;
 import io.vertx.ext.web.RoutingContext;
@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * A page request of {@code GET /tasks}: a page in id order, optionally only (not) completed tasks.
  */
-record TaskQuery(Page<Long> page, Boolean completed) {
+record TaskQuery(PageQuery<Long> page, Boolean completed) {
 
   /** The query of the next page, keeping the filter. */
   Map<String, Object> next(long lastId) {
@@ -20,7 +20,7 @@ record TaskQuery(Page<Long> page, Boolean completed) {
 
   /** Reads the query string, adding every failing parameter to {@code validation}. */
   static TaskQuery from(RoutingContext ctx, Validation validation) {
-    Page<Long> page = Page.byLongId(ctx, validation);
+    PageQuery<Long> page = PageQuery.byLongId(ctx, validation);
     return new TaskQuery(page, Requests.boolQuery(ctx, "completed", validation));
   }
 }

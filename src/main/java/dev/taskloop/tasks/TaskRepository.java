@@ -1,8 +1,9 @@
 package dev.taskloop.tasks;
 
 import dev.taskloop.system.db.Database;
+import dev.taskloop.system.db.PageRequest;
 import dev.taskloop.system.db.Rows;
-import dev.taskloop.system.http.Page;
+import dev.taskloop.system.db.Slice;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -67,19 +68,19 @@ public final class TaskRepository {
     return db.read(FIND, Map.of("id", id, "owner", owner)).map(TaskRepository::first);
   }
 
-  Future<List<Task>> list(UUID owner, TaskQuery query) {
-    Page<Long> page = query.page();
+  /** A page of the owner's tasks in id order; {@code completed} filters when not null. */
+  Future<Slice<Task>> list(UUID owner, PageRequest<Long> page, Boolean completed) {
     var params = page.params();
     params.put("owner", owner);
-    if (query.completed() != null) {
-      params.put("completed", query.completed());
+    if (completed != null) {
+      params.put("completed", completed);
     }
     // A deep OFFSET page reads and drops `skip` rows: a scan. Keyset pages are index seeks.
-    String sql = listSql(query);
+    String sql = listSql(page, completed);
     return (page.after() == null && page.skip() > SHALLOW_OFFSET
             ? db.scan(sql, params)
             : db.read(sql, params))
-        .map(TaskRepository::all);
+        .map(rows -> page.slice(all(rows)));
   }
 
   /** Applies a patch; empty when the task does not exist. An empty patch changes nothing. */
@@ -147,19 +148,19 @@ public final class TaskRepository {
   /**
    * At most 8 distinct texts (keyset or offset, filter or not): each is prepared once and cached.
    */
-  private static String listSql(TaskQuery query) {
+  private static String listSql(PageRequest<Long> page, Boolean completed) {
     var sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM tasks");
     List<String> where = new ArrayList<>(3);
     where.add("owner_id = #{owner}");
-    if (query.page().after() != null) {
+    if (page.after() != null) {
       where.add("id > #{after}");
     }
-    if (query.completed() != null) {
+    if (completed != null) {
       where.add("is_completed = #{completed}");
     }
     sql.append(" WHERE ").append(String.join(" AND ", where));
     sql.append(" ORDER BY id LIMIT #{limit}");
-    if (query.page().after() == null) {
+    if (page.after() == null) {
       sql.append(" OFFSET #{skip}");
     }
     return sql.toString();

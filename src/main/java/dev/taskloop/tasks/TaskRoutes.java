@@ -50,10 +50,8 @@ public final class TaskRoutes {
     validation.check();
     Responses.reply(
         ctx,
-        tasks.list(owner(ctx), query),
-        (c, rows) ->
-            Responses.ok(
-                c, Links.page(c, rows, query.page().limit(), last -> query.next(last.id()))));
+        tasks.list(owner(ctx), query.page().request(), query.completed()),
+        (c, slice) -> Responses.ok(c, Links.page(c, slice, last -> query.next(last.id()))));
   }
 
   /** All the caller's tasks, streamed: NDJSON, or CSV for {@code Accept: text/csv}; else 406. */

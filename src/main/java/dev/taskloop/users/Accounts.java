@@ -10,9 +10,10 @@ import dev.taskloop.auth.Principal;
 import dev.taskloop.system.config.AuthConfig;
 import dev.taskloop.system.db.ConstraintViolationException;
 import dev.taskloop.system.db.Database;
+import dev.taskloop.system.db.PageRequest;
+import dev.taskloop.system.db.Slice;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.FieldError;
-import dev.taskloop.system.http.Page;
 import dev.taskloop.system.http.ProblemType;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -151,7 +152,7 @@ public final class Accounts {
     return keys.create(caller.userId(), name, expiry(days));
   }
 
-  Future<List<ApiKey>> keys(Principal caller, Page<UUID> page) {
+  Future<Slice<ApiKey>> keys(Principal caller, PageRequest<UUID> page) {
     return keys.list(caller.userId(), page);
   }
 
@@ -165,68 +166,36 @@ public final class Accounts {
             });
   }
 
-  Future<List<User>> list(Principal caller, Page<UUID> page) {
-    requireAdmin(caller);
-    return users.list(page);
+  Future<Slice<User>> list(Principal caller, PageRequest<UUID> page) {
+    return caller.admin() ? users.list(page) : Future.failedFuture(notAdmin());
   }
 
   /** Admin: (de)activates a user; a deactivated user's keys stop working at once. */
   Future<Optional<User>> setActive(Principal caller, UUID userId, boolean active) {
-    requireAdmin(caller);
+    if (!caller.admin()) {
+      return Future.failedFuture(notAdmin());
+    }
     if (!active && caller.userId().equals(userId)) {
-      throw new ApiException(ProblemType.CONFLICT, "Administrators cannot deactivate themselves.");
+      return Future.failedFuture(
+          new ApiException(ProblemType.CONFLICT, "Administrators cannot deactivate themselves."));
     }
     return users.setActive(userId, active).onSuccess(user -> authenticator.forgetUser(userId));
   }
 
-  /**
-   * Creates the configured admin if it does not exist (idempotent, also across instances racing at
-   * startup). An existing admin is left as it is (its password is never reset from here); an
-   * existing user who is not an admin is promoted only if the configured password is theirs, so
-   * signing up first with that email does not make anyone an admin. Returns the admin's id.
-   */
+  /** The admin of ADMIN_EMAIL exists after this: see {@link AdminBootstrap}. */
   public Future<UUID> ensureAdmin(String email, String password) {
-    return users
-        .findForLogin(email)
-        .compose(
-            found -> {
-              if (found.isEmpty()) {
-                return hasher
-                    .hash(password)
-                    .compose(hash -> users.create(email, "Administrator", hash, true))
-                    .map(User::id)
-                    .recover(
-                        e ->
-                            e instanceof ConstraintViolationException
-                                ? users
-                                    .findForLogin(email)
-                                    .map(again -> again.orElseThrow().user().id())
-                                : Future.failedFuture(e));
-              }
-              User user = found.get().user();
-              if (user.isAdmin()) {
-                return Future.succeededFuture(user.id());
-              }
-              return hasher
-                  .verify(password, found.get().passwordHash())
-                  .compose(
-                      ok -> {
-                        if (!ok) {
-                          throw new IllegalStateException(
-                              "ADMIN_EMAIL belongs to an existing user who is not an admin, and"
-                                  + " ADMIN_PASSWORD is not that user's password: refusing to"
-                                  + " promote it");
-                        }
-                        return users.makeAdmin(user.id()).map(user.id());
-                      });
-            });
+    return new AdminBootstrap(users, hasher).ensure(email, password);
   }
 
   /** Admin-only use cases check this before anything else (403 before any 422). */
   static void requireAdmin(Principal caller) {
     if (!caller.admin()) {
-      throw ApiException.forbidden("Only administrators may do this.");
+      throw notAdmin();
     }
+  }
+
+  private static ApiException notAdmin() {
+    return ApiException.forbidden("Only administrators may do this.");
   }
 
   private static Instant expiry(Integer days) {

@@ -3,7 +3,7 @@ package dev.taskloop.users;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.Authenticator;
 import dev.taskloop.system.http.Links;
-import dev.taskloop.system.http.Page;
+import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
@@ -45,13 +45,12 @@ public final class KeyRoutes {
 
   private void list(RoutingContext ctx) {
     var validation = new Validation();
-    Page<UUID> page = Page.byUuid(ctx, validation);
+    PageQuery<UUID> page = PageQuery.byUuid(ctx, validation);
     validation.check();
     Responses.reply(
         ctx,
-        accounts.keys(Authenticator.principal(ctx), page),
-        (c, keys) ->
-            Responses.ok(c, Links.page(c, keys, page.limit(), last -> page.next(last.id()))));
+        accounts.keys(Authenticator.principal(ctx), page.request()),
+        (c, keys) -> Responses.ok(c, Links.page(c, keys, last -> page.next(last.id()))));
   }
 
   private void create(RoutingContext ctx) {

@@ -1,8 +1,9 @@
 package dev.taskloop.users;
 
 import dev.taskloop.system.db.Database;
+import dev.taskloop.system.db.PageRequest;
 import dev.taskloop.system.db.Rows;
-import dev.taskloop.system.http.Page;
+import dev.taskloop.system.db.Slice;
 import dev.taskloop.system.text.Emails;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -11,7 +12,6 @@ import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -112,7 +112,7 @@ public final class UserRepository {
                     : Optional.empty());
   }
 
-  Future<List<User>> list(Page<UUID> page) {
+  Future<Slice<User>> list(PageRequest<UUID> page) {
     var query =
         page.after() == null ? db.scan(LIST, page.params()) : db.read(LIST_AFTER, page.params());
     return query.map(
@@ -121,7 +121,7 @@ public final class UserRepository {
           for (Row row : rows) {
             users.add(toUser(row));
           }
-          return users;
+          return page.slice(users);
         });
   }
 

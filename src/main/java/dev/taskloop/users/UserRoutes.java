@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.Authenticator;
 import dev.taskloop.system.http.Links;
-import dev.taskloop.system.http.Page;
+import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
@@ -62,13 +62,12 @@ public final class UserRoutes {
   private void list(RoutingContext ctx) {
     Accounts.requireAdmin(Authenticator.principal(ctx));
     var validation = new Validation();
-    Page<UUID> page = Page.byUuid(ctx, validation);
+    PageQuery<UUID> page = PageQuery.byUuid(ctx, validation);
     validation.check();
     Responses.reply(
         ctx,
-        accounts.list(Authenticator.principal(ctx), page),
-        (c, users) ->
-            Responses.ok(c, Links.page(c, users, page.limit(), last -> page.next(last.id()))));
+        accounts.list(Authenticator.principal(ctx), page.request()),
+        (c, users) -> Responses.ok(c, Links.page(c, users, last -> page.next(last.id()))));
   }
 
   private void setActive(RoutingContext ctx) {

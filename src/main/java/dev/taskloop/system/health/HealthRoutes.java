@@ -1,6 +1,5 @@
 package dev.taskloop.system.health;
 
-import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.DatabaseUnavailableException;
 import dev.taskloop.system.db.DatabaseUnavailableException.Reason;
 import dev.taskloop.system.http.ApiException;
@@ -11,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
 
 /**
  * Liveness and readiness, the Kubernetes way. Liveness never touches the database: a slow or down
@@ -27,11 +27,15 @@ public final class HealthRoutes {
 
   private static final Status UP = new Status("ok");
 
-  private final Database database;
+  private final LongFunction<Future<Void>> databasePing;
   private final BooleanSupplier draining;
 
-  public HealthRoutes(Database database, BooleanSupplier draining) {
-    this.database = database;
+  /**
+   * @param databasePing asks the database, on the health connection, to answer within the given
+   *     milliseconds ({@code Database::healthPing})
+   */
+  public HealthRoutes(LongFunction<Future<Void>> databasePing, BooleanSupplier draining) {
+    this.databasePing = databasePing;
     this.draining = draining;
   }
 
@@ -52,8 +56,8 @@ public final class HealthRoutes {
     // Whatever the reason (down, slow, pool closed), a database that does not answer means not
     // ready.
     Future<Void> ping =
-        database
-            .healthPing(READY_TIMEOUT_MS)
+        databasePing
+            .apply(READY_TIMEOUT_MS)
             .recover(
                 e ->
                     Future.failedFuture(

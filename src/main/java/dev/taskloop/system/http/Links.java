@@ -1,5 +1,6 @@
 package dev.taskloop.system.http;
 
+import dev.taskloop.system.db.Slice;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -13,17 +14,15 @@ public final class Links {
   private Links() {}
 
   /**
-   * Trims a page fetched with {@code limit + 1} rows to {@code limit}; the extra row, when there,
-   * proves a next page exists, and {@code nextQuery} (given the page's last row) becomes its Link.
+   * The rows of a page; when more follow, {@code nextQuery} (given the page's last row) becomes the
+   * {@code Link} to the next page.
    */
   public static <T> List<T> page(
-      RoutingContext ctx, List<T> rows, int limit, Function<T, Map<String, Object>> nextQuery) {
-    if (rows.size() <= limit) {
-      return rows;
+      RoutingContext ctx, Slice<T> slice, Function<T, Map<String, Object>> nextQuery) {
+    if (slice.hasNext() && !slice.rows().isEmpty()) {
+      next(ctx, nextQuery.apply(slice.rows().getLast()));
     }
-    List<T> page = rows.subList(0, limit);
-    next(ctx, nextQuery.apply(page.getLast()));
-    return page;
+    return slice.rows();
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.taskloop.system.http;
 
+import dev.taskloop.system.db.PageRequest;
 import io.vertx.ext.web.RoutingContext;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,26 +9,25 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * A page request of a list: by offset ({@code skip}) or by key ({@code after}: the rows after the
- * one with that key, the fast path for deep pages), at most {@code limit} rows (1..100, default
- * 10). {@code K} is the key type: {@code Long} for lists in id order, {@code UUID} for lists in
- * (created_at, id) order.
+ * The query-string form of a page: {@code skip} (offset) or {@code after} (key), and {@code limit}
+ * (1..100, default 10). It knows which of the two the client used, so the next page's {@code Link}
+ * continues the same way.
  */
-public record Page<K>(long skip, K after, int limit, boolean offsetPaging) {
+public record PageQuery<K>(PageRequest<K> request, boolean offsetPaging) {
   public static final int DEFAULT_LIMIT = 10;
   public static final int MAX_LIMIT = 100;
 
   /** A page of a list keyed by 64-bit ids. */
-  public static Page<Long> byLongId(RoutingContext ctx, Validation validation) {
+  public static PageQuery<Long> byLongId(RoutingContext ctx, Validation validation) {
     return from(ctx, validation, Requests::canonicalLong, "an integer >= 0");
   }
 
   /** A page of a list keyed by UUIDs. */
-  public static Page<UUID> byUuid(RoutingContext ctx, Validation validation) {
+  public static PageQuery<UUID> byUuid(RoutingContext ctx, Validation validation) {
     return from(ctx, validation, raw -> raw.length() == 36 ? UUID.fromString(raw) : null, "a UUID");
   }
 
-  private static <K> Page<K> from(
+  private static <K> PageQuery<K> from(
       RoutingContext ctx, Validation validation, Function<String, K> parse, String keyType) {
     Long skip = Requests.longQuery(ctx, "skip", 0, Long.MAX_VALUE, validation);
     Long limit = Requests.longQuery(ctx, "limit", 1, MAX_LIMIT, validation);
@@ -47,11 +46,10 @@ public record Page<K>(long skip, K after, int limit, boolean offsetPaging) {
     if (skip != null && after != null) {
       validation.fail("after", "cannot be combined with skip: use one way of paging");
     }
-    return new Page<>(
-        skip == null ? 0 : skip,
-        after,
-        limit == null ? DEFAULT_LIMIT : limit.intValue(),
-        skip != null);
+    var request =
+        new PageRequest<>(
+            skip == null ? 0 : skip, after, limit == null ? DEFAULT_LIMIT : limit.intValue());
+    return new PageQuery<>(request, skip != null);
   }
 
   /**
@@ -61,23 +59,11 @@ public record Page<K>(long skip, K after, int limit, boolean offsetPaging) {
   public Map<String, Object> next(K lastKey) {
     var next = new LinkedHashMap<String, Object>();
     if (offsetPaging) {
-      next.put("skip", skip + limit);
+      next.put("skip", request.skip() + request.limit());
     } else {
       next.put("after", lastKey);
     }
-    next.put("limit", limit);
+    next.put("limit", request.limit());
     return next;
-  }
-
-  /** SQL parameters: {@code limit} is one more than asked, to learn whether a next page exists. */
-  public Map<String, Object> params() {
-    var params = new HashMap<String, Object>();
-    params.put("limit", limit + 1);
-    if (after != null) {
-      params.put("after", after);
-    } else {
-      params.put("skip", skip);
-    }
-    return params;
   }
 }

@@ -1,0 +1,20 @@
+package dev.taskloop.catalog;
+
+import dev.taskloop.system.db.Database;
+import dev.taskloop.system.http.Routes;
+
+/** The catalog, categories and their items: its repositories and routes, wired. */
+public final class CatalogFeature {
+  private final CategoryRoutes categories;
+  private final ItemRoutes items;
+
+  public CatalogFeature(Database database) {
+    this.categories = new CategoryRoutes(new CategoryRepository(database));
+    this.items = new ItemRoutes(new ItemRepository(database));
+  }
+
+  public void mount(Routes routes) {
+    categories.mount(routes);
+    items.mount(routes);
+  }
+}
