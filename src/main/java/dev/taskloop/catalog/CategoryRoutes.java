@@ -2,7 +2,6 @@ package dev.taskloop.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.Authenticator;
-import dev.taskloop.system.http.Links;
 import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
@@ -56,17 +55,7 @@ final class CategoryRoutes {
     Responses.reply(
         ctx,
         categories.list(owner(ctx), page.request(), include != null),
-        (c, slice) ->
-            Responses.ok(
-                c,
-                Links.page(
-                    c,
-                    slice,
-                    last -> {
-                      var next = page.next(last.id());
-                      next.put("include", include); // the link keeps the filter
-                      return next;
-                    })));
+        (c, slice) -> Responses.ok(c, page.rows(c, slice, Category::id, "include", include)));
   }
 
   private void get(RoutingContext ctx) {

@@ -1,6 +1,5 @@
 package dev.taskloop.catalog;
 
-import dev.taskloop.system.http.Links;
 import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
@@ -48,17 +47,7 @@ final class ItemRoutes {
     Responses.reply(
         ctx,
         items.list(CategoryRoutes.owner(ctx), page.request(), category),
-        (c, slice) ->
-            Responses.ok(
-                c,
-                Links.page(
-                    c,
-                    slice,
-                    last -> {
-                      var next = page.next(last.id());
-                      next.put("category_id", category); // the link keeps the filter
-                      return next;
-                    })));
+        (c, slice) -> Responses.ok(c, page.rows(c, slice, Item::id, "category_id", category)));
   }
 
   private void get(RoutingContext ctx) {

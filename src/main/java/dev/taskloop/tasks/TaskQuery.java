@@ -4,19 +4,11 @@ import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Validation;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Map;
 
 /**
  * A page request of {@code GET /tasks}: a page in id order, optionally only (not) completed tasks.
  */
 record TaskQuery(PageQuery<Long> page, Boolean completed) {
-
-  /** The query of the next page, keeping the filter. */
-  Map<String, Object> next(long lastId) {
-    var next = page.next(lastId);
-    next.put("completed", completed);
-    return next;
-  }
 
   /** Reads the query string, adding every failing parameter to {@code validation}. */
   static TaskQuery from(RoutingContext ctx, Validation validation) {

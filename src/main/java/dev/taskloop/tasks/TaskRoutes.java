@@ -2,7 +2,6 @@ package dev.taskloop.tasks;
 
 import dev.taskloop.auth.Authenticator;
 import dev.taskloop.system.http.ApiException;
-import dev.taskloop.system.http.Links;
 import dev.taskloop.system.http.ProblemType;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
@@ -51,7 +50,8 @@ public final class TaskRoutes {
     Responses.reply(
         ctx,
         tasks.list(owner(ctx), query.page().request(), query.completed()),
-        (c, slice) -> Responses.ok(c, Links.page(c, slice, last -> query.next(last.id()))));
+        (c, slice) ->
+            Responses.ok(c, query.page().rows(c, slice, Task::id, "completed", query.completed())));
   }
 
   /** All the caller's tasks, streamed: NDJSON, or CSV for {@code Accept: text/csv}; else 406. */

@@ -1,8 +1,8 @@
 package dev.taskloop.users;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskloop.auth.ApiKey;
 import dev.taskloop.auth.Authenticator;
-import dev.taskloop.system.http.Links;
 import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
@@ -50,7 +50,7 @@ public final class KeyRoutes {
     Responses.reply(
         ctx,
         accounts.keys(Authenticator.principal(ctx), page.request()),
-        (c, keys) -> Responses.ok(c, Links.page(c, keys, last -> page.next(last.id()))));
+        (c, keys) -> Responses.ok(c, page.rows(c, keys, ApiKey::id)));
   }
 
   private void create(RoutingContext ctx) {

@@ -3,7 +3,6 @@ package dev.taskloop.users;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.Authenticator;
-import dev.taskloop.system.http.Links;
 import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
@@ -67,7 +66,7 @@ public final class UserRoutes {
     Responses.reply(
         ctx,
         accounts.list(Authenticator.principal(ctx), page.request()),
-        (c, users) -> Responses.ok(c, Links.page(c, users, last -> page.next(last.id()))));
+        (c, users) -> Responses.ok(c, page.rows(c, users, User::id)));
   }
 
   private void setActive(RoutingContext ctx) {
