@@ -64,7 +64,11 @@ final class AccountInput {
     if (node == null || node.isNull()) {
       return null;
     }
-    if (!node.isIntegralNumber() || node.asLong() < 1 || node.asLong() > 3650) {
+    // canConvertToLong first: asLong() keeps the low 64 bits, so 2^64 + 5 would read as 5
+    if (!node.isIntegralNumber()
+        || !node.canConvertToLong()
+        || node.asLong() < 1
+        || node.asLong() > 3650) {
       validation.fail("expires_in_days", "must be an integer from 1 to 3650");
       return null;
     }
