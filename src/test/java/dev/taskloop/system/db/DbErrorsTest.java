@@ -51,7 +51,7 @@ import org.sqlite.SQLiteException;
  * that is closed before it connects anywhere), so a driver that changes them fails here.
  */
 class DbErrorsTest {
-  private static final long ACQUIRE_TIMEOUT_MS = 300;
+  private static final long ACQUIRE_TIMEOUT_MS = 1000; // ample for a first connection to :memory:
 
   private static Vertx vertx;
   private static SQLiteDataSource memory;
