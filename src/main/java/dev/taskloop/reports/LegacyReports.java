@@ -148,6 +148,18 @@ final class LegacyReports {
         completed = rows.getLong(2);
       }
     }
+    BigDecimal ratio =
+        total == 0
+            ? BigDecimal.ZERO.setScale(4)
+            : BigDecimal.valueOf(completed)
+                .divide(BigDecimal.valueOf(total), 4, RoundingMode.HALF_EVEN);
+    return new SummaryReport.TaskSummary(
+        total, completed, total - completed, ratio, perDay(connection, owner));
+  }
+
+  /** Tasks created on each of the last {@link #DAYS} UTC days, oldest first, zeros included. */
+  private List<SummaryReport.DayCount> perDay(Connection connection, UUID owner)
+      throws SQLException {
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     LocalDate first = today.minusDays(DAYS - 1);
     var perDay = new TreeMap<LocalDate, Long>();
@@ -172,12 +184,7 @@ final class LegacyReports {
     }
     var days = new ArrayList<SummaryReport.DayCount>();
     perDay.forEach((day, count) -> days.add(new SummaryReport.DayCount(day, count)));
-    BigDecimal ratio =
-        total == 0
-            ? BigDecimal.ZERO.setScale(4)
-            : BigDecimal.valueOf(completed)
-                .divide(BigDecimal.valueOf(total), 4, RoundingMode.HALF_EVEN);
-    return new SummaryReport.TaskSummary(total, completed, total - completed, ratio, days);
+    return days;
   }
 
   private LocalDate utcDate(ResultSet rows) throws SQLException {

@@ -5,7 +5,6 @@ import dev.taskloop.system.config.DatabaseUrl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.RowStream;
@@ -47,7 +46,8 @@ public final class Database {
   private final Pool writes;
   private final Pool health;
   private final boolean echo;
-  private final Limits limits;
+  private final long requestTimeoutMillis; // see DatabaseClients
+  private final long readTimeoutMillis;
   private final Streams streams;
   private final Outage outage = new Outage();
   private final AtomicLong statements = new AtomicLong();
@@ -56,30 +56,15 @@ public final class Database {
   private final Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> writeTemplates =
       new ConcurrentHashMap<>();
 
-  /**
-   * What bounds a statement on the client side (0: nothing more than the pools and the server do):
-   * {@code requestTimeoutMillis} (PostgreSQL: the statement timeout plus the connect timeout, so a
-   * server or network that stalls without closing the connection still ends the request) and {@code
-   * readTimeoutMillis} (PostgreSQL's pipelined reads: waiting behind other statements on a
-   * connection counts as waiting for a connection, so the acquire timeout plus the lock timeout).
-   */
-  private record Limits(long requestTimeoutMillis, long readTimeoutMillis) {}
-
-  private Database(
-      DatabaseUrl url,
-      SqlClient reads,
-      Pool writes,
-      Pool health,
-      Streams streams,
-      boolean echo,
-      Limits limits) {
-    this.url = url;
-    this.reads = reads;
-    this.writes = writes;
-    this.health = health;
-    this.streams = streams;
+  private Database(DatabaseClients clients, boolean echo) {
+    this.url = clients.url();
+    this.reads = clients.reads();
+    this.writes = clients.writes();
+    this.health = clients.health();
+    this.streams = clients.streams();
+    this.requestTimeoutMillis = clients.requestTimeoutMillis();
+    this.readTimeoutMillis = clients.readTimeoutMillis();
     this.echo = echo;
-    this.limits = limits;
   }
 
   /**
@@ -88,49 +73,7 @@ public final class Database {
    * {@link DatabaseUnavailableException} when it cannot be reached for that.
    */
   public static Database open(Vertx vertx, AppConfig config) {
-    long statementMillis = config.statementTimeout().toMillis();
-    return switch (config.database()) {
-      case DatabaseUrl.Sqlite sqlite -> {
-        var pools = SqlitePools.open(vertx, sqlite, config);
-        var streams =
-            Streams.sqlite(
-                pools.cursors(),
-                config.exportPoolSize(),
-                statementMillis,
-                config.acquireTimeout().toMillis());
-        yield new Database(
-            sqlite,
-            pools.pool(),
-            pools.pool(),
-            pools.health(),
-            streams,
-            config.sqlEcho(),
-            new Limits(0, 0));
-      }
-      case DatabaseUrl.Postgres pg -> {
-        var pools = PostgresPools.open(vertx, pg, config);
-        long request =
-            statementMillis == 0 ? 0 : statementMillis + config.connectTimeout().toMillis();
-        long read = config.acquireTimeout().toMillis() + config.lockWaitMillis();
-        yield new Database(
-            pg,
-            pools.reads(),
-            pools.writes(),
-            pools.health(),
-            Streams.postgres(pools.exports()),
-            config.sqlEcho(),
-            new Limits(request, statementMillis == 0 ? 0 : read));
-      }
-    };
-  }
-
-  /** A pool of {@code size} connections whose waiters give up after the acquire timeout. */
-  static PoolOptions poolOptions(AppConfig config, String name, int size) {
-    return new PoolOptions()
-        .setName(name)
-        .setMaxSize(size)
-        .setConnectionTimeout((int) config.acquireTimeout().toMillis())
-        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+    return new Database(DatabaseClients.open(vertx, config), config.sqlEcho());
   }
 
   public DatabaseUrl url() {
@@ -149,7 +92,7 @@ public final class Database {
 
   /** Runs one statement on the read client. */
   public Future<RowSet<Row>> read(String sql, Map<String, Object> params) {
-    return run(template(readTemplates, reads, sql), sql, params, limits.readTimeoutMillis());
+    return run(template(readTemplates, reads, sql), sql, params, readTimeoutMillis);
   }
 
   /**
@@ -157,17 +100,17 @@ public final class Database {
    * hold up the short statements pipelined behind it on a read connection.
    */
   public Future<RowSet<Row>> scan(String sql, Map<String, Object> params) {
-    return run(template(writeTemplates, writes, sql), sql, params, limits.requestTimeoutMillis());
+    return run(template(writeTemplates, writes, sql), sql, params, requestTimeoutMillis);
   }
 
   /** Runs one statement on the write pool; it commits on its own. */
   public Future<RowSet<Row>> write(String sql, Map<String, Object> params) {
-    return run(template(writeTemplates, writes, sql), sql, params, limits.requestTimeoutMillis());
+    return run(template(writeTemplates, writes, sql), sql, params, requestTimeoutMillis);
   }
 
   /** Runs one statement on the connection of a transaction opened by {@link #inTransaction}. */
   public Future<RowSet<Row>> on(SqlConnection tx, String sql, Map<String, Object> params) {
-    return run(SqlTemplate.forQuery(tx, sql), sql, params, limits.requestTimeoutMillis());
+    return run(SqlTemplate.forQuery(tx, sql), sql, params, requestTimeoutMillis);
   }
 
   /**

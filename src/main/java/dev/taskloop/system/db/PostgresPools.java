@@ -45,20 +45,21 @@ final class PostgresPools {
             vertx,
             connect,
             tcp,
-            Database.poolOptions(config, "taskloop-pg-writes", total - readSize));
+            DatabaseClients.poolOptions(config, "taskloop-pg-writes", total - readSize));
     Pool exports =
         pool(
             vertx,
             connect,
             tcp,
-            Database.poolOptions(config, "taskloop-pg-exports", config.exportPoolSize()));
-    Pool health = pool(vertx, connect, tcp, Database.poolOptions(config, "taskloop-pg-health", 1));
+            DatabaseClients.poolOptions(config, "taskloop-pg-exports", config.exportPoolSize()));
+    Pool health =
+        pool(vertx, connect, tcp, DatabaseClients.poolOptions(config, "taskloop-pg-health", 1));
     if (readSize == 0) {
       return new Clients(writes, writes, exports, health);
     }
     SqlClient reads =
         PgBuilder.client()
-            .with(Database.poolOptions(config, "taskloop-pg-reads", readSize))
+            .with(DatabaseClients.poolOptions(config, "taskloop-pg-reads", readSize))
             .with(tcp)
             .connectingTo(connect)
             .using(vertx)

@@ -48,8 +48,11 @@ public final class SqlitePools {
     DataSource pooled = fixed(dataSource, config.statementTimeout().toMillis());
     return new Clients(
         JDBCPool.pool(
-            vertx, pooled, Database.poolOptions(config, "taskloop-sqlite", config.poolSize())),
-        JDBCPool.pool(vertx, pooled, Database.poolOptions(config, "taskloop-sqlite-health", 1)),
+            vertx,
+            pooled,
+            DatabaseClients.poolOptions(config, "taskloop-sqlite", config.poolSize())),
+        JDBCPool.pool(
+            vertx, pooled, DatabaseClients.poolOptions(config, "taskloop-sqlite-health", 1)),
         dataSource);
   }
 

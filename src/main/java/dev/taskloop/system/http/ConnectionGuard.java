@@ -134,41 +134,54 @@ final class ConnectionGuard {
     long idleLimit = drain ? TimeUnit.MILLISECONDS.toNanos(DRAIN_IDLE_MS) : keepAliveNanos;
     int idle = 0; // idle connections left open for now
     for (Watched watched : new ArrayList<>(connections.values())) {
-      HttpServerRequest request = watched.request;
-      if (request == null) {
+      if (watched.request == null) {
         long limit = stopped != null ? idleLimit : headerNanos;
-        if (now - watched.openedAt > limit) {
-          close(watched, "no complete request head in time");
-        } else {
+        String why = "no complete request head in time";
+        if (!closeIfOver(watched, now - watched.openedAt, limit, why)) {
           idle++;
         }
-        continue;
-      }
-      HttpServerResponse response = request.response();
-      if (!response.ended()) {
-        if (!request.isEnded() && now - watched.requestAt > bodyNanos) {
-          LOG.debug("request body from {} too slow: 408", watched.connection.remoteAddress());
-          Problems.send(
-              request,
-              ProblemType.REQUEST_TIMEOUT,
-              "The request body did not arrive in time; send it faster.");
-        } else if (drain && !response.headWritten()) {
-          response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-        }
-        continue;
-      }
-      if (watched.idleSince == 0) {
-        watched.idleSince = now;
-      }
-      if (now - watched.idleSince > idleLimit) {
-        close(watched, drain ? "draining" : "no next request head in time");
+      } else if (!watched.request.response().ended()) {
+        watchInFlight(watched, now, drain);
       } else {
-        idle++;
+        if (watched.idleSince == 0) {
+          watched.idleSince = now;
+        }
+        String why = drain ? "draining" : "no next request head in time";
+        if (!closeIfOver(watched, now - watched.idleSince, idleLimit, why)) {
+          idle++;
+        }
       }
     }
     if (stopped != null
         && (idle == 0 || now - stopAt > TimeUnit.MILLISECONDS.toNanos(2 * DRAIN_IDLE_MS))) {
       stopped.tryComplete();
+    }
+  }
+
+  /** Closes an idle connection that has waited longer than {@code limit}; true if it did. */
+  private static boolean closeIfOver(Watched watched, long waited, long limit, String why) {
+    if (waited > limit) {
+      close(watched, why);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * A request not answered yet: 408 when its body is late; while draining, its response closes the
+   * connection.
+   */
+  private void watchInFlight(Watched watched, long now, boolean drain) {
+    HttpServerRequest request = watched.request;
+    HttpServerResponse response = request.response();
+    if (!request.isEnded() && now - watched.requestAt > bodyNanos) {
+      LOG.debug("request body from {} too slow: 408", watched.connection.remoteAddress());
+      Problems.send(
+          request,
+          ProblemType.REQUEST_TIMEOUT,
+          "The request body did not arrive in time; send it faster.");
+    } else if (drain && !response.headWritten()) {
+      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
   }
 

@@ -72,6 +72,11 @@ public final class Problems {
       ctx.response().reset();
       return;
     }
+    answer(ctx, failure, status);
+  }
+
+  /** Answers {@code failure}, or {@code status} when there is no failure left to tell. */
+  private void answer(RoutingContext ctx, Throwable failure, int status) {
     switch (failure) {
       case null -> respond(ctx, ProblemType.forStatus(status), defaultDetail(status), List.of());
       case ApiException api -> {
@@ -83,21 +88,7 @@ public final class Problems {
         }
         respond(ctx, api.kind(), api.getMessage(), api.errors());
       }
-      case DatabaseUnavailableException unavailable -> {
-        LOG.warn(
-            "request {} {} {}: database unavailable: {} ({})",
-            RequestIds.of(ctx),
-            ctx.request().method(),
-            ctx.request().path(),
-            unavailable.reason(),
-            String.valueOf(unavailable.getCause()));
-        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter(unavailable));
-        respond(
-            ctx,
-            ProblemType.SERVICE_UNAVAILABLE,
-            unavailable.getMessage() + "; retry later.",
-            List.of());
-      }
+      case DatabaseUnavailableException unavailable -> unavailable(ctx, unavailable);
       case ConstraintViolationException conflict ->
           respond(
               ctx,
@@ -118,6 +109,23 @@ public final class Problems {
             List.of());
       }
     }
+  }
+
+  /** 503: one WARN line without a stack trace, and when to come back. */
+  private void unavailable(RoutingContext ctx, DatabaseUnavailableException unavailable) {
+    LOG.warn(
+        "request {} {} {}: database unavailable: {} ({})",
+        RequestIds.of(ctx),
+        ctx.request().method(),
+        ctx.request().path(),
+        unavailable.reason(),
+        String.valueOf(unavailable.getCause()));
+    ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter(unavailable));
+    respond(
+        ctx,
+        ProblemType.SERVICE_UNAVAILABLE,
+        unavailable.getMessage() + "; retry later.",
+        List.of());
   }
 
   /** Error handler for 404 (no route) and 405 (no route for this method). */

@@ -1,0 +1,76 @@
+package dev.taskloop.system.db;
+
+import dev.taskloop.system.config.AppConfig;
+import dev.taskloop.system.config.DatabaseUrl;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a {@link Database} runs its statements on, opened per vendor: the read client, the write
+ * pool, readiness's own pool and the export streams (on SQLite, reads and writes are the same
+ * pool), and what bounds a statement on the client side (0: nothing more than the pools and the
+ * server do):
+ *
+ * <ul>
+ *   <li>{@code requestTimeoutMillis}: on PostgreSQL the statement timeout plus the connect timeout,
+ *       so a server or network that stalls without closing the connection still ends the request;
+ *   <li>{@code readTimeoutMillis}: PostgreSQL's pipelined reads, where waiting behind other
+ *       statements on a connection counts as waiting for a connection, so the acquire timeout plus
+ *       the lock timeout.
+ * </ul>
+ */
+record DatabaseClients(
+    DatabaseUrl url,
+    SqlClient reads,
+    Pool writes,
+    Pool health,
+    Streams streams,
+    long requestTimeoutMillis,
+    long readTimeoutMillis) {
+
+  /** Opens the pools of {@code config.database()}; see {@link Database#open}. */
+  static DatabaseClients open(Vertx vertx, AppConfig config) {
+    return switch (config.database()) {
+      case DatabaseUrl.Sqlite sqlite -> sqlite(vertx, sqlite, config);
+      case DatabaseUrl.Postgres pg -> postgres(vertx, pg, config);
+    };
+  }
+
+  /** A pool of {@code size} connections whose waiters give up after the acquire timeout. */
+  static PoolOptions poolOptions(AppConfig config, String name, int size) {
+    return new PoolOptions()
+        .setName(name)
+        .setMaxSize(size)
+        .setConnectionTimeout((int) config.acquireTimeout().toMillis())
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+  }
+
+  private static DatabaseClients sqlite(Vertx vertx, DatabaseUrl.Sqlite url, AppConfig config) {
+    var pools = SqlitePools.open(vertx, url, config);
+    var streams =
+        Streams.sqlite(
+            pools.cursors(),
+            config.exportPoolSize(),
+            config.statementTimeout().toMillis(),
+            config.acquireTimeout().toMillis());
+    return new DatabaseClients(url, pools.pool(), pools.pool(), pools.health(), streams, 0, 0);
+  }
+
+  private static DatabaseClients postgres(Vertx vertx, DatabaseUrl.Postgres url, AppConfig config) {
+    var pools = PostgresPools.open(vertx, url, config);
+    long statementMillis = config.statementTimeout().toMillis();
+    long request = statementMillis == 0 ? 0 : statementMillis + config.connectTimeout().toMillis();
+    long read = config.acquireTimeout().toMillis() + config.lockWaitMillis();
+    return new DatabaseClients(
+        url,
+        pools.reads(),
+        pools.writes(),
+        pools.health(),
+        Streams.postgres(pools.exports()),
+        request,
+        statementMillis == 0 ? 0 : read);
+  }
+}
