@@ -64,6 +64,8 @@ class AppConfigTest {
     assertTrue(auth.signupEnabled());
     assertEquals(null, auth.adminEmail());
     assertEquals(19_456, auth.hashMemoryKib());
+    assertEquals(2, auth.hashIterations());
+    assertEquals(1, auth.hashParallelism());
     assertEquals(5, auth.loginMaxFailures());
     assertEquals(Duration.ofMinutes(15), auth.loginWindow());
     assertEquals(Duration.ofSeconds(5), auth.keyCacheTtl());
