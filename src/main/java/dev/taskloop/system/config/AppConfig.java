@@ -112,22 +112,20 @@ public record AppConfig(
   }
 
   private static AuthConfig authConfig(Vars vars) {
-    String adminEmail = vars.text("ADMIN_EMAIL", null);
-    adminEmail = adminEmail == null ? null : Emails.canonical(adminEmail);
+    String rawEmail = vars.text("ADMIN_EMAIL", null);
     String adminPassword = vars.text("ADMIN_PASSWORD", null);
-    if ((adminEmail == null) != (adminPassword == null)) {
+    if ((rawEmail == null) != (adminPassword == null)) {
       throw new ConfigException(
-          (adminEmail == null ? "ADMIN_PASSWORD" : "ADMIN_EMAIL")
+          (rawEmail == null ? "ADMIN_PASSWORD" : "ADMIN_EMAIL")
               + " is set without "
-              + (adminEmail == null ? "ADMIN_EMAIL" : "ADMIN_PASSWORD")
+              + (rawEmail == null ? "ADMIN_EMAIL" : "ADMIN_PASSWORD")
               + ": set both to create the admin at startup, or neither");
     }
-    if (adminEmail != null && Emails.problem(adminEmail) != null) {
-      throw ConfigException.invalid(
-          "ADMIN_EMAIL",
-          adminEmail,
-          "expected an email address (" + Emails.problem(adminEmail) + ")");
+    Emails.Checked email = rawEmail == null ? null : Emails.check(rawEmail);
+    if (email != null && email.problem() != null) { // the API's rule and wording
+      throw ConfigException.invalid("ADMIN_EMAIL", email.canonical(), email.problem());
     }
+    String adminEmail = email == null ? null : email.canonical();
     if (adminPassword != null
         && (adminPassword.codePointCount(0, adminPassword.length()) < 8
             || adminPassword.codePointCount(0, adminPassword.length()) > 128)) {

@@ -93,6 +93,30 @@ class AppConfigTest {
     }
   }
 
+  /** ADMIN_EMAIL is judged by the API's rule, with the API's wording, and stored canonical. */
+  @Test
+  void adminEmailFollowsTheApisRule() {
+    var invalid =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                AppConfig.fromEnv(Map.of("ADMIN_EMAIL", "root", "ADMIN_PASSWORD", "long enough")));
+    assertEquals("ADMIN_EMAIL=\"root\" is invalid: must be an email address", invalid.getMessage());
+    var invisible =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                AppConfig.fromEnv(
+                    Map.of(
+                        "ADMIN_EMAIL", "ro\u200Bot@example.com", "ADMIN_PASSWORD", "long enough")));
+    assertEquals(
+        "ADMIN_EMAIL=\"ro\u200Bot@example.com\" is invalid: must not contain invisible or control"
+            + " characters",
+        invisible.getMessage());
+    var env = Map.of("ADMIN_EMAIL", " Root@ｅxample.com ", "ADMIN_PASSWORD", "long enough");
+    assertEquals("Root@example.com", AppConfig.fromEnv(env).auth().adminEmail());
+  }
+
   @Test
   void emptyValuesMeanDefault() {
     assertEquals(8000, AppConfig.fromEnv(Map.of("PORT", " ")).port());
