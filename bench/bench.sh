@@ -98,23 +98,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   die "missing ${missing[*]}; on Debian/Ubuntu: apt-get install -y wrk postgresql-contrib postgresql-client curl util-linux procps git"
 fi
 
-java_major() { # prints the major version of the JDK at $1 (a JAVA_HOME), or nothing (same logic as ./taskloop)
-  [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/{print $2; exit}'
-}
-find_jdk25() {
-  local candidate
-  if [ -n "${JAVA_HOME:-}" ] && [ "$(java_major "$JAVA_HOME")" = 25 ]; then echo "$JAVA_HOME"; return; fi
-  if command -v javac >/dev/null 2>&1; then
-    candidate=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
-    if [ "$(java_major "$candidate")" = 25 ]; then echo "$candidate"; return; fi
-  fi
-  for candidate in /usr/lib/jvm/* /opt/java/* "$HOME"/.sdkman/candidates/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
-    if [ -d "$candidate" ] && [ "$(java_major "$candidate")" = 25 ]; then echo "$candidate"; return; fi
-  done
-}
-JDK=$(find_jdk25)
-[ -n "$JDK" ] || die "JDK 25 not found (checked JAVA_HOME, PATH, /usr/lib/jvm, /opt/java, sdkman); set JAVA_HOME to one"
+JDK=$("$ROOT/taskloop" --jdk-home) || die "JDK 25 not found (see the line above)" # the lookup of ./taskloop
 export JAVA_HOME="$JDK"
 JAR=target/taskloop.jar
 

@@ -95,7 +95,7 @@ if $NEED_PG; then
   id postgres >/dev/null 2>&1 || missing+=("the postgres OS user")
 fi
 [ ${#missing[@]} -eq 0 ] || die "missing ${missing[*]}"
-JDK=$("$ROOT/taskloop" --check-jdk 2>&1 | sed -n 's/^taskloop: using JDK 25 at //p')
+JDK=$("$ROOT/taskloop" --jdk-home || true) # the lookup of ./taskloop; it says why when it fails
 [ -n "$JDK" ] || die "JDK 25 not found (see ./taskloop)"
 JAR="$ROOT/target/taskloop.jar"
 # 2,000 flood connections plus the service's own: well within the default, but make sure.

@@ -2,7 +2,7 @@
 # project root, DB (a plain identifier) and PORT. Defines psql(); sets JDK, OUT, PID, KEY, OWNER.
 export PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 [[ "$DB" =~ ^[A-Za-z0-9_]+$ ]] || { echo "bench: BENCH_DB must be a plain identifier" >&2; exit 2; }
-JDK=$("$ROOT/taskloop" --check-jdk 2>&1 | sed -n 's/^taskloop: using JDK 25 at //p')
+JDK=$("$ROOT/taskloop" --jdk-home || true) # the lookup of ./taskloop; it says why when it fails
 [ -n "$JDK" ] || { echo "bench: JDK 25 not found" >&2; exit 1; }
 
 psql() { command psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 "$@"; }

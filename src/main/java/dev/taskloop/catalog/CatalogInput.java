@@ -7,50 +7,30 @@ import dev.taskloop.system.http.Validation;
 
 /** Field rules of categories and items. */
 final class CatalogInput {
+  static final int NAME_MAX = Fields.NAME_MAX;
+  static final int DESCRIPTION_MAX = Fields.DESCRIPTION_MAX;
+
   private CatalogInput() {}
 
-  /** A trimmed name of 1..100 characters; null after recording why not. */
+  /** A trimmed name of 1..100 characters; null after recording why not (absent too). */
   static String name(JsonNode node, Validation validation) {
-    if (node == null || node.isNull()) {
-      validation.fail("name", "is required");
-      return null;
-    }
-    String text = Fields.text(node, "name", validation);
-    if (text == null) {
-      return null;
-    }
-    String name = text.strip();
-    int length = name.codePointCount(0, name.length());
-    if (length < 1 || length > 100) {
-      validation.fail("name", "must be 1 to 100 characters after trimming spaces");
-      return null;
-    }
-    return name;
+    return Fields.required(node, "name", validation)
+        ? Fields.trimmed(node, "name", 1, NAME_MAX, validation)
+        : null;
   }
 
-  /** An optional description of at most 255 characters. */
+  /** An optional description of at most 255 characters; absent or JSON null is none. */
   static String description(JsonNode node, Validation validation) {
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    String text = Fields.text(node, "description", validation);
-    if (text != null && text.codePointCount(0, text.length()) > 255) {
-      validation.fail("description", "must be at most 255 characters");
-      return null;
-    }
-    return text;
+    return Fields.present(node)
+        ? Fields.text(node, "description", 0, DESCRIPTION_MAX, validation)
+        : null;
   }
 
+  /** The id of a category, an integer >= 1; null after recording why not (absent too). */
   static Long categoryId(JsonNode node, Validation validation) {
-    if (node == null || node.isNull()) {
-      validation.fail("category_id", "is required");
-      return null;
-    }
-    if (!node.isIntegralNumber() || node.asLong() < 1 || !node.canConvertToLong()) {
-      validation.fail("category_id", "must be an integer >= 1");
-      return null;
-    }
-    return node.asLong();
+    return Fields.required(node, "category_id", validation)
+        ? Fields.integer(node, "category_id", 1, Long.MAX_VALUE, validation)
+        : null;
   }
 
   /** A full item (POST, PUT): every field checked. */
@@ -74,12 +54,18 @@ final class CatalogInput {
       return null;
     }
     int before = validation.size();
+    JsonNode categoryNode = body.get("category_id");
+    JsonNode nameNode = body.get("name");
+    JsonNode priceNode = body.get("price");
     Long category =
-        body.has("category_id") ? categoryId(body.get("category_id"), validation) : null;
-    String name = body.has("name") ? name(body.get("name"), validation) : null;
+        Fields.patched(categoryNode, "category_id", validation)
+            ? categoryId(categoryNode, validation)
+            : null;
+    String name = Fields.patched(nameNode, "name", validation) ? name(nameNode, validation) : null;
     boolean setDescription = body.has("description");
     String description = setDescription ? description(body.get("description"), validation) : null;
-    Long cents = body.has("price") ? Prices.cents(body.get("price"), validation) : null;
+    Long cents =
+        Fields.patched(priceNode, "price", validation) ? Prices.cents(priceNode, validation) : null;
     return validation.size() == before
         ? new ItemInput(category, name, setDescription, description, cents)
         : null;

@@ -16,8 +16,9 @@ import java.util.Optional;
 /**
  * Writes a stream of task rows to an HTTP response as NDJSON or CSV, as they arrive, with
  * backpressure: when the client reads slowly the response's write queue fills, the row stream is
- * paused (so the cursor stops fetching), and resumed on drain. Memory stays flat whatever the
- * number of rows. A client that goes away closes the row stream, which releases the connection.
+ * paused (so the cursor stops fetching), and resumed on drain (see {@link ExportWriter}). Memory
+ * stays flat whatever the number of rows. A client that goes away closes the row stream, which
+ * releases the connection.
  */
 final class TaskExport {
   /** The two wire formats. */
@@ -42,12 +43,6 @@ final class TaskExport {
     }
   }
 
-  /** Rows formatted in one go before the event loop is handed to other work. */
-  static final int ROWS_PER_TURN = 256;
-
-  /** Bytes gathered before one write to the response. */
-  static final int CHUNK_BYTES = 16 * 1024;
-
   static final String CSV_HEADER = "id,title,description,is_completed,created_at,updated_at\r\n";
 
   private TaskExport() {}
@@ -60,38 +55,19 @@ final class TaskExport {
     if (format == Format.CSV) {
       response.write(CSV_HEADER);
     }
+    var writer = new ExportWriter(rows, response, task -> vertx.runOnContext(next -> task.run()));
     response.closeHandler(
         closed -> { // the client went away: stop reading, give the connection back
           rows.close();
           done.tryComplete();
         });
     rows.exceptionHandler(done::tryFail);
-    // Rows are gathered into chunks of about CHUNK_BYTES: one write per chunk, not per row.
-    Buffer[] chunk = {Buffer.buffer(CHUNK_BYTES + 1024)};
-    int[] sinceYield = {0};
     rows.endHandler(
         end -> {
-          response.end(chunk[0]);
+          writer.end();
           done.tryComplete();
         });
-    rows.handler(
-        row -> {
-          chunk[0].appendBuffer(line(TaskRepository.toTask(row), format));
-          if (++sinceYield[0] == ROWS_PER_TURN) { // a cursor batch may be large: share the loop
-            sinceYield[0] = 0;
-            rows.pause();
-            vertx.runOnContext(next -> rows.resume());
-          }
-          if (chunk[0].length() < CHUNK_BYTES) {
-            return;
-          }
-          response.write(chunk[0]);
-          chunk[0] = Buffer.buffer(CHUNK_BYTES + 1024);
-          if (response.writeQueueFull()) {
-            rows.pause();
-            response.drainHandler(drained -> rows.resume());
-          }
-        });
+    rows.handler(row -> writer.write(line(TaskRepository.toTask(row), format)));
     return done.future();
   }
 

@@ -2,6 +2,7 @@ package dev.taskloop.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskloop.system.http.Fields;
 import dev.taskloop.system.http.Validation;
 
 /**
@@ -33,17 +34,15 @@ record TaskPatch(String title, boolean setDescription, String description, Boole
       return null;
     }
     int before = validation.size();
-    String title = null;
     JsonNode titleNode = body.get("title");
-    if (titleNode != null && titleNode.isNull()) {
-      validation.fail("title", "cannot be null");
-    } else if (titleNode != null) {
-      title = TaskInput.title(titleNode, validation);
-    }
+    String title =
+        Fields.patched(titleNode, "title", validation)
+            ? TaskInput.title(titleNode, validation)
+            : null;
     boolean setDescription = body.has("description");
     String description =
         setDescription ? TaskInput.description(body.get("description"), validation) : null;
-    Boolean completed = TaskInput.completed(body, validation);
+    Boolean completed = TaskInput.completed(body.get("is_completed"), validation);
     return validation.size() == before
         ? new TaskPatch(title, setDescription, description, completed)
         : null;

@@ -3,6 +3,7 @@ package dev.taskloop.users;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.Authenticator;
+import dev.taskloop.system.http.Fields;
 import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
@@ -74,15 +75,16 @@ public final class UserRoutes {
     var validation = new Validation();
     UUID id = Requests.uuid(ctx, "id", validation);
     ObjectNode body = Requests.jsonObject(ctx, validation);
-    JsonNode active = body == null ? null : body.get("is_active");
-    if (body != null && (active == null || !active.isBoolean())) {
-      validation.fail("is_active", "must be true or false");
-    }
+    JsonNode node = body == null ? null : body.get("is_active");
+    Boolean active =
+        body != null && Fields.required(node, "is_active", validation)
+            ? Fields.bool(node, "is_active", validation)
+            : null;
     validation.check();
     Responses.reply(
         ctx,
         accounts
-            .setActive(Authenticator.principal(ctx), id, active.booleanValue())
+            .setActive(Authenticator.principal(ctx), id, active)
             .map(user -> Responses.found(user, USER, id)),
         Responses::ok);
   }

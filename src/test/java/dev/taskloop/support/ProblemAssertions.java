@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -40,5 +42,21 @@ public final class ProblemAssertions {
               fields.add(error.get("field").asText());
             });
     return fields;
+  }
+
+  /**
+   * The messages of a 422's {@code errors} by field, in order (a field named twice keeps its first
+   * message), for tests of the wording a client reads.
+   */
+  public static Map<String, String> errorMessages(Http.Response response) {
+    assertProblem(response, 422, "validation-error");
+    var messages = new LinkedHashMap<String, String>();
+    response
+        .json()
+        .get("errors")
+        .forEach(
+            error ->
+                messages.putIfAbsent(error.get("field").asText(), error.get("message").asText()));
+    return messages;
   }
 }

@@ -112,22 +112,20 @@ public record AppConfig(
   }
 
   private static AuthConfig authConfig(Vars vars) {
-    String adminEmail = vars.text("ADMIN_EMAIL", null);
-    adminEmail = adminEmail == null ? null : Emails.canonical(adminEmail);
+    String rawEmail = vars.text("ADMIN_EMAIL", null);
     String adminPassword = vars.text("ADMIN_PASSWORD", null);
-    if ((adminEmail == null) != (adminPassword == null)) {
+    if ((rawEmail == null) != (adminPassword == null)) {
       throw new ConfigException(
-          (adminEmail == null ? "ADMIN_PASSWORD" : "ADMIN_EMAIL")
+          (rawEmail == null ? "ADMIN_PASSWORD" : "ADMIN_EMAIL")
               + " is set without "
-              + (adminEmail == null ? "ADMIN_EMAIL" : "ADMIN_PASSWORD")
+              + (rawEmail == null ? "ADMIN_EMAIL" : "ADMIN_PASSWORD")
               + ": set both to create the admin at startup, or neither");
     }
-    if (adminEmail != null && Emails.problem(adminEmail) != null) {
-      throw ConfigException.invalid(
-          "ADMIN_EMAIL",
-          adminEmail,
-          "expected an email address (" + Emails.problem(adminEmail) + ")");
+    Emails.Checked email = rawEmail == null ? null : Emails.check(rawEmail);
+    if (email != null && email.problem() != null) { // the API's rule and wording
+      throw ConfigException.invalid("ADMIN_EMAIL", email.canonical(), email.problem());
     }
+    String adminEmail = email == null ? null : email.canonical();
     if (adminPassword != null
         && (adminPassword.codePointCount(0, adminPassword.length()) < 8
             || adminPassword.codePointCount(0, adminPassword.length()) > 128)) {
@@ -137,9 +135,9 @@ public record AppConfig(
         vars.bool("SIGNUP_ENABLED", true),
         adminEmail,
         adminPassword,
-        vars.integer("PASSWORD_HASH_MEMORY_KIB", 19_456, 64, 4_194_304),
-        vars.integer("PASSWORD_HASH_ITERATIONS", 2, 1, 100),
-        vars.integer("PASSWORD_HASH_PARALLELISM", 1, 1, 64),
+        vars.integer("PASSWORD_HASH_MEMORY_KIB", AuthConfig.DEFAULT_HASH_MEMORY_KIB, 64, 4_194_304),
+        vars.integer("PASSWORD_HASH_ITERATIONS", AuthConfig.DEFAULT_HASH_ITERATIONS, 1, 100),
+        vars.integer("PASSWORD_HASH_PARALLELISM", AuthConfig.DEFAULT_HASH_PARALLELISM, 1, 64),
         vars.integer("PASSWORD_HASH_WORKERS", 2, 1, 64),
         vars.integer("LOGIN_MAX_FAILURES", 5, 1, 1000),
         Duration.ofSeconds(vars.integer("LOGIN_WINDOW_S", 900, 1, 86_400)),

@@ -33,6 +33,19 @@ public record AuthConfig(
     Duration loginWindow,
     Duration keyCacheTtl) {
 
+  // Argon2id defaults: OWASP's minimum for Argon2id (Password Storage Cheat Sheet: m=19 MiB, t=2,
+  // p=1). Lower is weaker than that advice; higher costs every login and sign-up more memory and
+  // time on the hashing workers.
+
+  /** Default {@code PASSWORD_HASH_MEMORY_KIB}: 19 MiB per hash. */
+  static final int DEFAULT_HASH_MEMORY_KIB = 19_456;
+
+  /** Default {@code PASSWORD_HASH_ITERATIONS}: passes over that memory. */
+  static final int DEFAULT_HASH_ITERATIONS = 2;
+
+  /** Default {@code PASSWORD_HASH_PARALLELISM}: lanes (and threads) per hash. */
+  static final int DEFAULT_HASH_PARALLELISM = 1;
+
   @Override
   public String toString() { // keep the admin password out of any log line
     return "AuthConfig[signupEnabled="

@@ -22,16 +22,17 @@ public record PageQuery<K>(PageRequest<K> request, boolean offsetPaging) {
 
   /** A page of a list keyed by 64-bit ids. */
   public static PageQuery<Long> byLongId(RoutingContext ctx, Validation validation) {
-    return from(ctx, validation, Requests::canonicalLong, "an integer >= 0");
+    return from(ctx, validation, Requests::canonicalLong, Fields.integerRule(0, Long.MAX_VALUE));
   }
 
   /** A page of a list keyed by UUIDs. */
   public static PageQuery<UUID> byUuid(RoutingContext ctx, Validation validation) {
-    return from(ctx, validation, raw -> raw.length() == 36 ? UUID.fromString(raw) : null, "a UUID");
+    return from(
+        ctx, validation, raw -> raw.length() == 36 ? UUID.fromString(raw) : null, Fields.NOT_UUID);
   }
 
   private static <K> PageQuery<K> from(
-      RoutingContext ctx, Validation validation, Function<String, K> parse, String keyType) {
+      RoutingContext ctx, Validation validation, Function<String, K> parse, String notAKey) {
     Long skip = Requests.longQuery(ctx, "skip", 0, Long.MAX_VALUE, validation);
     Long limit = Requests.longQuery(ctx, "limit", 1, MAX_LIMIT, validation);
     K after = null;
@@ -43,7 +44,7 @@ public record PageQuery<K>(PageRequest<K> request, boolean offsetPaging) {
         after = null;
       }
       if (after == null) {
-        validation.fail("after", "must be " + keyType);
+        validation.fail("after", notAKey);
       }
     }
     if (skip != null && after != null) {

@@ -52,7 +52,7 @@ public final class Requests {
     } catch (IllegalArgumentException ignored) {
       // reported below
     }
-    validation.fail(name, "must be a UUID");
+    validation.fail(name, Fields.NOT_UUID);
     return null;
   }
 
@@ -73,7 +73,7 @@ public final class Requests {
       case "true", "1" -> true;
       case "false", "0" -> false;
       default -> {
-        validation.fail(name, "must be true or false");
+        validation.fail(name, Fields.NOT_BOOLEAN);
         yield null;
       }
     };
@@ -202,10 +202,7 @@ public final class Requests {
     if (value != null && value >= min && value <= max) {
       return value;
     }
-    validation.fail(
-        name,
-        "must be an integer "
-            + (max == Long.MAX_VALUE ? ">= " + min : "from " + min + " to " + max));
+    validation.fail(name, Fields.integerRule(min, max));
     return null;
   }
 }

@@ -28,6 +28,22 @@ public final class Emails {
 
   private Emails() {}
 
+  /**
+   * An address as given, judged by the one rule every input of an address uses (the API and {@code
+   * ADMIN_EMAIL}): canonicalised, then checked.
+   *
+   * @param canonical the address as it would be stored (see {@link #canonical})
+   * @param problem why it is not acceptable ({@link #INVALID} or {@link #INVISIBLE}); null when it
+   *     is
+   */
+  public record Checked(String canonical, String problem) {}
+
+  /** Canonicalises {@code raw} and judges the result. */
+  public static Checked check(String raw) {
+    String canonical = canonical(raw);
+    return new Checked(canonical, problem(canonical));
+  }
+
   /** The address as stored and shown: trimmed and NFKC-normalised. */
   public static String canonical(String raw) {
     return Normalizer.normalize(raw.strip(), Normalizer.Form.NFKC);

@@ -64,6 +64,8 @@ class AppConfigTest {
     assertTrue(auth.signupEnabled());
     assertEquals(null, auth.adminEmail());
     assertEquals(19_456, auth.hashMemoryKib());
+    assertEquals(2, auth.hashIterations());
+    assertEquals(1, auth.hashParallelism());
     assertEquals(5, auth.loginMaxFailures());
     assertEquals(Duration.ofMinutes(15), auth.loginWindow());
     assertEquals(Duration.ofSeconds(5), auth.keyCacheTtl());
@@ -89,6 +91,30 @@ class AppConfigTest {
         new String[] {"0.0.0.0", "::", "::1", "localhost", "api-1.internal.example"}) {
       assertEquals(host, AppConfig.fromEnv(Map.of("HOST", host)).host());
     }
+  }
+
+  /** ADMIN_EMAIL is judged by the API's rule, with the API's wording, and stored canonical. */
+  @Test
+  void adminEmailFollowsTheApisRule() {
+    var invalid =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                AppConfig.fromEnv(Map.of("ADMIN_EMAIL", "root", "ADMIN_PASSWORD", "long enough")));
+    assertEquals("ADMIN_EMAIL=\"root\" is invalid: must be an email address", invalid.getMessage());
+    var invisible =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                AppConfig.fromEnv(
+                    Map.of(
+                        "ADMIN_EMAIL", "ro\u200Bot@example.com", "ADMIN_PASSWORD", "long enough")));
+    assertEquals(
+        "ADMIN_EMAIL=\"ro\u200Bot@example.com\" is invalid: must not contain invisible or control"
+            + " characters",
+        invisible.getMessage());
+    var env = Map.of("ADMIN_EMAIL", " Root@ｅxample.com ", "ADMIN_PASSWORD", "long enough");
+    assertEquals("Root@example.com", AppConfig.fromEnv(env).auth().adminEmail());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.taskloop.system.http;
 
 import static dev.taskloop.support.ProblemAssertions.assertProblem;
 import static dev.taskloop.support.ProblemAssertions.errorFields;
+import static dev.taskloop.support.ProblemAssertions.errorMessages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -136,6 +138,57 @@ class HostileInputIT extends SharedServer {
       assertProblem(server.anonymous().post("/tasks", big), 401, "unauthorized");
       assertProblem(http.patch("/tasks/1", big), 413, "payload-too-large");
     }
+  }
+
+  /** One rule, one wording: a client reads the same message for a NUL in every feature. */
+  @Test
+  void aNulReadsTheSameInEveryFeature() {
+    String nul = "\"a\\u0000b\"";
+    String message = "must not contain NUL characters";
+    assertEquals(
+        Map.of("title", message), errorMessages(http.post("/tasks", "{\"title\":" + nul + "}")));
+    assertEquals(
+        Map.of("name", message), errorMessages(http.post("/categories", "{\"name\":" + nul + "}")));
+    assertEquals(
+        Map.of("name", message),
+        errorMessages(
+            http.post("/items", "{\"category_id\":1,\"price\":\"1.00\",\"name\":" + nul + "}")));
+    assertEquals(
+        Map.of("name", message), errorMessages(http.patch("/users/me", "{\"name\":" + nul + "}")));
+    assertEquals(
+        Map.of("email", message),
+        errorMessages(
+            server
+                .anonymous()
+                .post("/auth/api-keys", "{\"password\":\"long enough\",\"email\":" + nul + "}")));
+  }
+
+  /** A merge patch cannot clear a required field: the same message for tasks and items. */
+  @Test
+  void aNullInAPatchReadsTheSameInEveryFeature() {
+    String message = "cannot be null";
+    assertEquals(
+        Map.of("title", message, "is_completed", message),
+        errorMessages(http.patch("/tasks/1", "{\"title\":null,\"is_completed\":null}")));
+    assertEquals(
+        Map.of("category_id", message, "name", message, "price", message),
+        errorMessages(
+            http.patch("/items/1", "{\"category_id\":null,\"name\":null,\"price\":null}")));
+  }
+
+  /** Jackson keeps the low 64 bits of a larger integer: 2^64 + 5 must not become 5 days. */
+  @Test
+  void anIntegerBeyond64BitsIsRefusedNotTruncated() {
+    assertEquals(
+        Map.of("expires_in_days", "must be an integer from 1 to 3650"),
+        errorMessages(
+            http.post("/users/me/api-keys", "{\"expires_in_days\":18446744073709551621}")));
+    assertEquals(
+        Map.of("category_id", "must be an integer >= 1"),
+        errorMessages(
+            http.post(
+                "/items",
+                "{\"category_id\":18446744073709551617,\"name\":\"n\",\"price\":\"1\"}")));
   }
 
   @Test
