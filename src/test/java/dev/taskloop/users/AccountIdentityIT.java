@@ -54,6 +54,13 @@ class AccountIdentityIT extends SharedServer {
   }
 
   @Test
+  void anAddressThatOutgrowsItsColumnOnceCaseFoldedIsRefusedNotA500() {
+    String domain = "@" + "d".repeat(63) + "." + "e".repeat(63) + "." + "f".repeat(57) + ".com";
+    String local = "ß" + "a".repeat(63); // 254 characters as written, 255 once folded
+    assertEquals(Set.of("email"), errorFields(signUp(local + domain)));
+  }
+
+  @Test
   void anotherUsersKeyAsCursorIsLikeAnUnknownOne() {
     Http alice = server.newUser("cursor-alice@example.com");
     Http bob = server.newUser("cursor-bob@example.com");

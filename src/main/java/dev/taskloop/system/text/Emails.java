@@ -12,8 +12,8 @@ import java.util.Locale;
  * <p>Rules: the address is trimmed and NFKC-normalised; it has one {@code @}, a local part of 1..64
  * characters without spaces, specials or leading, trailing or doubled dots (quoted local parts are
  * not supported), and a domain of at least two dot-separated labels of letters, digits and inner
- * hyphens (internationalised letters allowed), without a trailing dot; 254 characters at most; no
- * invisible or control character anywhere.
+ * hyphens (internationalised letters allowed), without a trailing dot; 254 characters at most, also
+ * once case-folded; no invisible or control character anywhere.
  */
 public final class Emails {
   private static final int MAX_LENGTH = 254;
@@ -59,7 +59,10 @@ public final class Emails {
       return INVISIBLE;
     }
     int at = canonical.indexOf('@');
-    if (canonical.length() > MAX_LENGTH || at < 1 || at != canonical.lastIndexOf('@')) {
+    if (canonical.length() > MAX_LENGTH
+        || tooLong(key(canonical)) // folding can lengthen it: "ß" becomes "ss"
+        || at < 1
+        || at != canonical.lastIndexOf('@')) {
       return INVALID;
     }
     return validLocal(canonical.substring(0, at)) && validDomain(canonical.substring(at + 1))
@@ -74,6 +77,11 @@ public final class Emails {
   public static String key(String canonical) {
     String folded = canonical(canonical).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
     return Normalizer.normalize(folded, Normalizer.Form.NFKC);
+  }
+
+  /** Both spellings are stored in columns of 254 characters. */
+  private static boolean tooLong(String text) {
+    return text.codePointCount(0, text.length()) > MAX_LENGTH;
   }
 
   private static boolean validLocal(String local) {

@@ -3,6 +3,7 @@ package dev.taskloop.system.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -69,5 +70,16 @@ class EmailsTest {
   @ValueSource(strings = {"ada+tag@example.com", "o'hara@example.co.uk", "日本@例え.テスト"})
   void realAddressesPass(String raw) {
     assertNull(Emails.problem(Emails.canonical(raw)));
+  }
+
+  @Test
+  void anAddressMustFitItsColumnsAlsoOnceCaseFolded() {
+    String domain = "@" + "d".repeat(63) + "." + "e".repeat(63) + "." + "f".repeat(57) + ".com";
+    String fits = "a".repeat(64) + domain;
+    assertNull(Emails.problem(fits));
+    // 254 characters as written, 255 once "ß" folds to "ss": the key column would overflow
+    String grows = "ß" + fits.substring(1);
+    assertEquals(254, grows.length());
+    assertEquals(Emails.INVALID, Emails.problem(grows));
   }
 }
