@@ -95,6 +95,7 @@ public final class Database {
         var streams =
             Streams.sqlite(
                 pools.cursors(),
+                pools.timer(),
                 config.exportPoolSize(),
                 statementMillis,
                 config.acquireTimeout().toMillis());
