@@ -1,5 +1,8 @@
 package dev.taskloop;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -46,9 +49,21 @@ class ArchitectureTest {
         .haveSimpleNameNotEndingWith("Repository")
         .and()
         .doNotHaveSimpleName("Accounts") // use cases whose transactions span repositories
+        .and()
+        .haveSimpleNameNotEndingWith("Feature") // entry points: see the rule below
         .should()
         .dependOnClassesThat()
         .areAssignableTo(Database.class)
+        .check(MAIN);
+  }
+
+  @Test
+  void featureEntryPointsOnlyHandTheDatabaseToTheirRepositories() {
+    noClasses()
+        .that()
+        .haveSimpleNameEndingWith("Feature")
+        .should()
+        .callMethodWhere(target(owner(assignableTo(Database.class))))
         .check(MAIN);
   }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -66,5 +67,17 @@ public final class ReportPool {
               ProblemType.SERVICE_UNAVAILABLE, "All report workers are busy; retry later.", 5));
     }
     return promise.future();
+  }
+
+  /**
+   * Takes no more reports and waits up to {@code timeoutMillis} for the queued and running ones;
+   * past that, interrupts them and throws {@link TimeoutException}.
+   */
+  void close(long timeoutMillis) throws InterruptedException, TimeoutException {
+    executor.shutdown();
+    if (!executor.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
+      executor.shutdownNow();
+      throw new TimeoutException("reports still running after " + timeoutMillis + " ms");
+    }
   }
 }
