@@ -23,7 +23,7 @@ import java.util.UUID;
  * All SQL of categories and items, scoped to the owner. Embedding items costs one statement more,
  * whatever the number of categories and items: no N+1.
  */
-public final class CatalogRepository {
+final class CatalogRepository {
   private static final String CATEGORY = "id, name, created_at, updated_at";
   private static final String ITEM =
       "id, category_id, name, description, price_cents, created_at, updated_at";
@@ -73,7 +73,7 @@ public final class CatalogRepository {
 
   private final Database db;
 
-  public CatalogRepository(Database db) {
+  CatalogRepository(Database db) {
     this.db = db;
   }
 

@@ -12,12 +12,12 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
 /** HTTP in and out for categories. */
-public final class CategoryRoutes {
+final class CategoryRoutes {
   private static final String CATEGORY = "Category";
 
   private final CatalogRepository catalog;
 
-  public CategoryRoutes(CatalogRepository catalog) {
+  CategoryRoutes(CatalogRepository catalog) {
     this.catalog = catalog;
   }
 

@@ -9,12 +9,12 @@ import dev.taskloop.system.http.Validation;
 import io.vertx.ext.web.RoutingContext;
 
 /** HTTP in and out for items. */
-public final class ItemRoutes {
+final class ItemRoutes {
   private static final String ITEM = "Item";
 
   private final CatalogRepository catalog;
 
-  public ItemRoutes(CatalogRepository catalog) {
+  ItemRoutes(CatalogRepository catalog) {
     this.catalog = catalog;
   }
 

@@ -21,12 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * queue of {@code REPORT_QUEUE}: when both are full, a request gets 503 with {@code Retry-After} at
  * once instead of waiting. Results come back on the caller's event loop.
  */
-public final class ReportPool {
+final class ReportPool {
   private final Vertx vertx;
   private final LegacyReports reports;
   private final ThreadPoolExecutor executor;
 
-  public ReportPool(Vertx vertx, AppConfig config) {
+  ReportPool(Vertx vertx, AppConfig config) {
     this.vertx = vertx;
     this.reports = new LegacyReports(config);
     var threads = new AtomicInteger();
