@@ -17,33 +17,43 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    AppConfig config;
+    AppConfig config = configOrExit();
+    var root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.toLevel(config.logLevel()));
+    stopOnSignals(startOrExit(config));
+  }
+
+  /** The configuration from the environment; a bad value exits with 2 and one line. */
+  private static AppConfig configOrExit() {
     try {
-      config = AppConfig.fromEnv(System.getenv());
+      return AppConfig.fromEnv(System.getenv());
     } catch (ConfigException e) {
       System.err.println("taskloop: configuration error: " + e.getMessage());
       System.exit(2);
-      return;
+      throw new IllegalStateException("unreachable: exited", e);
     }
-    var root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.toLevel(config.logLevel()));
-    Logger log = LoggerFactory.getLogger(Main.class);
+  }
 
-    Taskloop app;
+  /** The started service; a failed start exits with 1. */
+  private static Taskloop startOrExit(AppConfig config) {
+    Logger log = LoggerFactory.getLogger(Main.class);
     try {
-      app = Taskloop.start(config, new VertxOptions());
+      return Taskloop.start(config, new VertxOptions());
     } catch (Taskloop.StartupException e) {
       log.error("taskloop failed to start: {}", e.getMessage());
       log.debug("startup failure", e);
-      System.exit(1);
-      return;
     } catch (Throwable e) { // a bug: still exit rather than hang on Vert.x's non-daemon threads
       log.error("taskloop failed to start", e);
-      System.exit(1);
-      return;
     }
-    // Handle the signals ourselves (rather than a shutdown hook) so a graceful stop exits with 0.
-    // A second signal while draining means "now": exit at once.
+    System.exit(1);
+    throw new IllegalStateException("unreachable: exited");
+  }
+
+  /**
+   * Handles the signals here (rather than in a shutdown hook) so that a graceful stop exits with 0.
+   * A second signal while draining means "now": exit at once.
+   */
+  private static void stopOnSignals(Taskloop app) {
     var stopping = new AtomicBoolean();
     Runnable stop =
         () -> {

@@ -1,57 +1,47 @@
 package dev.taskloop;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.taskloop.auth.ApiKeyRepository;
-import dev.taskloop.auth.Authenticator;
-import dev.taskloop.auth.LoginLimiter;
-import dev.taskloop.auth.PasswordHasher;
-import dev.taskloop.catalog.CatalogFeature;
-import dev.taskloop.reports.ReportPool;
-import dev.taskloop.reports.ReportRoutes;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Migrations;
-import dev.taskloop.system.health.HealthRoutes;
 import dev.taskloop.system.http.FieldError;
 import dev.taskloop.system.http.HttpVerticle;
 import dev.taskloop.system.http.Json;
 import dev.taskloop.system.http.ProblemType;
 import dev.taskloop.system.http.Problems;
 import dev.taskloop.system.http.Routes;
-import dev.taskloop.system.openapi.DocsRoutes;
-import dev.taskloop.tasks.Task;
-import dev.taskloop.tasks.TaskRepository;
-import dev.taskloop.tasks.TaskRoutes;
-import dev.taskloop.users.Accounts;
-import dev.taskloop.users.KeyRoutes;
-import dev.taskloop.users.UserRepository;
-import dev.taskloop.users.UserRoutes;
+import dev.taskloop.tasks.TaskFeature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.charset.CharacterCodingException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service, wired top to bottom: configuration, then the database (migrate, connect),
- * then HTTP. {@link #start} returns once the server listens; {@link #shutdown} drains and closes.
+ * The running service, wired top to bottom: migrate, open the database, build the features, listen.
+ * {@link #start} returns once the server listens; {@link #shutdown} drains, then closes what start
+ * opened. A failed start closes it the same way ({@link Resources}) before it throws.
  */
 public final class Taskloop {
   private static final Logger LOG = LoggerFactory.getLogger(Taskloop.class);
 
   /**
-   * Longest wait for the pools, then for Vert.x, to close at shutdown: connections to a server that
-   * stalls cannot close cleanly before their idle timeout, and shutdown does not wait for that.
+   * Longest wait for each of the report workers, the pools and Vert.x to close: connections to a
+   * server that stalls cannot close cleanly before their idle timeout, and shutdown does not wait
+   * for that.
    */
-  private static final long CLOSE_TIMEOUT_MS = 5_000;
+  static final long CLOSE_TIMEOUT_MS = 5_000;
+
+  /**
+   * One event loop per core, shared by the HTTP servers and the database connections: measured ~25%
+   * more GET-one throughput than Vert.x's default of two per core (fewer threads on the cores).
+   */
+  private static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   /** Startup failed for a reason an operator can act on; the message is one line. */
   public static final class StartupException extends RuntimeException {
@@ -63,24 +53,24 @@ public final class Taskloop {
   private final AppConfig config;
   private final Vertx vertx;
   private final Database database;
-  private final List<String> deployments;
   private final HttpVerticle first;
   private final AtomicBoolean draining;
+  private final Resources resources;
   private boolean stopped;
 
   private Taskloop(
       AppConfig config,
       Vertx vertx,
       Database database,
-      List<String> deployments,
       HttpVerticle first,
-      AtomicBoolean draining) {
+      AtomicBoolean draining,
+      Resources resources) {
     this.config = config;
     this.vertx = vertx;
     this.database = database;
-    this.deployments = deployments;
     this.first = first;
     this.draining = draining;
+    this.resources = resources;
   }
 
   /**
@@ -89,84 +79,46 @@ public final class Taskloop {
    */
   public static Taskloop start(AppConfig config, VertxOptions vertxOptions) {
     long startNanos = System.nanoTime();
-    Migrations.Result schema;
+    Migrations.Result schema = migrate(config);
+    var resources = new Resources();
     try {
-      schema = Migrations.migrate(config.database()); // blocking JDBC, here on the main thread
+      Vertx vertx = Vertx.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(EVENT_LOOPS));
+      resources.add("Vert.x", () -> awaitAtMost(vertx.close()));
+      Database database = openDatabase(vertx, config, resources);
+      warmUp();
+      var draining = new AtomicBoolean();
+      Features features = Features.build(vertx, database, config, draining, resources);
+      HttpVerticle first = listen(vertx, config, features, draining, resources);
+      var app = new Taskloop(config, vertx, database, first, draining, resources);
+      app.logStarted(schema, startNanos);
+      return app;
+    } catch (Throwable e) { // whatever failed, nothing that was opened stays open
+      resources.closeAll();
+      throw e;
+    }
+  }
+
+  /** Brings the schema up to date: blocking JDBC, here on the main thread. */
+  private static Migrations.Result migrate(AppConfig config) {
+    try {
+      return Migrations.migrate(config.database());
     } catch (Migrations.MigrationException e) {
       throw new StartupException(e.getMessage(), e);
     }
-    // One event loop per core, shared by the HTTP servers and the database connections: measured
-    // ~25% more GET-one throughput than Vert.x's default of two per core (fewer threads on the
-    // cores).
-    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    Vertx vertx = Vertx.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(instances));
-    var draining = new AtomicBoolean();
-    Database database = null;
+  }
+
+  /** Opens the pools and waits until both application clients get an answer. */
+  private static Database openDatabase(Vertx vertx, AppConfig config, Resources resources) {
     try {
-      database = Database.open(vertx, config);
+      Database database = Database.open(vertx, config);
+      // bounded: a stalled server must not keep the process alive
+      resources.add("database pools", () -> awaitAtMost(database.close()));
       database.ping(config.acquireTimeout().toMillis()).await();
+      return database;
     } catch (Exception e) { // await() rethrows checked exceptions as they are
-      close(vertx, database);
       throw new StartupException(
           "cannot connect to " + config.database().masked() + ": " + describe(e), e);
     }
-
-    warmUp();
-    // Features are built here, on the main thread (resources load, nothing on an event loop), and
-    // shared by every server instance: they hold no per-connection state.
-    var auth = config.auth();
-    var keys = new ApiKeyRepository(database);
-    var authenticator = new Authenticator(keys, auth);
-    var tasks = new TaskRepository(database);
-    Accounts accounts;
-    try {
-      var hasher = new PasswordHasher(vertx, auth); // hashes once: bad Argon2 settings fail here
-      accounts =
-          new Accounts(
-              database,
-              new UserRepository(database),
-              keys,
-              hasher,
-              new LoginLimiter(auth),
-              authenticator,
-              auth);
-      bootstrapAdmin(config, accounts, tasks);
-    } catch (Exception e) {
-      close(vertx, database);
-      throw new StartupException("cannot set up accounts: " + e.getMessage(), e);
-    }
-    var reports = new ReportPool(vertx, config);
-    Consumer<Routes> features = features(database, draining, accounts, tasks, reports);
-    var deployments = new ArrayList<String>(instances);
-    HttpVerticle first = null;
-    try {
-      // Instances on one port share one socket; Vert.x spells "one shared random port" as -1.
-      int port = config.port() == 0 ? -1 : config.port();
-      for (int i = 0; i < instances; i++) {
-        var settings =
-            new HttpVerticle.Settings(config.host(), port, config.shutdownGrace(), config.http());
-        var verticle = new HttpVerticle(settings, draining::get, authenticator::handle, features);
-        deployments.add(vertx.deployVerticle(verticle).await());
-        first = first == null ? verticle : first;
-      }
-    } catch (Exception e) {
-      close(vertx, database);
-      throw new StartupException(
-          "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
-    }
-    var app = new Taskloop(config, vertx, database, deployments, first, draining);
-    LOG.info(
-        "taskloop {} listening on http://{}:{} database={} {} schema=v{} pool={} event-loops={} ready in {} ms",
-        version(),
-        config.host(),
-        app.port(),
-        config.database().kind(),
-        config.database().masked(),
-        schema.schemaVersion(),
-        config.poolSize(),
-        instances,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-    return app;
   }
 
   /**
@@ -175,62 +127,59 @@ public final class Taskloop {
    */
   private static void warmUp() {
     try {
-      Json.parse(
-          Json.bytes(List.of(new Task(1, "warm-up", null, false, Instant.EPOCH, Instant.EPOCH))));
+      Json.parse(Json.bytes(TaskFeature.wireSample()));
+      var field = List.of(new FieldError("f", "m"));
       Json.bytes(
-          new Problems.Problem(
-              ProblemType.VALIDATION.type(),
-              "t",
-              422,
-              "d",
-              "/",
-              List.of(new FieldError("f", "m")),
-              "r"));
+          new Problems.Problem(ProblemType.VALIDATION.type(), "t", 422, "d", "/", field, "r"));
     } catch (JsonProcessingException | CharacterCodingException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** Every feature's endpoints. Adding a feature means adding it here. */
-  private static Consumer<Routes> features(
-      Database database,
+  /** Deploys one HTTP server per event loop, all on one port; returns the first. */
+  private static HttpVerticle listen(
+      Vertx vertx,
+      AppConfig config,
+      Features features,
       AtomicBoolean draining,
-      Accounts accounts,
-      TaskRepository taskRepository,
-      ReportPool reportPool) {
-    var tasks = new TaskRoutes(taskRepository);
-    var catalog = new CatalogFeature(database);
-    var reports = new ReportRoutes(reportPool);
-    var users = new UserRoutes(accounts);
-    var keys = new KeyRoutes(accounts);
-    var health = new HealthRoutes(database::healthPing, draining::get);
-    var docs = new DocsRoutes();
-    return routes -> {
-      tasks.mount(routes);
-      catalog.mount(routes);
-      reports.mount(routes);
-      users.mount(routes);
-      keys.mount(routes);
-      health.mount(routes);
-      docs.mount(routes);
-    };
+      Resources resources) {
+    var deployments = new ArrayList<String>();
+    // Closing them is the graceful half of shutdown: in-flight requests get SHUTDOWN_GRACE_S.
+    resources.add(
+        "HTTP servers",
+        () -> Future.join(deployments.stream().map(vertx::undeploy).toList()).await());
+    // Instances on one port share one socket; Vert.x spells "one shared random port" as -1.
+    int port = config.port() == 0 ? -1 : config.port();
+    var settings =
+        new HttpVerticle.Settings(config.host(), port, config.shutdownGrace(), config.http());
+    HttpVerticle first = null;
+    try {
+      for (int i = 0; i < EVENT_LOOPS; i++) {
+        var verticle =
+            new HttpVerticle(
+                settings, draining::get, features.auth()::authenticate, features::mount);
+        deployments.add(vertx.deployVerticle(verticle).await());
+        first = first == null ? verticle : first;
+      }
+      return first;
+    } catch (Exception e) {
+      throw new StartupException(
+          "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
   }
 
-  /**
-   * ADMIN_EMAIL + ADMIN_PASSWORD: the admin exists after startup (created once, idempotently), and
-   * tasks from before accounts existed belong to it.
-   */
-  private static void bootstrapAdmin(AppConfig config, Accounts accounts, TaskRepository tasks) {
-    if (config.auth().adminEmail() == null) {
-      return;
-    }
-    UUID admin =
-        accounts.ensureAdmin(config.auth().adminEmail(), config.auth().adminPassword()).await();
-    int adopted = tasks.adoptOrphans(admin).await();
-    if (adopted > 0) {
-      LOG.info(
-          "gave {} tasks without an owner to the admin {}", adopted, config.auth().adminEmail());
-    }
+  private void logStarted(Migrations.Result schema, long startNanos) {
+    LOG.info(
+        "taskloop {} listening on http://{}:{} database={} {} schema=v{} pool={} event-loops={} ready in {} ms",
+        version(),
+        config.host(),
+        port(),
+        config.database().kind(),
+        config.database().masked(),
+        schema.schemaVersion(),
+        config.poolSize(),
+        EVENT_LOOPS,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
   }
 
   public int port() {
@@ -253,9 +202,9 @@ public final class Taskloop {
   /**
    * Graceful stop: readiness turns 503 and every response closes its connection; after {@code
    * SHUTDOWN_DELAY_S} idle connections are closed, then the listener, and in-flight requests get
-   * {@code SHUTDOWN_GRACE_S} to finish; then the pools and Vert.x close (each at most {@link
-   * #CLOSE_TIMEOUT_MS}). Every request the server has read gets its answer. Blocks until done;
-   * idempotent.
+   * {@code SHUTDOWN_GRACE_S} to finish; then the report workers, the pools and Vert.x close (each
+   * at most {@link #CLOSE_TIMEOUT_MS}). Every request the server has read gets its answer. Blocks
+   * until done; idempotent.
    */
   public synchronized void shutdown() {
     if (stopped) {
@@ -273,12 +222,7 @@ public final class Taskloop {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try {
-      Future.join(deployments.stream().map(vertx::undeploy).toList()).await();
-    } catch (Exception e) {
-      LOG.warn("HTTP servers did not stop cleanly: {}", e.toString());
-    }
-    close(vertx, database);
+    resources.closeAll(); // HTTP servers, report workers, database pools, Vert.x
     LOG.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
   }
 
@@ -287,21 +231,6 @@ public final class Taskloop {
     return e.getCause() == null || e.getCause() == e
         ? e.getMessage()
         : e.getMessage() + " (" + e.getCause().getMessage() + ")";
-  }
-
-  private static void close(Vertx vertx, Database database) {
-    try {
-      if (database != null) { // bounded: a stalled server must not keep the process alive
-        awaitAtMost(database.close());
-      }
-    } catch (Exception e) {
-      LOG.warn("database pools did not close cleanly: {}", e.toString());
-    }
-    try { // a connection stuck on a stalled server closes only at its idle timeout: do not wait
-      awaitAtMost(vertx.close());
-    } catch (Exception e) {
-      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
-    }
   }
 
   /**

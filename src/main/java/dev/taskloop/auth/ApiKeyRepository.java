@@ -54,7 +54,7 @@ public final class ApiKeyRepository {
 
   private final Database db;
 
-  public ApiKeyRepository(Database db) {
+  ApiKeyRepository(Database db) {
     this.db = db;
   }
 

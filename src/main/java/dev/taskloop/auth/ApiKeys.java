@@ -14,7 +14,7 @@ import java.util.Optional;
  * the whole key is stored; checks compare hashes in constant time. A fast hash is right here: the
  * key is random and long, so nothing can be guessed from its hash (unlike a password).
  */
-public final class ApiKeys {
+final class ApiKeys {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
   private static final int PREFIX_LENGTH = 12;

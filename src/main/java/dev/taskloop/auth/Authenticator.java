@@ -39,7 +39,7 @@ public final class Authenticator {
   /** Bumped by every eviction; a lookup that started before one does not fill the cache. */
   private final AtomicLong evictions = new AtomicLong();
 
-  public Authenticator(ApiKeyRepository keys, AuthConfig config) {
+  Authenticator(ApiKeyRepository keys, AuthConfig config) {
     this.keys = keys;
     this.verified =
         Caffeine.newBuilder().expireAfterWrite(config.keyCacheTtl()).maximumSize(100_000).build();

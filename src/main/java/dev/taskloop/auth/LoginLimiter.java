@@ -30,7 +30,7 @@ public final class LoginLimiter {
   private final BucketConfiguration configuration;
   private final TimeMeter clock;
 
-  public LoginLimiter(AuthConfig config) {
+  LoginLimiter(AuthConfig config) {
     this(config, TimeMeter.SYSTEM_MILLISECONDS, Ticker.systemTicker());
   }
 

@@ -29,7 +29,7 @@ public final class PasswordHasher {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final int maxInFlight;
 
-  public PasswordHasher(Vertx vertx, AuthConfig config) {
+  PasswordHasher(Vertx vertx, AuthConfig config) {
     this.maxInFlight = config.hashWorkers() * QUEUE_PER_WORKER;
     this.workers =
         vertx.createSharedWorkerExecutor(

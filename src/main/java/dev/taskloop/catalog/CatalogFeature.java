@@ -3,7 +3,7 @@ package dev.taskloop.catalog;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.Routes;
 
-/** The catalog, categories and their items: its repositories and routes, wired. */
+/** The catalog feature, wired: categories and items, their repositories and their endpoints. */
 public final class CatalogFeature {
   private final CategoryRoutes categories;
   private final ItemRoutes items;

@@ -6,8 +6,7 @@ import java.util.List;
 
 /** A category; {@code items} is present only where the request embeds them. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Category(
-    long id, String name, Instant createdAt, Instant updatedAt, List<Item> items) {
+record Category(long id, String name, Instant createdAt, Instant updatedAt, List<Item> items) {
   Category withItems(List<Item> all) {
     return new Category(id, name, createdAt, updatedAt, all);
   }

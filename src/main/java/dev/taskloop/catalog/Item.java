@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /** An item of a category. {@code price} is a decimal string with 2 places, e.g. "12.50". */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record Item(
+record Item(
     long id,
     long categoryId,
     String name,

@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,12 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * queue of {@code REPORT_QUEUE}: when both are full, a request gets 503 with {@code Retry-After} at
  * once instead of waiting. Results come back on the caller's event loop.
  */
-public final class ReportPool {
+final class ReportPool {
   private final Vertx vertx;
   private final LegacyReports reports;
   private final ThreadPoolExecutor executor;
 
-  public ReportPool(Vertx vertx, AppConfig config) {
+  ReportPool(Vertx vertx, AppConfig config) {
     this.vertx = vertx;
     this.reports = new LegacyReports(config);
     var threads = new AtomicInteger();
@@ -66,5 +67,17 @@ public final class ReportPool {
               ProblemType.SERVICE_UNAVAILABLE, "All report workers are busy; retry later.", 5));
     }
     return promise.future();
+  }
+
+  /**
+   * Takes no more reports and waits up to {@code timeoutMillis} for the queued and running ones;
+   * past that, interrupts them and throws {@link TimeoutException}.
+   */
+  void close(long timeoutMillis) throws InterruptedException, TimeoutException {
+    executor.shutdown();
+    if (!executor.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
+      executor.shutdownNow();
+      throw new TimeoutException("reports still running after " + timeoutMillis + " ms");
+    }
   }
 }

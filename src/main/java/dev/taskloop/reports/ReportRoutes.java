@@ -6,10 +6,10 @@ import dev.taskloop.system.http.Routes;
 import io.vertx.ext.web.RoutingContext;
 
 /** HTTP in and out for reports. */
-public final class ReportRoutes {
+final class ReportRoutes {
   private final ReportPool pool;
 
-  public ReportRoutes(ReportPool pool) {
+  ReportRoutes(ReportPool pool) {
     this.pool = pool;
   }
 

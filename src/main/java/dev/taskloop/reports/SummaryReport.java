@@ -5,7 +5,7 @@ import java.time.LocalDate;
 import java.util.List;
 
 /** The summary report: per category, and for tasks. Money is exact decimal strings. */
-public record SummaryReport(List<CategoryLine> categories, TaskSummary tasks) {
+record SummaryReport(List<CategoryLine> categories, TaskSummary tasks) {
   /** One category: its items' count, total and average price (null without items). */
   public record CategoryLine(
       long categoryId, String name, long itemCount, String totalPrice, String averagePrice) {}

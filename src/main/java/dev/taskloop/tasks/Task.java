@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 
 /** A task as the API returns it. Timestamps are UTC. */
-public record Task(
+record Task(
     long id,
     String title,
     String description,

@@ -23,7 +23,7 @@ import java.util.function.Function;
  * atomically on its own (an implicit transaction; wrapping it in BEGIN/COMMIT measured about 25%
  * fewer POSTs per second on PostgreSQL and adds nothing).
  */
-public final class TaskRepository {
+final class TaskRepository {
   private static final String COLUMNS =
       "id, title, description, is_completed, created_at, updated_at";
 
@@ -50,7 +50,7 @@ public final class TaskRepository {
 
   private final Database db;
 
-  public TaskRepository(Database db) {
+  TaskRepository(Database db) {
     this.db = db;
   }
 

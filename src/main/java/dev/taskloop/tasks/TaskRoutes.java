@@ -15,12 +15,12 @@ import java.util.UUID;
  * HTTP in and out for tasks: parse and validate (one {@link Validation} per request, so a 422 lists
  * path, query and body failures together), call the repository, respond.
  */
-public final class TaskRoutes {
+final class TaskRoutes {
   private static final String TASK = "Task";
 
   private final TaskRepository tasks;
 
-  public TaskRoutes(TaskRepository tasks) {
+  TaskRoutes(TaskRepository tasks) {
     this.tasks = tasks;
   }
 

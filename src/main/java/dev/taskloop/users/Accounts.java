@@ -28,7 +28,7 @@ import java.util.UUID;
  * deactivation, and the admin created at startup. Every change that makes keys invalid evicts them
  * from the {@link Authenticator}'s cache at once.
  */
-public final class Accounts {
+final class Accounts {
   private final Database db;
   private final UserRepository users;
   private final ApiKeyRepository keys;
@@ -40,7 +40,7 @@ public final class Accounts {
   /** The answer to a sign-up: the user and its first key. */
   public record SignedUp(User user, NewApiKey apiKey) {}
 
-  public Accounts(
+  Accounts(
       Database db,
       UserRepository users,
       ApiKeyRepository keys,

@@ -12,12 +12,12 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
 /** HTTP in and out for API keys: login (email and password for a new key) and the caller's keys. */
-public final class KeyRoutes {
+final class KeyRoutes {
   private static final String KEY = "API key";
 
   private final Accounts accounts;
 
-  public KeyRoutes(Accounts accounts) {
+  KeyRoutes(Accounts accounts) {
     this.accounts = accounts;
   }
 

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** A user as the API shows it: never a password hash, never a key. */
-public record User(
+record User(
     UUID id,
     String email,
     String name,

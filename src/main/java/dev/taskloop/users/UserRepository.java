@@ -20,7 +20,7 @@ import java.util.UUID;
  * All SQL about users. Emails are unique through {@code email_normalized}, their {@link
  * Emails#key}: case and Unicode look-alikes count as the same address.
  */
-public final class UserRepository {
+final class UserRepository {
   private static final String COLUMNS = "id, email, name, is_active, is_admin, created_at";
   private static final String INSERT =
       "INSERT INTO users (id, email, email_normalized, name, password_hash, is_active, is_admin,"
@@ -53,7 +53,7 @@ public final class UserRepository {
 
   private final Database db;
 
-  public UserRepository(Database db) {
+  UserRepository(Database db) {
     this.db = db;
   }
 

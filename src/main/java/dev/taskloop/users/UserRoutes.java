@@ -13,12 +13,12 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
 /** HTTP in and out for users: sign-up, the caller's own account, and the admin's user list. */
-public final class UserRoutes {
+final class UserRoutes {
   private static final String USER = "User";
 
   private final Accounts accounts;
 
-  public UserRoutes(Accounts accounts) {
+  UserRoutes(Accounts accounts) {
     this.accounts = accounts;
   }
 

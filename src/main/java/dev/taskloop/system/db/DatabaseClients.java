@@ -53,6 +53,7 @@ record DatabaseClients(
     var streams =
         Streams.sqlite(
             pools.cursors(),
+            pools.timer(),
             config.exportPoolSize(),
             config.statementTimeout().toMillis(),
             config.acquireTimeout().toMillis());

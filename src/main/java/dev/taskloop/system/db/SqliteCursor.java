@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import javax.sql.DataSource;
 
@@ -32,6 +33,7 @@ import javax.sql.DataSource;
 final class SqliteCursor implements RowStream<Row> {
   private final Context context;
   private final DataSource source;
+  private final ScheduledExecutorService timer;
   private final String sql;
   private final Tuple params;
   private final int fetchSize;
@@ -57,6 +59,7 @@ final class SqliteCursor implements RowStream<Row> {
   SqliteCursor(
       Context context,
       DataSource source,
+      ScheduledExecutorService timer,
       String sql,
       Tuple params,
       int fetchSize,
@@ -64,6 +67,7 @@ final class SqliteCursor implements RowStream<Row> {
       Runnable onRelease) {
     this.context = context;
     this.source = source;
+    this.timer = timer;
     this.sql = sql;
     this.params = params;
     this.fetchSize = fetchSize;
@@ -173,7 +177,7 @@ final class SqliteCursor implements RowStream<Row> {
       }
     }
     ScheduledFuture<?> timeout =
-        timeoutMillis > 0 ? SqlitePools.cancelAfter(statement, timeoutMillis) : null;
+        timeoutMillis > 0 ? SqlitePools.cancelAfter(timer, statement, timeoutMillis) : null;
     try {
       if (results == null) {
         results = statement.executeQuery();

@@ -29,10 +29,11 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class SqlitePools {
   /**
-   * The application's pool; readiness's own one-connection pool; and the plain data source that
-   * {@link SqliteCursor} opens its connections from.
+   * The application's pool; readiness's own one-connection pool; the plain data source that {@link
+   * SqliteCursor} opens its connections from; and the timer thread that cancels their statements
+   * (one per database, so closing one database stops its thread: see {@link Streams}).
    */
-  record Clients(Pool pool, Pool health, DataSource cursors) {}
+  record Clients(Pool pool, Pool health, DataSource cursors, ScheduledExecutorService timer) {}
 
   private SqlitePools() {}
 
@@ -45,7 +46,8 @@ public final class SqlitePools {
     dataSource.setEnforceForeignKeys(true);
     dataSource.setBusyTimeout(busyTimeoutMillis(config));
     dataSource.setTransactionMode("IMMEDIATE");
-    DataSource pooled = fixed(dataSource, config.statementTimeout().toMillis());
+    ScheduledExecutorService timer = timer();
+    DataSource pooled = fixed(dataSource, config.statementTimeout().toMillis(), timer);
     return new Clients(
         JDBCPool.pool(
             vertx,
@@ -53,7 +55,8 @@ public final class SqlitePools {
             DatabaseClients.poolOptions(config, "taskloop-sqlite", config.poolSize())),
         JDBCPool.pool(
             vertx, pooled, DatabaseClients.poolOptions(config, "taskloop-sqlite-health", 1)),
-        dataSource);
+        dataSource,
+        timer);
   }
 
   /**
@@ -66,8 +69,9 @@ public final class SqlitePools {
   }
 
   /** Cancels {@code statement} (sqlite3_interrupt) after {@code millis}, unless cancelled first. */
-  static ScheduledFuture<?> cancelAfter(Statement statement, long millis) {
-    return TIMER.schedule(
+  static ScheduledFuture<?> cancelAfter(
+      ScheduledExecutorService timer, Statement statement, long millis) {
+    return timer.schedule(
         () -> {
           try {
             statement.cancel();
@@ -91,7 +95,8 @@ public final class SqlitePools {
    * setAutoCommit(true)}. DatabaseIT#singleStatementsCommitAfterATransaction keeps the proof;
    * remove this half of the wrapper once a fixed Vert.x resolves, and keep the test.
    */
-  static DataSource fixed(DataSource dataSource, long timeoutMillis) {
+  static DataSource fixed(
+      DataSource dataSource, long timeoutMillis, ScheduledExecutorService timer) {
     InvocationHandler sourceHandler =
         (proxy, method, args) -> {
           Object result = invoke(dataSource, method, args);
@@ -99,7 +104,7 @@ public final class SqlitePools {
               ? Proxy.newProxyInstance(
                   SqlitePools.class.getClassLoader(),
                   new Class<?>[] {Connection.class},
-                  new ConnectionHandler(connection, timeoutMillis))
+                  new ConnectionHandler(connection, timeoutMillis, timer))
               : result;
         };
     return (DataSource)
@@ -110,11 +115,13 @@ public final class SqlitePools {
   private static final class ConnectionHandler implements InvocationHandler {
     private final Connection target;
     private final long timeoutMillis;
+    private final ScheduledExecutorService timer;
     private boolean justEnded; // the previous call was commit() or rollback()
 
-    ConnectionHandler(Connection target, long timeoutMillis) {
+    ConnectionHandler(Connection target, long timeoutMillis, ScheduledExecutorService timer) {
       this.target = target;
       this.timeoutMillis = timeoutMillis;
+      this.timer = timer;
     }
 
     @Override
@@ -147,7 +154,7 @@ public final class SqlitePools {
         return Proxy.newProxyInstance(
             SqlitePools.class.getClassLoader(),
             new Class<?>[] {method.getReturnType()},
-            new StatementHandler(statement, timeoutMillis));
+            new StatementHandler(statement, timeoutMillis, timer));
       }
       return result;
     }
@@ -159,26 +166,26 @@ public final class SqlitePools {
   private static final class StatementHandler implements InvocationHandler {
     private final Statement target;
     private final long timeoutMillis;
+    private final ScheduledExecutorService timer;
     private ScheduledFuture<?> cancel;
 
-    StatementHandler(Statement target, long timeoutMillis) {
+    StatementHandler(Statement target, long timeoutMillis, ScheduledExecutorService timer) {
       this.target = target;
       this.timeoutMillis = timeoutMillis;
+      this.timer = timer;
     }
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
       String name = method.getName();
       if (name.startsWith("execute") && cancel == null) {
-        cancel = cancelAfter(target, timeoutMillis);
+        cancel = cancelAfter(timer, target, timeoutMillis);
       } else if (name.equals("close") && cancel != null) {
         cancel.cancel(false);
       }
       return SqlitePools.invoke(target, method, args);
     }
   }
-
-  private static final ScheduledExecutorService TIMER = timer();
 
   private static ScheduledExecutorService timer() {
     var timer =

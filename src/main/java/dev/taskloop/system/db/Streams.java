@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -31,10 +32,18 @@ abstract sealed class Streams {
     return new Postgres(exports);
   }
 
+  /**
+   * {@code timer} cancels the statements of this database's SQLite connections, the pool's and the
+   * cursors' alike; the streams close it, as the last SQLite resource without a pool of its own.
+   */
   static Streams sqlite(
-      DataSource source, int connections, long statementTimeoutMillis, long acquireTimeoutMillis) {
+      DataSource source,
+      ScheduledExecutorService timer,
+      int connections,
+      long statementTimeoutMillis,
+      long acquireTimeoutMillis) {
     return new Sqlite(
-        source, new Semaphore(connections), statementTimeoutMillis, acquireTimeoutMillis);
+        source, timer, new Semaphore(connections), statementTimeoutMillis, acquireTimeoutMillis);
   }
 
   /** A server-side cursor, inside a transaction (PostgreSQL's cursors need one). */
@@ -79,16 +88,19 @@ abstract sealed class Streams {
     private static final long RETRY_MILLIS = 20;
 
     private final DataSource source;
+    private final ScheduledExecutorService timer;
     private final Semaphore connections;
     private final long statementTimeoutMillis;
     private final long acquireTimeoutMillis;
 
     Sqlite(
         DataSource source,
+        ScheduledExecutorService timer,
         Semaphore connections,
         long statementTimeoutMillis,
         long acquireTimeoutMillis) {
       this.source = source;
+      this.timer = timer;
       this.connections = connections;
       this.statementTimeoutMillis = statementTimeoutMillis;
       this.acquireTimeoutMillis = acquireTimeoutMillis;
@@ -124,6 +136,7 @@ abstract sealed class Streams {
           new SqliteCursor(
               Vertx.currentContext(),
               source,
+              timer,
               sql,
               params,
               fetchSize,
@@ -142,8 +155,13 @@ abstract sealed class Streams {
       return "?";
     }
 
+    /**
+     * Stops the timer's thread: no new statement gets a timeout, while the timeouts of statements
+     * still running fire as set (the thread ends with the last of them).
+     */
     @Override
     Future<Void> close() {
+      timer.shutdown();
       return Future.succeededFuture();
     }
   }

@@ -1,0 +1,32 @@
+package dev.taskloop.reports;
+
+import dev.taskloop.system.config.AppConfig;
+import dev.taskloop.system.http.Routes;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The reports feature, wired: the blocking legacy report on its own bounded thread pool, and its
+ * endpoint. It owns threads: {@link #close} it at shutdown.
+ */
+public final class ReportFeature {
+  private final ReportPool pool;
+  private final ReportRoutes routes;
+
+  public ReportFeature(Vertx vertx, AppConfig config) {
+    this.pool = new ReportPool(vertx, config);
+    this.routes = new ReportRoutes(pool);
+  }
+
+  public void mount(Routes routes) {
+    this.routes.mount(routes);
+  }
+
+  /**
+   * Takes no more reports and waits up to {@code timeoutMillis} for the queued and running ones;
+   * past that, interrupts them and throws {@link TimeoutException}.
+   */
+  public void close(long timeoutMillis) throws InterruptedException, TimeoutException {
+    pool.close(timeoutMillis);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.taskloop.users;
+
+import dev.taskloop.auth.AuthFeature;
+import dev.taskloop.system.config.AuthConfig;
+import dev.taskloop.system.db.Database;
+import dev.taskloop.system.http.Routes;
+import io.vertx.core.Future;
+import java.util.UUID;
+
+/**
+ * The users feature, wired: accounts (sign-up, login, API keys, the admin) over the users' table
+ * and the auth feature's keys, hasher and limits, and their endpoints.
+ */
+public final class UserFeature {
+  private final Accounts accounts;
+  private final UserRoutes users;
+  private final KeyRoutes keys;
+
+  public UserFeature(Database database, AuthConfig config, AuthFeature auth) {
+    this.accounts =
+        new Accounts(
+            database,
+            new UserRepository(database),
+            auth.keys(),
+            auth.hasher(),
+            auth.limiter(),
+            auth.authenticator(),
+            config);
+    this.users = new UserRoutes(accounts);
+    this.keys = new KeyRoutes(accounts);
+  }
+
+  public void mount(Routes routes) {
+    users.mount(routes);
+    keys.mount(routes);
+  }
+
+  /**
+   * Makes sure the admin {@code email} exists (created once, with {@code password}); its id. An
+   * existing user who is not an admin is promoted only if {@code password} is theirs, else this
+   * fails.
+   */
+  public Future<UUID> ensureAdmin(String email, String password) {
+    return accounts.ensureAdmin(email, password);
+  }
+}
