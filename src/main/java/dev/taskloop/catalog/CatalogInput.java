@@ -8,22 +8,12 @@ import dev.taskloop.system.http.Validation;
 /** Field rules of categories and items. */
 final class CatalogInput {
   static final int NAME_MAX = Fields.NAME_MAX;
-  static final int DESCRIPTION_MAX = Fields.DESCRIPTION_MAX;
 
   private CatalogInput() {}
 
   /** A trimmed name of 1..100 characters; null after recording why not (absent too). */
   static String name(JsonNode node, Validation validation) {
-    return Fields.required(node, "name", validation)
-        ? Fields.trimmed(node, "name", 1, NAME_MAX, validation)
-        : null;
-  }
-
-  /** An optional description of at most 255 characters; absent or JSON null is none. */
-  static String description(JsonNode node, Validation validation) {
-    return Fields.present(node)
-        ? Fields.text(node, "description", 0, DESCRIPTION_MAX, validation)
-        : null;
+    return Fields.requiredTrimmed(node, "name", NAME_MAX, validation);
   }
 
   /** The id of a category, an integer >= 1; null after recording why not (absent too). */
@@ -41,7 +31,7 @@ final class CatalogInput {
     int before = validation.size();
     Long category = categoryId(body.get("category_id"), validation);
     String name = name(body.get("name"), validation);
-    String description = description(body.get("description"), validation);
+    String description = Fields.description(body.get("description"), validation);
     Long cents = Prices.cents(body.get("price"), validation);
     return validation.size() == before
         ? new ItemInput(category, name, true, description, cents)
@@ -63,7 +53,8 @@ final class CatalogInput {
             : null;
     String name = Fields.patched(nameNode, "name", validation) ? name(nameNode, validation) : null;
     boolean setDescription = body.has("description");
-    String description = setDescription ? description(body.get("description"), validation) : null;
+    String description =
+        setDescription ? Fields.description(body.get("description"), validation) : null;
     Long cents =
         Fields.patched(priceNode, "price", validation) ? Prices.cents(priceNode, validation) : null;
     return validation.size() == before

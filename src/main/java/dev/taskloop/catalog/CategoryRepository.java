@@ -28,8 +28,7 @@ final class CategoryRepository {
       "INSERT INTO categories (owner_id, name, name_normalized, created_at, updated_at)"
           + " VALUES (#{owner}, #{name}, #{normalized}, #{now}, #{now}) RETURNING "
           + CATEGORY;
-  private static final String FIND =
-      "SELECT " + CATEGORY + " FROM categories WHERE id = #{id} AND owner_id = #{owner}";
+  private static final String FIND = Rows.findOwned(CATEGORY, "categories");
   private static final String ITEMS_OF_CATEGORY =
       "SELECT "
           + ITEM
@@ -44,12 +43,12 @@ final class CategoryRepository {
 
   private static final String RENAME =
       "UPDATE categories SET name = #{name}, name_normalized = #{normalized}, updated_at = #{now}"
-          + " WHERE id = #{id} AND owner_id = #{owner} RETURNING "
+          + Rows.OWNED_ROW
+          + " RETURNING "
           + CATEGORY;
   private static final String DELETE_ITEMS =
       "DELETE FROM items WHERE category_id = #{id} AND owner_id = #{owner}";
-  private static final String DELETE =
-      "DELETE FROM categories WHERE id = #{id} AND owner_id = #{owner} RETURNING id";
+  private static final String DELETE = Rows.deleteOwned("categories");
 
   private final Database db;
 

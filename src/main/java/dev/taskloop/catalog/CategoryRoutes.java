@@ -60,10 +60,7 @@ final class CategoryRoutes {
 
   private void get(RoutingContext ctx) {
     long id = Requests.id(ctx);
-    Responses.reply(
-        ctx,
-        categories.find(owner(ctx), id).map(found -> Responses.found(found, CATEGORY, id)),
-        Responses::ok);
+    Responses.okIfFound(ctx, categories.find(owner(ctx), id), CATEGORY, id);
   }
 
   private void rename(RoutingContext ctx) {

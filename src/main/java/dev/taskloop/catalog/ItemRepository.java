@@ -18,10 +18,8 @@ import java.util.UUID;
 
 /** All SQL of items, scoped to the owner; an item's category must be the owner's too. */
 final class ItemRepository {
-  private static final String FIND =
-      "SELECT " + ITEM + " FROM items WHERE id = #{id} AND owner_id = #{owner}";
-  private static final String OWNS_CATEGORY =
-      "SELECT id FROM categories WHERE id = #{id} AND owner_id = #{owner}";
+  private static final String FIND = Rows.findOwned(ITEM, "items");
+  private static final String OWNS_CATEGORY = Rows.findOwned("id", "categories");
   private static final String INSERT =
       "INSERT INTO items (owner_id, category_id, name, description, price_cents, created_at, updated_at)"
           + " VALUES (#{owner}, #{category}, #{name}, #{description}, #{cents}, #{now}, #{now})"
@@ -29,11 +27,11 @@ final class ItemRepository {
           + ITEM;
   private static final String UPDATE =
       "UPDATE items SET category_id = #{category}, name = #{name}, description = #{description},"
-          + " price_cents = #{cents}, updated_at = #{now} WHERE id = #{id} AND owner_id = #{owner}"
+          + " price_cents = #{cents}, updated_at = #{now}"
+          + Rows.OWNED_ROW
           + " RETURNING "
           + ITEM;
-  private static final String DELETE =
-      "DELETE FROM items WHERE id = #{id} AND owner_id = #{owner} RETURNING id";
+  private static final String DELETE = Rows.deleteOwned("items");
 
   private final Database db;
 

@@ -1,11 +1,13 @@
 package dev.taskloop.catalog;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.http.Validation;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.BiFunction;
 
 /** HTTP in and out for items. */
 final class ItemRoutes {
@@ -52,29 +54,25 @@ final class ItemRoutes {
 
   private void get(RoutingContext ctx) {
     long id = Requests.id(ctx);
-    Responses.reply(
-        ctx,
-        items.find(CategoryRoutes.owner(ctx), id).map(found -> Responses.found(found, ITEM, id)),
-        Responses::ok);
+    Responses.okIfFound(ctx, items.find(CategoryRoutes.owner(ctx), id), ITEM, id);
   }
 
+  /** PUT: a full item, every field checked. */
   private void replace(RoutingContext ctx) {
-    var validation = new Validation();
-    Long id = Requests.id(ctx, "id", validation);
-    var item = CatalogInput.item(Requests.jsonObject(ctx, validation), validation);
-    validation.check();
-    update(ctx, id, item);
+    write(ctx, CatalogInput::item);
   }
 
+  /** PATCH: a merge patch, only the fields present. */
   private void update(RoutingContext ctx) {
-    var validation = new Validation();
-    Long id = Requests.id(ctx, "id", validation);
-    var patch = CatalogInput.itemPatch(Requests.jsonObject(ctx, validation), validation);
-    validation.check();
-    update(ctx, id, patch);
+    write(ctx, CatalogInput::itemPatch);
   }
 
-  private void update(RoutingContext ctx, long id, CatalogInput.ItemInput input) {
+  private void write(
+      RoutingContext ctx, BiFunction<ObjectNode, Validation, CatalogInput.ItemInput> parse) {
+    var validation = new Validation();
+    Long id = Requests.id(ctx, "id", validation);
+    var input = parse.apply(Requests.jsonObject(ctx, validation), validation);
+    validation.check();
     Responses.reply(
         ctx,
         items
@@ -85,9 +83,6 @@ final class ItemRoutes {
 
   private void delete(RoutingContext ctx) {
     long id = Requests.id(ctx);
-    Responses.reply(
-        ctx,
-        items.delete(CategoryRoutes.owner(ctx), id).map(found -> Responses.found(found, ITEM, id)),
-        (c, deleted) -> Responses.noContent(c));
+    Responses.noContentIfFound(ctx, items.delete(CategoryRoutes.owner(ctx), id), ITEM, id);
   }
 }

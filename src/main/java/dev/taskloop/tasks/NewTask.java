@@ -1,6 +1,7 @@
 package dev.taskloop.tasks;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskloop.system.http.Fields;
 import dev.taskloop.system.http.Validation;
 
 /** Input of {@code POST /tasks}: a trimmed title (1..50) and an optional description (<= 255). */
@@ -15,7 +16,7 @@ record NewTask(String title, String description) {
     }
     int before = validation.size();
     String title = TaskInput.title(body.get("title"), validation);
-    String description = TaskInput.description(body.get("description"), validation);
+    String description = Fields.description(body.get("description"), validation);
     return validation.size() == before ? new NewTask(title, description) : null;
   }
 }

@@ -9,22 +9,11 @@ final class TaskInput {
   /** Characters of a title after trimming (the column's CHECK allows 1..50). */
   static final int TITLE_MAX = 50;
 
-  static final int DESCRIPTION_MAX = Fields.DESCRIPTION_MAX;
-
   private TaskInput() {}
 
   /** Trimmed title of 1..50 characters, or null after recording why not (absent too). */
   static String title(JsonNode node, Validation validation) {
-    return Fields.required(node, "title", validation)
-        ? Fields.trimmed(node, "title", 1, TITLE_MAX, validation)
-        : null;
-  }
-
-  /** Description of at most 255 characters; null (absent or JSON null) means none. */
-  static String description(JsonNode node, Validation validation) {
-    return Fields.present(node)
-        ? Fields.text(node, "description", 0, DESCRIPTION_MAX, validation)
-        : null;
+    return Fields.requiredTrimmed(node, "title", TITLE_MAX, validation);
   }
 
   /** {@code is_completed} of a patch: absent is null; JSON null or a non-boolean is a failure. */

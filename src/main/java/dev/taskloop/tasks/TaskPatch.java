@@ -41,7 +41,7 @@ record TaskPatch(String title, boolean setDescription, String description, Boole
             : null;
     boolean setDescription = body.has("description");
     String description =
-        setDescription ? TaskInput.description(body.get("description"), validation) : null;
+        setDescription ? Fields.description(body.get("description"), validation) : null;
     Boolean completed = TaskInput.completed(body.get("is_completed"), validation);
     return validation.size() == before
         ? new TaskPatch(title, setDescription, description, completed)

@@ -31,10 +31,8 @@ final class TaskRepository {
       "INSERT INTO tasks (owner_id, title, description, is_completed, created_at, updated_at)"
           + " VALUES (#{owner}, #{title}, #{description}, #{completed}, #{now}, #{now}) RETURNING "
           + COLUMNS;
-  private static final String FIND =
-      "SELECT " + COLUMNS + " FROM tasks WHERE id = #{id} AND owner_id = #{owner}";
-  private static final String DELETE =
-      "DELETE FROM tasks WHERE id = #{id} AND owner_id = #{owner} RETURNING id";
+  private static final String FIND = Rows.findOwned(COLUMNS, "tasks");
+  private static final String DELETE = Rows.deleteOwned("tasks");
 
   private static final String ADOPT =
       "UPDATE tasks SET owner_id = #{owner} WHERE owner_id IS NULL RETURNING id";
@@ -102,8 +100,7 @@ final class TaskRepository {
       set.append("is_completed = #{completed}, ");
       params.put("completed", patch.completed());
     }
-    set.append("updated_at = #{now} WHERE id = #{id} AND owner_id = #{owner} RETURNING ")
-        .append(COLUMNS);
+    set.append("updated_at = #{now}").append(Rows.OWNED_ROW).append(" RETURNING ").append(COLUMNS);
     params.put("now", db.now());
     params.put("id", id);
     params.put("owner", owner);

@@ -70,10 +70,7 @@ final class TaskRoutes {
 
   private void get(RoutingContext ctx) {
     long id = Requests.id(ctx);
-    Responses.reply(
-        ctx,
-        tasks.find(owner(ctx), id).map(task -> Responses.found(task, TASK, id)),
-        Responses::ok);
+    Responses.okIfFound(ctx, tasks.find(owner(ctx), id), TASK, id);
   }
 
   private void update(RoutingContext ctx) {
@@ -81,18 +78,12 @@ final class TaskRoutes {
     Long id = Requests.id(ctx, "id", validation);
     TaskPatch patch = patchOf(ctx, validation);
     validation.check();
-    Responses.reply(
-        ctx,
-        tasks.update(owner(ctx), id, patch).map(task -> Responses.found(task, TASK, id)),
-        Responses::ok);
+    Responses.okIfFound(ctx, tasks.update(owner(ctx), id, patch), TASK, id);
   }
 
   private void delete(RoutingContext ctx) {
     long id = Requests.id(ctx);
-    Responses.reply(
-        ctx,
-        tasks.delete(owner(ctx), id).map(deleted -> Responses.found(deleted, TASK, id)),
-        (c, deleted) -> Responses.noContent(c));
+    Responses.noContentIfFound(ctx, tasks.delete(owner(ctx), id), TASK, id);
   }
 
   /**

@@ -69,11 +69,6 @@ final class KeyRoutes {
     var validation = new Validation();
     UUID id = Requests.uuid(ctx, "id", validation);
     validation.check();
-    Responses.reply(
-        ctx,
-        accounts
-            .revokeKey(Authenticator.principal(ctx), id)
-            .map(revoked -> Responses.found(revoked, KEY, id)),
-        (c, revoked) -> Responses.noContent(c));
+    Responses.noContentIfFound(ctx, accounts.revokeKey(Authenticator.principal(ctx), id), KEY, id);
   }
 }

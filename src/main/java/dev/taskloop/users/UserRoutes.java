@@ -81,11 +81,7 @@ final class UserRoutes {
             ? Fields.bool(node, "is_active", validation)
             : null;
     validation.check();
-    Responses.reply(
-        ctx,
-        accounts
-            .setActive(Authenticator.principal(ctx), id, active)
-            .map(user -> Responses.found(user, USER, id)),
-        Responses::ok);
+    Responses.okIfFound(
+        ctx, accounts.setActive(Authenticator.principal(ctx), id, active), USER, id);
   }
 }

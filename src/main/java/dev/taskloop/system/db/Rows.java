@@ -10,9 +10,28 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** Reads column values that the two drivers return as different Java types. */
+/**
+ * Rows of the service's tables: the owner scoping that every per-user statement shares, and column
+ * values that the two drivers return as different Java types.
+ */
 public final class Rows {
+  /**
+   * The condition of every statement on one row of a per-user table: the row with {@code #{id}}, if
+   * it is {@code #{owner}}'s. Another user's row is as absent as a missing one.
+   */
+  public static final String OWNED_ROW = " WHERE id = #{id} AND owner_id = #{owner}";
+
   private Rows() {}
+
+  /** {@code SELECT columns FROM table} of one owned row. */
+  public static String findOwned(String columns, String table) {
+    return "SELECT " + columns + " FROM " + table + OWNED_ROW;
+  }
+
+  /** Deletes one owned row, returning its id (no row: it was absent or another user's). */
+  public static String deleteOwned(String table) {
+    return "DELETE FROM " + table + OWNED_ROW + " RETURNING id";
+  }
 
   /**
    * A timestamp stored as UTC: timestamptz on PostgreSQL, text on SQLite in any form {@link

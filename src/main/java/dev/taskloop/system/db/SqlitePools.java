@@ -154,36 +154,32 @@ public final class SqlitePools {
         return Proxy.newProxyInstance(
             SqlitePools.class.getClassLoader(),
             new Class<?>[] {method.getReturnType()},
-            new StatementHandler(statement, timeoutMillis, timer));
+            new StatementHandler(statement));
       }
       return result;
     }
-  }
 
-  /**
-   * Cancels a statement that runs (executes or is read) longer than the timeout; stops at close.
-   */
-  private static final class StatementHandler implements InvocationHandler {
-    private final Statement target;
-    private final long timeoutMillis;
-    private final ScheduledExecutorService timer;
-    private ScheduledFuture<?> cancel;
+    /**
+     * Cancels a statement that runs (executes or is read) longer than the timeout; stops at close.
+     */
+    private final class StatementHandler implements InvocationHandler {
+      private final Statement target;
+      private ScheduledFuture<?> cancel;
 
-    StatementHandler(Statement target, long timeoutMillis, ScheduledExecutorService timer) {
-      this.target = target;
-      this.timeoutMillis = timeoutMillis;
-      this.timer = timer;
-    }
-
-    @Override
-    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-      String name = method.getName();
-      if (name.startsWith("execute") && cancel == null) {
-        cancel = cancelAfter(timer, target, timeoutMillis);
-      } else if (name.equals("close") && cancel != null) {
-        cancel.cancel(false);
+      StatementHandler(Statement target) {
+        this.target = target;
       }
-      return SqlitePools.invoke(target, method, args);
+
+      @Override
+      public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        String name = method.getName();
+        if (name.startsWith("execute") && cancel == null) {
+          cancel = cancelAfter(timer, target, timeoutMillis);
+        } else if (name.equals("close") && cancel != null) {
+          cancel.cancel(false);
+        }
+        return SqlitePools.invoke(target, method, args);
+      }
     }
   }
 

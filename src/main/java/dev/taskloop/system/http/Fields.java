@@ -98,6 +98,20 @@ public final class Fields {
     return text == null ? null : length(text.strip(), field, min, max, true, validation);
   }
 
+  /** A required text of 1..{@code max} characters once trimmed; null after recording why not. */
+  public static String requiredTrimmed(
+      JsonNode node, String field, int max, Validation validation) {
+    return required(node, field, validation) ? trimmed(node, field, 1, max, validation) : null;
+  }
+
+  /**
+   * The optional {@code description} of tasks and items, at most {@link #DESCRIPTION_MAX}
+   * characters; absent or JSON null is none.
+   */
+  public static String description(JsonNode node, Validation validation) {
+    return present(node) ? text(node, "description", 0, DESCRIPTION_MAX, validation) : null;
+  }
+
   /**
    * An email address in its canonical spelling, by the one rule of {@link Emails}; null after
    * recording why it is not one.

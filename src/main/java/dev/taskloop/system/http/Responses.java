@@ -66,6 +66,18 @@ public final class Responses {
         });
   }
 
+  /** 200 with the value; an absent one is a 404 ({@code what} {@code id}, see {@link #found}). */
+  public static <T> void okIfFound(
+      RoutingContext ctx, Future<Optional<T>> result, String what, Object id) {
+    reply(ctx, result.map(value -> found(value, what, id)), Responses::ok);
+  }
+
+  /** 204 once done; an absent resource is a 404 ({@code what} {@code id}). */
+  public static void noContentIfFound(
+      RoutingContext ctx, Future<? extends Optional<?>> result, String what, Object id) {
+    reply(ctx, result.map(value -> found(value, what, id)), (c, done) -> noContent(c));
+  }
+
   /** The one place where an absent resource becomes 404. */
   public static <T> T found(Optional<T> value, String what, Object id) {
     return value.orElseThrow(() -> ApiException.notFound(what, id));
