@@ -13,7 +13,7 @@ import sun.misc.Signal;
  * Entry point: {@code java -jar taskloop.jar}. Exit codes: 0 after a graceful stop (SIGTERM or
  * SIGINT), 1 when startup fails, 2 for a configuration error.
  */
-public final class Main {
+final class Main {
   private Main() {}
 
   public static void main(String[] args) {

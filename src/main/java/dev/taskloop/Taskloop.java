@@ -1,22 +1,16 @@
 package dev.taskloop;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Migrations;
-import dev.taskloop.system.http.FieldError;
 import dev.taskloop.system.http.HttpVerticle;
 import dev.taskloop.system.http.Json;
-import dev.taskloop.system.http.ProblemType;
-import dev.taskloop.system.http.Problems;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.tasks.TaskFeature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -85,7 +79,7 @@ public final class Taskloop {
       Vertx vertx = Vertx.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(EVENT_LOOPS));
       resources.add("Vert.x", () -> awaitAtMost(vertx.close()));
       Database database = openDatabase(vertx, config, resources);
-      warmUp();
+      Json.warmUp(TaskFeature.wireSample()); // on this thread, not the first requests' event loop
       var draining = new AtomicBoolean();
       Features features = Features.build(vertx, database, config, draining, resources);
       HttpVerticle first = listen(vertx, config, features, draining, resources);
@@ -118,21 +112,6 @@ public final class Taskloop {
     } catch (Exception e) { // await() rethrows checked exceptions as they are
       throw new StartupException(
           "cannot connect to " + config.database().masked() + ": " + describe(e), e);
-    }
-  }
-
-  /**
-   * Initialises the JSON mapper and its serializers here on the main thread, so the first requests
-   * do not pay that one-time class loading on an event loop (hundreds of ms on a cold JVM).
-   */
-  private static void warmUp() {
-    try {
-      Json.parse(Json.bytes(TaskFeature.wireSample()));
-      var field = List.of(new FieldError("f", "m"));
-      Json.bytes(
-          new Problems.Problem(ProblemType.VALIDATION.type(), "t", 422, "d", "/", field, "r"));
-    } catch (JsonProcessingException | CharacterCodingException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -13,12 +13,10 @@ import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.PageRequest;
 import dev.taskloop.system.db.Slice;
 import dev.taskloop.system.http.ApiException;
-import dev.taskloop.system.http.FieldError;
 import dev.taskloop.system.http.ProblemType;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -125,8 +123,7 @@ final class Accounts {
         .compose(
             ok -> {
               if (!ok) {
-                throw ApiException.validation(
-                    List.of(new FieldError("current_password", "is not correct")));
+                throw ApiException.validation("current_password", "is not correct");
               }
               attempt.succeeded();
               return hasher.hash(patch.password());
