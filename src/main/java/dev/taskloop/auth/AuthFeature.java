@@ -1,6 +1,6 @@
 package dev.taskloop.auth;
 
-import dev.taskloop.system.config.AuthConfig;
+import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -20,7 +20,7 @@ public final class AuthFeature {
    * Builds the pieces on the calling thread; the hasher hashes once, so bad {@code PASSWORD_HASH_*}
    * settings fail here.
    */
-  public AuthFeature(Vertx vertx, Database database, AuthConfig config) {
+  public AuthFeature(Vertx vertx, Database database, AppConfig.Auth config) {
     this.keys = new ApiKeyRepository(database);
     this.authenticator = new Authenticator(keys, config);
     this.hasher = new PasswordHasher(vertx, config);

@@ -3,7 +3,7 @@ package dev.taskloop.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.taskloop.system.config.AuthConfig;
+import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
 import io.github.bucket4j.Bandwidth;
@@ -30,12 +30,12 @@ public final class LoginLimiter {
   private final BucketConfiguration configuration;
   private final TimeMeter clock;
 
-  LoginLimiter(AuthConfig config) {
+  LoginLimiter(AppConfig.Auth config) {
     this(config, TimeMeter.SYSTEM_MILLISECONDS, Ticker.systemTicker());
   }
 
   /** With explicit clocks, for tests. */
-  LoginLimiter(AuthConfig config, TimeMeter clock, Ticker ticker) {
+  LoginLimiter(AppConfig.Auth config, TimeMeter clock, Ticker ticker) {
     this.clock = clock;
     this.configuration =
         BucketConfiguration.builder()

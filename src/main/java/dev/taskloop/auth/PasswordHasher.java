@@ -3,7 +3,7 @@ package dev.taskloop.auth;
 import com.password4j.Argon2Function;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
-import dev.taskloop.system.config.AuthConfig;
+import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
 import io.vertx.core.Future;
@@ -29,7 +29,7 @@ public final class PasswordHasher {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final int maxInFlight;
 
-  PasswordHasher(Vertx vertx, AuthConfig config) {
+  PasswordHasher(Vertx vertx, AppConfig.Auth config) {
     this.maxInFlight = config.hashWorkers() * QUEUE_PER_WORKER;
     this.workers =
         vertx.createSharedWorkerExecutor(

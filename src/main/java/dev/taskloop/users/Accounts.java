@@ -7,7 +7,7 @@ import dev.taskloop.auth.LoginLimiter;
 import dev.taskloop.auth.NewApiKey;
 import dev.taskloop.auth.PasswordHasher;
 import dev.taskloop.auth.Principal;
-import dev.taskloop.system.config.AuthConfig;
+import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.ConstraintViolationException;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.PageRequest;
@@ -33,7 +33,7 @@ final class Accounts {
   private final PasswordHasher hasher;
   private final LoginLimiter limiter;
   private final Authenticator authenticator;
-  private final AuthConfig config;
+  private final AppConfig.Auth config;
 
   /** The answer to a sign-up: the user and its first key. */
   public record SignedUp(User user, NewApiKey apiKey) {}
@@ -45,7 +45,7 @@ final class Accounts {
       PasswordHasher hasher,
       LoginLimiter limiter,
       Authenticator authenticator,
-      AuthConfig config) {
+      AppConfig.Auth config) {
     this.db = db;
     this.users = users;
     this.keys = keys;

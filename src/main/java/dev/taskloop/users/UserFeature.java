@@ -1,7 +1,7 @@
 package dev.taskloop.users;
 
 import dev.taskloop.auth.AuthFeature;
-import dev.taskloop.system.config.AuthConfig;
+import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.Routes;
 import io.vertx.core.Future;
@@ -16,7 +16,7 @@ public final class UserFeature {
   private final UserRoutes users;
   private final KeyRoutes keys;
 
-  public UserFeature(Database database, AuthConfig config, AuthFeature auth) {
+  public UserFeature(Database database, AppConfig.Auth config, AuthFeature auth) {
     this.accounts =
         new Accounts(
             database,

@@ -1,6 +1,6 @@
 package dev.taskloop.system.http;
 
-import dev.taskloop.system.config.HttpConfig;
+import dev.taskloop.system.config.AppConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -28,7 +28,7 @@ public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
   /** The listener's parameters and how the HTTP layer waits for clients. */
-  public record Settings(String host, int port, Duration grace, HttpConfig limits) {}
+  public record Settings(String host, int port, Duration grace, AppConfig.Http limits) {}
 
   private final Settings settings;
   private final BooleanSupplier draining;
