@@ -8,8 +8,8 @@ import dev.taskloop.auth.NewApiKey;
 import dev.taskloop.auth.PasswordHasher;
 import dev.taskloop.auth.Principal;
 import dev.taskloop.system.config.AppConfig;
-import dev.taskloop.system.db.ConstraintViolationException;
 import dev.taskloop.system.db.Database;
+import dev.taskloop.system.db.DatabaseException;
 import dev.taskloop.system.db.PageRequest;
 import dev.taskloop.system.db.Slice;
 import dev.taskloop.system.http.ApiException;
@@ -201,8 +201,8 @@ final class Accounts {
 
   private static <T> Future<T> emailTaken(Throwable e) {
     // SQLite names no constraint; on PostgreSQL only the email index means "taken".
-    if (e instanceof ConstraintViolationException c
-        && c.kind() == ConstraintViolationException.Kind.UNIQUE
+    if (e instanceof DatabaseException.Constraint c
+        && c.kind() == DatabaseException.Constraint.Kind.UNIQUE
         && (c.constraint() == null || c.constraint().equals("users_email_normalized_key"))) {
       return Future.failedFuture(
           new ApiException(ProblemType.CONFLICT, "A user with this email already exists."));

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * case with several statements goes through {@link #inTransaction}. On SQLite both are the same
  * JDBC pool, whose calls run on worker threads.
  *
- * <p>Every failure leaves here translated by {@link DbErrors}: callers see {@link
- * DatabaseUnavailableException}, {@link ConstraintViolationException} or the original error.
+ * <p>Every failure leaves here translated by {@link DbErrors}: callers see a {@link
+ * DatabaseException} or the original error.
  */
 public final class Database {
   private static final Logger SQL_LOG = LoggerFactory.getLogger("dev.taskloop.sql");
@@ -70,7 +70,7 @@ public final class Database {
   /**
    * Opens the pools (no connection is made until the first statement or {@link #ping}). On
    * PostgreSQL with {@code sslmode=prefer}, asks the server once whether it speaks TLS; fails with
-   * {@link DatabaseUnavailableException} when it cannot be reached for that.
+   * {@link DatabaseException.Unavailable} when it cannot be reached for that.
    */
   public static Database open(Vertx vertx, AppConfig config) {
     return new Database(DatabaseClients.open(vertx, config), config.sqlEcho());

@@ -1,7 +1,7 @@
 package dev.taskloop.system.health;
 
-import dev.taskloop.system.db.DatabaseUnavailableException;
-import dev.taskloop.system.db.DatabaseUnavailableException.Reason;
+import dev.taskloop.system.db.DatabaseException;
+import dev.taskloop.system.db.DatabaseException.Unavailable.Reason;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
 import dev.taskloop.system.http.Responses;
@@ -61,9 +61,9 @@ public final class HealthRoutes {
             .recover(
                 e ->
                     Future.failedFuture(
-                        e instanceof DatabaseUnavailableException
+                        e instanceof DatabaseException.Unavailable
                             ? e
-                            : new DatabaseUnavailableException(Reason.UNREACHABLE, e)));
+                            : new DatabaseException.Unavailable(Reason.UNREACHABLE, e)));
     Responses.reply(ctx, ping, (c, ok) -> Responses.ok(c, UP));
   }
 }

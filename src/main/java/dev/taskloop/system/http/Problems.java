@@ -1,8 +1,7 @@
 package dev.taskloop.system.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.taskloop.system.db.ConstraintViolationException;
-import dev.taskloop.system.db.DatabaseUnavailableException;
+import dev.taskloop.system.db.DatabaseException;
 import dev.taskloop.system.http.ApiException.FieldError;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
@@ -89,8 +88,8 @@ final class Problems {
         }
         respond(ctx, api.kind(), api.getMessage(), api.errors());
       }
-      case DatabaseUnavailableException unavailable -> unavailable(ctx, unavailable);
-      case ConstraintViolationException conflict ->
+      case DatabaseException.Unavailable unavailable -> unavailable(ctx, unavailable);
+      case DatabaseException.Constraint conflict ->
           respond(
               ctx,
               ProblemType.CONFLICT,
@@ -113,7 +112,7 @@ final class Problems {
   }
 
   /** 503: one WARN line without a stack trace, and when to come back. */
-  private void unavailable(RoutingContext ctx, DatabaseUnavailableException unavailable) {
+  private void unavailable(RoutingContext ctx, DatabaseException.Unavailable unavailable) {
     LOG.warn(
         "request {} {} {}: database unavailable: {} ({})",
         RequestIds.of(ctx),
@@ -191,9 +190,7 @@ final class Problems {
 
   /** Failures of our own making, as opposed to one reported by a vertx-web handler. */
   private static boolean ours(Throwable failure) {
-    return failure instanceof ApiException
-        || failure instanceof DatabaseUnavailableException
-        || failure instanceof ConstraintViolationException;
+    return failure instanceof ApiException || failure instanceof DatabaseException;
   }
 
   /** The connection broke while the request was being read: nobody is left to answer. */
@@ -212,8 +209,8 @@ final class Problems {
     }
   }
 
-  private static String retryAfter(DatabaseUnavailableException e) {
-    return e.reason() == DatabaseUnavailableException.Reason.UNREACHABLE ? "5" : "1";
+  private static String retryAfter(DatabaseException.Unavailable e) {
+    return e.reason() == DatabaseException.Unavailable.Reason.UNREACHABLE ? "5" : "1";
   }
 
   private static String defaultDetail(int status) {
