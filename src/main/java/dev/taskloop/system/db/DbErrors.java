@@ -28,7 +28,7 @@ import org.sqlite.SQLiteException;
  * Anything not recognised passes through unchanged (and becomes a 500): a bug must not hide behind
  * a 503.
  */
-public final class DbErrors {
+final class DbErrors {
   private DbErrors() {}
 
   static <T> Future<T> translate(Throwable error) {
@@ -39,7 +39,7 @@ public final class DbErrors {
    * The taskloop exception for a driver error: a {@link DatabaseException} ({@link Unavailable} or
    * {@link Constraint}), or {@code error} itself. Looks through the cause chain.
    */
-  public static Throwable classify(Throwable error) {
+  static Throwable classify(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       Throwable mapped = classifyOne(t);
       if (mapped != null) {
