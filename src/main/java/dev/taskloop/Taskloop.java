@@ -2,7 +2,6 @@ package dev.taskloop;
 
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
-import dev.taskloop.system.db.Migrations;
 import dev.taskloop.system.http.HttpVerticle;
 import dev.taskloop.system.http.Json;
 import dev.taskloop.system.http.Routes;
@@ -73,7 +72,7 @@ public final class Taskloop {
    */
   public static Taskloop start(AppConfig config, VertxOptions vertxOptions) {
     long startNanos = System.nanoTime();
-    Migrations.Result schema = migrate(config);
+    String schemaVersion = migrate(config);
     var resources = new Resources();
     try {
       Vertx vertx = Vertx.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(EVENT_LOOPS));
@@ -84,7 +83,7 @@ public final class Taskloop {
       Features features = Features.build(vertx, database, config, draining, resources);
       HttpVerticle first = listen(vertx, config, features, draining, resources);
       var app = new Taskloop(config, vertx, database, first, draining, resources);
-      app.logStarted(schema, startNanos);
+      app.logStarted(schemaVersion, startNanos);
       return app;
     } catch (Throwable e) { // whatever failed, nothing that was opened stays open
       resources.closeAll();
@@ -93,10 +92,10 @@ public final class Taskloop {
   }
 
   /** Brings the schema up to date: blocking JDBC, here on the main thread. */
-  private static Migrations.Result migrate(AppConfig config) {
+  private static String migrate(AppConfig config) {
     try {
-      return Migrations.migrate(config.database());
-    } catch (Migrations.MigrationException e) {
+      return Database.migrate(config.database());
+    } catch (Database.MigrationException e) {
       throw new StartupException(e.getMessage(), e);
     }
   }
@@ -147,7 +146,7 @@ public final class Taskloop {
     }
   }
 
-  private void logStarted(Migrations.Result schema, long startNanos) {
+  private void logStarted(String schemaVersion, long startNanos) {
     LOG.info(
         "taskloop {} listening on http://{}:{} database={} {} schema=v{} pool={} event-loops={} ready in {} ms",
         version(),
@@ -155,7 +154,7 @@ public final class Taskloop {
         port(),
         config.database().kind(),
         config.database().masked(),
-        schema.schemaVersion(),
+        schemaVersion,
         config.poolSize(),
         EVENT_LOOPS,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));

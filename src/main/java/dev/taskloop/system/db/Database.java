@@ -67,6 +67,18 @@ public final class Database {
     this.echo = echo;
   }
 
+  /** Migrating failed, or the schema is newer than this build; the message is one line. */
+  public static final class MigrationException extends RuntimeException {
+    MigrationException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Brings the schema up to date (blocking JDBC: before {@link #open}); its version. */
+  public static String migrate(DatabaseUrl url) {
+    return Migrations.migrate(url).schemaVersion();
+  }
+
   /**
    * Opens the pools (no connection is made until the first statement or {@link #ping}). On
    * PostgreSQL with {@code sslmode=prefer}, asks the server once whether it speaks TLS; fails with
@@ -74,10 +86,6 @@ public final class Database {
    */
   public static Database open(Vertx vertx, AppConfig config) {
     return new Database(DatabaseClients.open(vertx, config), config.sqlEcho());
-  }
-
-  public DatabaseUrl url() {
-    return url;
   }
 
   /** Client for reads: pipelined on PostgreSQL. */
