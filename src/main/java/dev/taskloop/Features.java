@@ -45,8 +45,9 @@ record Features(
     AuthFeature auth;
     UserFeature users;
     try {
-      auth = new AuthFeature(vertx, database, config.auth()); // bad Argon2 settings fail here
-      users = new UserFeature(database, config.auth(), auth);
+      auth = new AuthFeature(database, config.auth());
+      users =
+          new UserFeature(vertx, database, config.auth(), auth); // bad Argon2 settings fail here
       bootstrapAdmin(config, users, tasks);
     } catch (Exception e) { // await() rethrows checked exceptions as they are
       throw new Taskloop.StartupException("cannot set up accounts: " + e.getMessage(), e);

@@ -1,6 +1,5 @@
 package dev.taskloop.users;
 
-import dev.taskloop.auth.PasswordHasher;
 import dev.taskloop.system.db.DatabaseException;
 import io.vertx.core.Future;
 import java.util.UUID;
