@@ -80,8 +80,8 @@ public final class Taskloop {
       Database database = openDatabase(vertx, config, resources);
       Json.warmUp(TaskFeature.wireSample()); // on this thread, not the first requests' event loop
       var draining = new AtomicBoolean();
-      Features features = Features.build(vertx, database, config, draining, resources);
-      HttpVerticle first = listen(vertx, config, features, draining, resources);
+      Features features = Features.build(vertx, database, config, resources);
+      HttpVerticle first = listen(vertx, config, database, features, draining, resources);
       var app = new Taskloop(config, vertx, database, first, draining, resources);
       app.logStarted(schemaVersion, startNanos);
       return app;
@@ -118,6 +118,7 @@ public final class Taskloop {
   private static HttpVerticle listen(
       Vertx vertx,
       AppConfig config,
+      Database database,
       Features features,
       AtomicBoolean draining,
       Resources resources) {
@@ -130,16 +131,21 @@ public final class Taskloop {
     int port = config.port() == 0 ? -1 : config.port();
     var settings =
         new HttpVerticle.Settings(config.host(), port, config.shutdownGrace(), config.http());
-    HttpVerticle first = null;
+    var verticles = new ArrayList<HttpVerticle>();
+    for (int i = 0; i < EVENT_LOOPS; i++) { // built here, on the main thread: see HttpVerticle
+      verticles.add(
+          new HttpVerticle(
+              settings,
+              draining::get,
+              database::healthPing,
+              features.auth()::authenticate,
+              features::mount));
+    }
     try {
-      for (int i = 0; i < EVENT_LOOPS; i++) {
-        var verticle =
-            new HttpVerticle(
-                settings, draining::get, features.auth()::authenticate, features::mount);
+      for (HttpVerticle verticle : verticles) {
         deployments.add(vertx.deployVerticle(verticle).await());
-        first = first == null ? verticle : first;
       }
-      return first;
+      return verticles.getFirst();
     } catch (Exception e) {
       throw new StartupException(
           "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
