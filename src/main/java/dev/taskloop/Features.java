@@ -5,57 +5,46 @@ import dev.taskloop.catalog.CatalogFeature;
 import dev.taskloop.reports.ReportFeature;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
-import dev.taskloop.system.health.HealthRoutes;
 import dev.taskloop.system.http.Routes;
-import dev.taskloop.system.openapi.DocsRoutes;
 import dev.taskloop.tasks.TaskFeature;
 import dev.taskloop.users.UserFeature;
 import io.vertx.core.Vertx;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The features' entry points and the service's own endpoints (health, docs), built once on the main
- * thread (resources load, nothing on an event loop) and shared by every server instance: they hold
- * no per-connection state. Adding a feature means adding it here.
+ * The features' entry points, built once on the main thread (nothing on an event loop) and shared
+ * by every server instance: they hold no per-connection state. The service's own endpoints (health,
+ * docs) are the HTTP layer's. Adding a feature means adding it here.
  */
 record Features(
     AuthFeature auth,
     TaskFeature tasks,
     CatalogFeature catalog,
     ReportFeature reports,
-    UserFeature users,
-    HealthRoutes health,
-    DocsRoutes docs) {
+    UserFeature users) {
   private static final Logger LOG = LoggerFactory.getLogger(Taskloop.class);
 
   /**
    * Builds every feature from the shared pieces, accounts first (with the admin, if configured);
    * what owns threads goes into {@code resources}.
    */
-  static Features build(
-      Vertx vertx,
-      Database database,
-      AppConfig config,
-      AtomicBoolean draining,
-      Resources resources) {
+  static Features build(Vertx vertx, Database database, AppConfig config, Resources resources) {
     var tasks = new TaskFeature(database);
     AuthFeature auth;
     UserFeature users;
     try {
-      auth = new AuthFeature(vertx, database, config.auth()); // bad Argon2 settings fail here
-      users = new UserFeature(database, config.auth(), auth);
+      auth = new AuthFeature(database, config.auth());
+      users =
+          new UserFeature(vertx, database, config.auth(), auth); // bad Argon2 settings fail here
       bootstrapAdmin(config, users, tasks);
     } catch (Exception e) { // await() rethrows checked exceptions as they are
       throw new Taskloop.StartupException("cannot set up accounts: " + e.getMessage(), e);
     }
     var reports = new ReportFeature(vertx, config);
     resources.add("report workers", () -> reports.close(Taskloop.CLOSE_TIMEOUT_MS));
-    var health = new HealthRoutes(database::healthPing, draining::get);
-    return new Features(
-        auth, tasks, new CatalogFeature(database), reports, users, health, new DocsRoutes());
+    return new Features(auth, tasks, new CatalogFeature(database), reports, users);
   }
 
   /**
@@ -74,13 +63,11 @@ record Features(
     }
   }
 
-  /** Every endpoint, on one server instance's registry. */
+  /** Every feature's endpoints, on one server instance's registry. */
   void mount(Routes routes) {
     tasks.mount(routes);
     catalog.mount(routes);
     reports.mount(routes);
     users.mount(routes);
-    health.mount(routes);
-    docs.mount(routes);
   }
 }

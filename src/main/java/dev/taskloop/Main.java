@@ -2,7 +2,6 @@ package dev.taskloop;
 
 import ch.qos.logback.classic.Level;
 import dev.taskloop.system.config.AppConfig;
-import dev.taskloop.system.config.ConfigException;
 import io.vertx.core.VertxOptions;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -13,7 +12,7 @@ import sun.misc.Signal;
  * Entry point: {@code java -jar taskloop.jar}. Exit codes: 0 after a graceful stop (SIGTERM or
  * SIGINT), 1 when startup fails, 2 for a configuration error.
  */
-public final class Main {
+final class Main {
   private Main() {}
 
   public static void main(String[] args) {
@@ -27,7 +26,7 @@ public final class Main {
   private static AppConfig configOrExit() {
     try {
       return AppConfig.fromEnv(System.getenv());
-    } catch (ConfigException e) {
+    } catch (AppConfig.Invalid e) {
       System.err.println("taskloop: configuration error: " + e.getMessage());
       System.exit(2);
       throw new IllegalStateException("unreachable: exited", e);

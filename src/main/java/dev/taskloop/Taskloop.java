@@ -1,22 +1,15 @@
 package dev.taskloop;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
-import dev.taskloop.system.db.Migrations;
-import dev.taskloop.system.http.FieldError;
 import dev.taskloop.system.http.HttpVerticle;
 import dev.taskloop.system.http.Json;
-import dev.taskloop.system.http.ProblemType;
-import dev.taskloop.system.http.Problems;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.tasks.TaskFeature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -79,18 +72,18 @@ public final class Taskloop {
    */
   public static Taskloop start(AppConfig config, VertxOptions vertxOptions) {
     long startNanos = System.nanoTime();
-    Migrations.Result schema = migrate(config);
+    String schemaVersion = migrate(config);
     var resources = new Resources();
     try {
       Vertx vertx = Vertx.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(EVENT_LOOPS));
       resources.add("Vert.x", () -> awaitAtMost(vertx.close()));
       Database database = openDatabase(vertx, config, resources);
-      warmUp();
+      Json.warmUp(TaskFeature.wireSample()); // on this thread, not the first requests' event loop
       var draining = new AtomicBoolean();
-      Features features = Features.build(vertx, database, config, draining, resources);
-      HttpVerticle first = listen(vertx, config, features, draining, resources);
+      Features features = Features.build(vertx, database, config, resources);
+      HttpVerticle first = listen(vertx, config, database, features, draining, resources);
       var app = new Taskloop(config, vertx, database, first, draining, resources);
-      app.logStarted(schema, startNanos);
+      app.logStarted(schemaVersion, startNanos);
       return app;
     } catch (Throwable e) { // whatever failed, nothing that was opened stays open
       resources.closeAll();
@@ -99,10 +92,10 @@ public final class Taskloop {
   }
 
   /** Brings the schema up to date: blocking JDBC, here on the main thread. */
-  private static Migrations.Result migrate(AppConfig config) {
+  private static String migrate(AppConfig config) {
     try {
-      return Migrations.migrate(config.database());
-    } catch (Migrations.MigrationException e) {
+      return Database.migrate(config.database());
+    } catch (Database.MigrationException e) {
       throw new StartupException(e.getMessage(), e);
     }
   }
@@ -121,25 +114,11 @@ public final class Taskloop {
     }
   }
 
-  /**
-   * Initialises the JSON mapper and its serializers here on the main thread, so the first requests
-   * do not pay that one-time class loading on an event loop (hundreds of ms on a cold JVM).
-   */
-  private static void warmUp() {
-    try {
-      Json.parse(Json.bytes(TaskFeature.wireSample()));
-      var field = List.of(new FieldError("f", "m"));
-      Json.bytes(
-          new Problems.Problem(ProblemType.VALIDATION.type(), "t", 422, "d", "/", field, "r"));
-    } catch (JsonProcessingException | CharacterCodingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** Deploys one HTTP server per event loop, all on one port; returns the first. */
   private static HttpVerticle listen(
       Vertx vertx,
       AppConfig config,
+      Database database,
       Features features,
       AtomicBoolean draining,
       Resources resources) {
@@ -152,23 +131,28 @@ public final class Taskloop {
     int port = config.port() == 0 ? -1 : config.port();
     var settings =
         new HttpVerticle.Settings(config.host(), port, config.shutdownGrace(), config.http());
-    HttpVerticle first = null;
+    var verticles = new ArrayList<HttpVerticle>();
+    for (int i = 0; i < EVENT_LOOPS; i++) { // built here, on the main thread: see HttpVerticle
+      verticles.add(
+          new HttpVerticle(
+              settings,
+              draining::get,
+              database::healthPing,
+              features.auth()::authenticate,
+              features::mount));
+    }
     try {
-      for (int i = 0; i < EVENT_LOOPS; i++) {
-        var verticle =
-            new HttpVerticle(
-                settings, draining::get, features.auth()::authenticate, features::mount);
+      for (HttpVerticle verticle : verticles) {
         deployments.add(vertx.deployVerticle(verticle).await());
-        first = first == null ? verticle : first;
       }
-      return first;
+      return verticles.getFirst();
     } catch (Exception e) {
       throw new StartupException(
           "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     }
   }
 
-  private void logStarted(Migrations.Result schema, long startNanos) {
+  private void logStarted(String schemaVersion, long startNanos) {
     LOG.info(
         "taskloop {} listening on http://{}:{} database={} {} schema=v{} pool={} event-loops={} ready in {} ms",
         version(),
@@ -176,7 +160,7 @@ public final class Taskloop {
         port(),
         config.database().kind(),
         config.database().masked(),
-        schema.schemaVersion(),
+        schemaVersion,
         config.poolSize(),
         EVENT_LOOPS,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));

@@ -7,8 +7,11 @@ import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nam
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.taskloop.system.db.Database;
@@ -142,5 +145,30 @@ class ArchitectureTest {
         .areAssignableTo(Database.class)
         .because("a handler parses, calls one repository or use case, and responds")
         .check(MAIN);
+  }
+
+  /**
+   * Minimal visibility (STYLE.md): a type is public only when another package needs it. At most a
+   * third of the top-level types may be, so that a drift towards public shows in the build. Nested
+   * types do not count either way: a public nested type is only reachable through its public host.
+   */
+  @Test
+  void atMostAThirdOfTheTopLevelTypesArePublic() {
+    var topLevel = MAIN.stream().filter(JavaClass::isTopLevelClass).toList();
+    var exposed =
+        topLevel.stream()
+            .filter(type -> type.getModifiers().contains(JavaModifier.PUBLIC))
+            .map(JavaClass::getName)
+            .sorted()
+            .toList();
+    assertTrue(
+        exposed.size() * 3 <= topLevel.size(),
+        () ->
+            exposed.size()
+                + " of "
+                + topLevel.size()
+                + " top-level types are public, more than a third; does another package need each"
+                + " of them? "
+                + exposed);
   }
 }

@@ -2,7 +2,7 @@ package dev.taskloop.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.taskloop.system.config.AuthConfig;
+import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.Routes;
 import io.vertx.core.http.HttpHeaders;
@@ -39,7 +39,7 @@ public final class Authenticator {
   /** Bumped by every eviction; a lookup that started before one does not fill the cache. */
   private final AtomicLong evictions = new AtomicLong();
 
-  Authenticator(ApiKeyRepository keys, AuthConfig config) {
+  Authenticator(ApiKeyRepository keys, AppConfig.Auth config) {
     this.keys = keys;
     this.verified =
         Caffeine.newBuilder().expireAfterWrite(config.keyCacheTtl()).maximumSize(100_000).build();

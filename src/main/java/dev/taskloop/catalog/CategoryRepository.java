@@ -3,9 +3,9 @@ package dev.taskloop.catalog;
 import static dev.taskloop.catalog.CatalogRows.CATEGORY;
 import static dev.taskloop.catalog.CatalogRows.ITEM;
 
-import dev.taskloop.system.db.ConstraintViolationException;
-import dev.taskloop.system.db.ConstraintViolationException.Kind;
 import dev.taskloop.system.db.Database;
+import dev.taskloop.system.db.DatabaseException;
+import dev.taskloop.system.db.DatabaseException.Constraint.Kind;
 import dev.taskloop.system.db.PageRequest;
 import dev.taskloop.system.db.Rows;
 import dev.taskloop.system.db.Slice;
@@ -123,7 +123,7 @@ final class CategoryRepository {
           .map(rows -> deleted(rows.size(), id))
           .recover(
               e ->
-                  e instanceof ConstraintViolationException c && c.kind() == Kind.FOREIGN_KEY
+                  e instanceof DatabaseException.Constraint c && c.kind() == Kind.FOREIGN_KEY
                       ? Future.succeededFuture(new Outcome.HasItems<>())
                       : Future.failedFuture(e));
     }
@@ -149,7 +149,7 @@ final class CategoryRepository {
   }
 
   private static <T> Future<Outcome<T>> nameTaken(Throwable e) {
-    return e instanceof ConstraintViolationException c && c.kind() == Kind.UNIQUE
+    return e instanceof DatabaseException.Constraint c && c.kind() == Kind.UNIQUE
         ? Future.succeededFuture(new Outcome.NameTaken<>())
         : Future.failedFuture(e);
   }

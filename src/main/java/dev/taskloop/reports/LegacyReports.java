@@ -1,80 +1,35 @@
 package dev.taskloop.reports;
 
 import dev.taskloop.system.config.AppConfig;
-import dev.taskloop.system.config.DatabaseUrl;
-import dev.taskloop.system.db.SqlitePools;
-import dev.taskloop.system.db.Timestamps;
+import dev.taskloop.system.db.LegacyJdbc;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * The "legacy" report: deliberately plain, blocking JDBC and CPU work in Java, standing in for code
- * that cannot be made asynchronous. It must only ever run on {@link ReportPool}'s threads.
+ * that cannot be made asynchronous. It must only ever run on {@link ReportPool}'s threads. Its
+ * connections come from {@link LegacyJdbc}, bounded like the service's own.
  */
 final class LegacyReports {
   private static final int DAYS = 30;
 
-  /** The socket timeout when there is no statement timeout: no report may hang forever. */
-  private static final long DEFAULT_SOCKET_TIMEOUT_MS = 60_000;
-
-  private final DatabaseUrl url;
+  private final LegacyJdbc jdbc;
   private final Duration latency;
-  private final Properties connection;
 
-  /**
-   * The report's connections are bounded like the service's own: connect timeout, socket timeout
-   * (statement timeout plus connect timeout, so a stalled server cannot hang a report worker), and
-   * on PostgreSQL the statement and lock timeouts; on SQLite the busy timeout.
-   */
   LegacyReports(AppConfig config) {
-    this.url = config.database();
+    this.jdbc = new LegacyJdbc(config);
     this.latency = config.reportLatency();
-    this.connection = connectionProperties(config);
-  }
-
-  private static Properties connectionProperties(AppConfig config) {
-    var properties = new Properties();
-    long statement = config.statementTimeout().toMillis();
-    long lock = config.lockTimeout().toMillis();
-    switch (config.database()) {
-      case DatabaseUrl.Sqlite sqlite ->
-          properties.setProperty(
-              "busy_timeout", Integer.toString(SqlitePools.busyTimeoutMillis(config)));
-      case DatabaseUrl.Postgres pg -> {
-        properties.setProperty("user", pg.user());
-        if (pg.password() != null) {
-          properties.setProperty("password", pg.password());
-        }
-        long connect = config.connectTimeout().toMillis();
-        long socket = (statement > 0 ? statement : DEFAULT_SOCKET_TIMEOUT_MS) + connect;
-        properties.setProperty("connectTimeout", Long.toString(seconds(connect)));
-        properties.setProperty("loginTimeout", Long.toString(seconds(connect)));
-        properties.setProperty("socketTimeout", Long.toString(seconds(socket)));
-        properties.setProperty("ApplicationName", "taskloop-report");
-        properties.setProperty(
-            "options", "-c statement_timeout=" + statement + " -c lock_timeout=" + lock);
-      }
-    }
-    return properties;
-  }
-
-  private static long seconds(long millis) {
-    return Math.max(1, (millis + 999) / 1000);
   }
 
   /**
@@ -82,23 +37,8 @@ final class LegacyReports {
    */
   SummaryReport summary(UUID owner) throws SQLException, InterruptedException {
     Thread.sleep(latency); // the legacy system's own slowness, when rehearsed
-    try (Connection connection = connect()) {
+    try (Connection connection = jdbc.connect()) {
       return new SummaryReport(categories(connection, owner), tasks(connection, owner));
-    }
-  }
-
-  private Connection connect() throws SQLException {
-    return switch (url) {
-      case DatabaseUrl.Sqlite sqlite -> DriverManager.getConnection(sqlite.jdbcUrl(), connection);
-      case DatabaseUrl.Postgres pg -> DriverManager.getConnection(pg.jdbcUrl(), connection);
-    };
-  }
-
-  private void bindOwner(PreparedStatement statement, int index, UUID owner) throws SQLException {
-    if (url instanceof DatabaseUrl.Sqlite) {
-      statement.setString(index, owner.toString());
-    } else {
-      statement.setObject(index, owner);
     }
   }
 
@@ -110,7 +50,7 @@ final class LegacyReports {
             + " GROUP BY c.id, c.name ORDER BY c.id";
     var lines = new ArrayList<SummaryReport.CategoryLine>();
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      bindOwner(statement, 1, owner);
+      jdbc.setUuid(statement, 1, owner);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           long count = rows.getLong(3);
@@ -141,7 +81,7 @@ final class LegacyReports {
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN is_completed THEN 1 ELSE 0 END), 0)"
             + " FROM tasks WHERE owner_id = ?";
     try (PreparedStatement statement = connection.prepareStatement(counts)) {
-      bindOwner(statement, 1, owner);
+      jdbc.setUuid(statement, 1, owner);
       try (ResultSet rows = statement.executeQuery()) {
         rows.next();
         total = rows.getLong(1);
@@ -168,16 +108,11 @@ final class LegacyReports {
     }
     String recent = "SELECT created_at FROM tasks WHERE owner_id = ? AND created_at >= ?";
     try (PreparedStatement statement = connection.prepareStatement(recent)) {
-      bindOwner(statement, 1, owner);
-      LocalDateTime since = first.atStartOfDay();
-      if (url instanceof DatabaseUrl.Sqlite) {
-        statement.setString(2, since.toString());
-      } else {
-        statement.setObject(2, since.atOffset(ZoneOffset.UTC));
-      }
+      jdbc.setUuid(statement, 1, owner);
+      jdbc.setUtc(statement, 2, first.atStartOfDay());
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) { // grouped here, in Java: the legacy part
-          LocalDate day = utcDate(rows);
+          LocalDate day = jdbc.getInstant(rows, 1).atOffset(ZoneOffset.UTC).toLocalDate();
           perDay.computeIfPresent(day, (d, n) -> n + 1);
         }
       }
@@ -185,13 +120,5 @@ final class LegacyReports {
     var days = new ArrayList<SummaryReport.DayCount>();
     perDay.forEach((day, count) -> days.add(new SummaryReport.DayCount(day, count)));
     return days;
-  }
-
-  private LocalDate utcDate(ResultSet rows) throws SQLException {
-    if (url instanceof DatabaseUrl.Sqlite) {
-      return Timestamps.parse(rows.getString(1)).atOffset(ZoneOffset.UTC).toLocalDate();
-    }
-    OffsetDateTime at = rows.getObject(1, OffsetDateTime.class);
-    return at.withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
   }
 }

@@ -1,7 +1,7 @@
 package dev.taskloop.reports;
 
 import dev.taskloop.system.config.AppConfig;
-import dev.taskloop.system.db.DbErrors;
+import dev.taskloop.system.db.LegacyJdbc;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
 import io.vertx.core.Future;
@@ -57,7 +57,7 @@ final class ReportPool {
               SummaryReport report = reports.summary(owner);
               context.runOnContext(done -> promise.complete(report));
             } catch (Exception e) { // a database fault is a 503 here too, like everywhere
-              Throwable failure = DbErrors.classify(e);
+              Throwable failure = LegacyJdbc.translate(e);
               context.runOnContext(done -> promise.fail(failure));
             }
           });

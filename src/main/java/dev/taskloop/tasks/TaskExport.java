@@ -1,7 +1,7 @@
 package dev.taskloop.tasks;
 
 import dev.taskloop.system.http.Json;
-import dev.taskloop.system.http.Negotiation;
+import dev.taskloop.system.http.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -39,7 +39,7 @@ final class TaskExport {
      * the header); empty when neither is acceptable.
      */
     static Optional<Format> of(String accept) {
-      return Negotiation.choose(accept, OFFERS).map(type -> type.equals("text/csv") ? CSV : NDJSON);
+      return Requests.preferred(accept, OFFERS).map(type -> type.equals("text/csv") ? CSV : NDJSON);
     }
   }
 

@@ -3,22 +3,18 @@ package dev.taskloop.users;
 import dev.taskloop.auth.ApiKey;
 import dev.taskloop.auth.ApiKeyRepository;
 import dev.taskloop.auth.Authenticator;
-import dev.taskloop.auth.LoginLimiter;
 import dev.taskloop.auth.NewApiKey;
-import dev.taskloop.auth.PasswordHasher;
 import dev.taskloop.auth.Principal;
-import dev.taskloop.system.config.AuthConfig;
-import dev.taskloop.system.db.ConstraintViolationException;
+import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
+import dev.taskloop.system.db.DatabaseException;
 import dev.taskloop.system.db.PageRequest;
 import dev.taskloop.system.db.Slice;
 import dev.taskloop.system.http.ApiException;
-import dev.taskloop.system.http.FieldError;
 import dev.taskloop.system.http.ProblemType;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -35,7 +31,7 @@ final class Accounts {
   private final PasswordHasher hasher;
   private final LoginLimiter limiter;
   private final Authenticator authenticator;
-  private final AuthConfig config;
+  private final AppConfig.Auth config;
 
   /** The answer to a sign-up: the user and its first key. */
   public record SignedUp(User user, NewApiKey apiKey) {}
@@ -47,7 +43,7 @@ final class Accounts {
       PasswordHasher hasher,
       LoginLimiter limiter,
       Authenticator authenticator,
-      AuthConfig config) {
+      AppConfig.Auth config) {
     this.db = db;
     this.users = users;
     this.keys = keys;
@@ -125,8 +121,7 @@ final class Accounts {
         .compose(
             ok -> {
               if (!ok) {
-                throw ApiException.validation(
-                    List.of(new FieldError("current_password", "is not correct")));
+                throw ApiException.validation("current_password", "is not correct");
               }
               attempt.succeeded();
               return hasher.hash(patch.password());
@@ -204,8 +199,8 @@ final class Accounts {
 
   private static <T> Future<T> emailTaken(Throwable e) {
     // SQLite names no constraint; on PostgreSQL only the email index means "taken".
-    if (e instanceof ConstraintViolationException c
-        && c.kind() == ConstraintViolationException.Kind.UNIQUE
+    if (e instanceof DatabaseException.Constraint c
+        && c.kind() == DatabaseException.Constraint.Kind.UNIQUE
         && (c.constraint() == null || c.constraint().equals("users_email_normalized_key"))) {
       return Future.failedFuture(
           new ApiException(ProblemType.CONFLICT, "A user with this email already exists."));

@@ -1,7 +1,6 @@
 package dev.taskloop.users;
 
-import dev.taskloop.auth.PasswordHasher;
-import dev.taskloop.system.db.ConstraintViolationException;
+import dev.taskloop.system.db.DatabaseException;
 import io.vertx.core.Future;
 import java.util.UUID;
 
@@ -33,7 +32,7 @@ final class AdminBootstrap {
                     .map(User::id)
                     .recover(
                         e ->
-                            e instanceof ConstraintViolationException
+                            e instanceof DatabaseException.Constraint
                                 ? users
                                     .findForLogin(email)
                                     .map(again -> again.orElseThrow().user().id())

@@ -1,29 +1,34 @@
 package dev.taskloop.users;
 
 import dev.taskloop.auth.AuthFeature;
-import dev.taskloop.system.config.AuthConfig;
+import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.Routes;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.UUID;
 
 /**
  * The users feature, wired: accounts (sign-up, login, API keys, the admin) over the users' table
- * and the auth feature's keys, hasher and limits, and their endpoints.
+ * and the auth feature's keys, with their password hashing and login limits, and their endpoints.
  */
 public final class UserFeature {
   private final Accounts accounts;
   private final UserRoutes users;
   private final KeyRoutes keys;
 
-  public UserFeature(Database database, AuthConfig config, AuthFeature auth) {
+  /**
+   * Builds the pieces on the calling thread; the hasher hashes once, so bad {@code PASSWORD_HASH_*}
+   * settings fail here.
+   */
+  public UserFeature(Vertx vertx, Database database, AppConfig.Auth config, AuthFeature auth) {
     this.accounts =
         new Accounts(
             database,
             new UserRepository(database),
             auth.keys(),
-            auth.hasher(),
-            auth.limiter(),
+            new PasswordHasher(vertx, config),
+            new LoginLimiter(config),
             auth.authenticator(),
             config);
     this.users = new UserRoutes(accounts);

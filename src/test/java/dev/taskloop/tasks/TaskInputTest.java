@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.system.http.ApiException;
-import dev.taskloop.system.http.FieldError;
+import dev.taskloop.system.http.ApiException.FieldError;
 import dev.taskloop.system.http.Validation;
 import java.util.List;
 import org.junit.jupiter.api.Test;

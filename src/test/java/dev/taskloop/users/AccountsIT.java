@@ -355,7 +355,6 @@ class AccountsIT extends SharedServer {
   @Test
   void adminIsCreatedOnceAndAdoptsTasksWithoutOwner() throws Exception {
     try (var db = database.provision()) {
-      dev.taskloop.system.db.Migrations.migrate(db.parsed());
       var env =
           TestServer.environment(
               db.url(),

@@ -2,9 +2,7 @@ package dev.taskloop.system.config;
 
 import dev.taskloop.system.text.Emails;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The service's whole configuration, read once from environment variables at startup and frozen.
@@ -35,8 +33,8 @@ import java.util.regex.Pattern;
  *     SHUTDOWN_DELAY_S}, default 0)
  * @param shutdownGrace how long in-flight requests may take once the listener stops ({@code
  *     SHUTDOWN_GRACE_S}, default 20)
- * @param http how long the HTTP server waits for slow clients (see {@link HttpConfig})
- * @param auth accounts and API keys (see {@link AuthConfig})
+ * @param http how long the HTTP server waits for slow clients (see {@link Http})
+ * @param auth accounts and API keys (see {@link Auth})
  * @param reportWorkers threads that compute the blocking summary report ({@code REPORT_WORKERS},
  *     default 2)
  * @param reportQueue reports waiting for a worker before more get 503 ({@code REPORT_QUEUE},
@@ -59,23 +57,17 @@ public record AppConfig(
     boolean sqlEcho,
     Duration shutdownDelay,
     Duration shutdownGrace,
-    HttpConfig http,
-    AuthConfig auth,
+    Http http,
+    Auth auth,
     int reportWorkers,
     int reportQueue,
     Duration reportLatency) {
 
   public static final String DEFAULT_DATABASE_URL = "sqlite:./data/taskloop.db";
-  private static final Pattern HOST_NAME =
-      Pattern.compile(
-          "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
-  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
-  /**
-   * Builds and validates the configuration; throws {@link ConfigException} on the first bad value.
-   */
+  /** Builds and validates the configuration; throws {@link Invalid} on the first bad value. */
   public static AppConfig fromEnv(Map<String, String> env) {
-    var vars = new Vars(env);
+    var vars = new EnvVars(env);
     return new AppConfig(
         vars.host("HOST", "127.0.0.1"),
         vars.integer("PORT", 8000, 0, 65535),
@@ -91,11 +83,11 @@ public record AppConfig(
         vars.bool("SQL_ECHO", false),
         Duration.ofSeconds(vars.integer("SHUTDOWN_DELAY_S", 0, 0, 300)),
         Duration.ofSeconds(vars.integer("SHUTDOWN_GRACE_S", 20, 0, 3600)),
-        new HttpConfig(
+        new Http(
             Duration.ofMillis(vars.integer("HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 3_600_000)),
             Duration.ofMillis(vars.integer("HTTP_BODY_TIMEOUT_MS", 30_000, 100, 3_600_000)),
             Duration.ofSeconds(vars.integer("HTTP_IDLE_TIMEOUT_S", 60, 1, 86_400))),
-        authConfig(vars),
+        auth(vars),
         vars.integer("REPORT_WORKERS", 2, 1, 64),
         vars.integer("REPORT_QUEUE", 8, 0, 10_000),
         Duration.ofMillis(vars.integer("REPORT_SIMULATED_LATENCY_MS", 0, 0, 600_000)));
@@ -111,11 +103,11 @@ public record AppConfig(
     return lock > 0 ? lock : statementTimeout.toMillis();
   }
 
-  private static AuthConfig authConfig(Vars vars) {
+  private static Auth auth(EnvVars vars) {
     String rawEmail = vars.text("ADMIN_EMAIL", null);
     String adminPassword = vars.text("ADMIN_PASSWORD", null);
     if ((rawEmail == null) != (adminPassword == null)) {
-      throw new ConfigException(
+      throw new Invalid(
           (rawEmail == null ? "ADMIN_PASSWORD" : "ADMIN_EMAIL")
               + " is set without "
               + (rawEmail == null ? "ADMIN_EMAIL" : "ADMIN_PASSWORD")
@@ -123,81 +115,127 @@ public record AppConfig(
     }
     Emails.Checked email = rawEmail == null ? null : Emails.check(rawEmail);
     if (email != null && email.problem() != null) { // the API's rule and wording
-      throw ConfigException.invalid("ADMIN_EMAIL", email.canonical(), email.problem());
+      throw Invalid.value("ADMIN_EMAIL", email.canonical(), email.problem());
     }
     String adminEmail = email == null ? null : email.canonical();
     if (adminPassword != null
         && (adminPassword.codePointCount(0, adminPassword.length()) < 8
             || adminPassword.codePointCount(0, adminPassword.length()) > 128)) {
-      throw new ConfigException("ADMIN_PASSWORD is invalid: expected 8 to 128 characters");
+      throw new Invalid("ADMIN_PASSWORD is invalid: expected 8 to 128 characters");
     }
-    return new AuthConfig(
+    return new Auth(
         vars.bool("SIGNUP_ENABLED", true),
         adminEmail,
         adminPassword,
-        vars.integer("PASSWORD_HASH_MEMORY_KIB", AuthConfig.DEFAULT_HASH_MEMORY_KIB, 64, 4_194_304),
-        vars.integer("PASSWORD_HASH_ITERATIONS", AuthConfig.DEFAULT_HASH_ITERATIONS, 1, 100),
-        vars.integer("PASSWORD_HASH_PARALLELISM", AuthConfig.DEFAULT_HASH_PARALLELISM, 1, 64),
+        vars.integer("PASSWORD_HASH_MEMORY_KIB", Auth.DEFAULT_HASH_MEMORY_KIB, 64, 4_194_304),
+        vars.integer("PASSWORD_HASH_ITERATIONS", Auth.DEFAULT_HASH_ITERATIONS, 1, 100),
+        vars.integer("PASSWORD_HASH_PARALLELISM", Auth.DEFAULT_HASH_PARALLELISM, 1, 64),
         vars.integer("PASSWORD_HASH_WORKERS", 2, 1, 64),
         vars.integer("LOGIN_MAX_FAILURES", 5, 1, 1000),
         Duration.ofSeconds(vars.integer("LOGIN_WINDOW_S", 900, 1, 86_400)),
         Duration.ofSeconds(vars.integer("AUTH_CACHE_TTL_S", 5, 0, 60)));
   }
 
-  /** Typed reads of environment variables; each failure names the variable and what it accepts. */
-  private record Vars(Map<String, String> env) {
-    String text(String name, String fallback) {
-      String value = env.get(name);
-      return value == null || value.isBlank() ? fallback : value.strip();
+  /**
+   * How long the HTTP server waits for its clients, part of the configuration. Slow or stalled
+   * clients cannot hold connections beyond these bounds.
+   *
+   * @param headerTimeout a connection must deliver a complete request head (request line and
+   *     headers) within this time of opening, or of its previous response plus {@code idleTimeout};
+   *     else it is closed ({@code HTTP_HEADER_TIMEOUT_MS}, default 10000)
+   * @param bodyTimeout a request body must arrive completely within this time of its head; else the
+   *     answer is 408 and the connection is closed ({@code HTTP_BODY_TIMEOUT_MS}, default 30000).
+   *     With the 64 KiB body limit, that is a minimum rate of about 2 KiB/s
+   * @param idleTimeout a connection with no traffic for this long is closed, also while its request
+   *     is being answered ({@code HTTP_IDLE_TIMEOUT_S}, default 60; keep it above the statement
+   *     timeout and above a load balancer's own idle timeout)
+   */
+  public record Http(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout) {}
+
+  /**
+   * Accounts and API keys, part of the configuration.
+   *
+   * @param signupEnabled public {@code POST /users} ({@code SIGNUP_ENABLED}, default true)
+   * @param adminEmail with {@code adminPassword}: the admin created (idempotently) at startup
+   *     ({@code ADMIN_EMAIL}); null for none
+   * @param adminPassword {@code ADMIN_PASSWORD}; never logged
+   * @param hashMemoryKib Argon2id memory per hash, KiB ({@code PASSWORD_HASH_MEMORY_KIB}, default
+   *     19456, OWASP's minimum)
+   * @param hashIterations Argon2id passes ({@code PASSWORD_HASH_ITERATIONS}, default 2)
+   * @param hashParallelism Argon2id lanes ({@code PASSWORD_HASH_PARALLELISM}, default 1)
+   * @param hashWorkers threads that hash passwords, off the event loops ({@code
+   *     PASSWORD_HASH_WORKERS}, default 2)
+   * @param loginMaxFailures failed logins per email or per client address within {@code
+   *     loginWindow} before 429 ({@code LOGIN_MAX_FAILURES}, default 5)
+   * @param loginWindow {@code LOGIN_WINDOW_S}, default 900 (15 minutes)
+   * @param keyCacheTtl how long a verified API key is trusted without asking the database ({@code
+   *     AUTH_CACHE_TTL_S}, default 5): the bound for revocation to reach other instances
+   */
+  public record Auth(
+      boolean signupEnabled,
+      String adminEmail,
+      String adminPassword,
+      int hashMemoryKib,
+      int hashIterations,
+      int hashParallelism,
+      int hashWorkers,
+      int loginMaxFailures,
+      Duration loginWindow,
+      Duration keyCacheTtl) {
+
+    // Argon2id defaults: OWASP's minimum for Argon2id (Password Storage Cheat Sheet: m=19 MiB, t=2,
+    // p=1). Lower is weaker than that advice; higher costs every login and sign-up more memory and
+    // time on the hashing workers.
+
+    /** Default {@code PASSWORD_HASH_MEMORY_KIB}: 19 MiB per hash. */
+    static final int DEFAULT_HASH_MEMORY_KIB = 19_456;
+
+    /** Default {@code PASSWORD_HASH_ITERATIONS}: passes over that memory. */
+    static final int DEFAULT_HASH_ITERATIONS = 2;
+
+    /** Default {@code PASSWORD_HASH_PARALLELISM}: lanes (and threads) per hash. */
+    static final int DEFAULT_HASH_PARALLELISM = 1;
+
+    @Override
+    public String toString() { // keep the admin password out of any log line
+      return "Auth[signupEnabled="
+          + signupEnabled
+          + ", adminEmail="
+          + adminEmail
+          + ", hash=argon2id(m="
+          + hashMemoryKib
+          + ",t="
+          + hashIterations
+          + ",p="
+          + hashParallelism
+          + "), hashWorkers="
+          + hashWorkers
+          + ", loginMaxFailures="
+          + loginMaxFailures
+          + ", loginWindow="
+          + loginWindow
+          + ", keyCacheTtl="
+          + keyCacheTtl
+          + "]";
+    }
+  }
+
+  /**
+   * A configuration value that cannot be used. The message is one line meant for an operator: the
+   * variable, the offending value (secrets masked) and what is accepted. It never carries a stack
+   * trace to the console.
+   */
+  public static final class Invalid extends RuntimeException {
+    Invalid(String message) {
+      super(message, null, false, false);
     }
 
-    int integer(String name, int fallback, int min, int max) {
-      String value = text(name, null);
-      if (value == null) {
-        return fallback;
-      }
-      try {
-        int parsed = Integer.parseInt(value);
-        if (parsed >= min && parsed <= max) {
-          return parsed;
-        }
-      } catch (NumberFormatException ignored) {
-        // reported below with the accepted range
-      }
-      throw ConfigException.invalid(name, value, "expected an integer from " + min + " to " + max);
+    static Invalid value(String variable, String shownValue, String accepted) {
+      return new Invalid(variable + "=" + quote(shownValue) + " is invalid: " + accepted);
     }
 
-    boolean bool(String name, boolean fallback) {
-      String value = text(name, null);
-      if (value == null) {
-        return fallback;
-      }
-      return switch (value.toLowerCase(Locale.ROOT)) {
-        case "true", "1", "yes", "on" -> true;
-        case "false", "0", "no", "off" -> false;
-        default -> throw ConfigException.invalid(name, value, "expected true or false");
-      };
-    }
-
-    String host(String name, String fallback) {
-      String value = text(name, fallback);
-      if (HOST_NAME.matcher(value).matches() || IPV6.matcher(value).matches()) {
-        return value;
-      }
-      throw ConfigException.invalid(
-          name, value, "expected an IP address (such as 0.0.0.0 or ::) or a host name");
-    }
-
-    String logLevel(String name, String fallback) {
-      String value = text(name, fallback).toUpperCase(Locale.ROOT);
-      return switch (value) {
-        case "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF" -> value;
-        case "WARNING" -> "WARN"; // Python's spelling
-        case "CRITICAL" -> "ERROR";
-        default ->
-            throw ConfigException.invalid(
-                name, text(name, fallback), "expected TRACE, DEBUG, INFO, WARN or ERROR");
-      };
+    private static String quote(String value) {
+      return "\"" + value.replace("\"", "\\\"") + "\"";
     }
   }
 }

@@ -87,13 +87,13 @@ public sealed interface DatabaseUrl {
       Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
   /**
-   * Parses a URL; throws {@link ConfigException} naming {@code DATABASE_URL} when it is unusable.
+   * Parses a URL; throws {@link AppConfig.Invalid} naming {@code DATABASE_URL} when it is unusable.
    */
   static DatabaseUrl parse(String raw) {
     String url = raw.strip();
     int colon = url.indexOf(':');
     if (colon <= 0) {
-      throw ConfigException.invalid(VARIABLE, mask(url), ACCEPTED);
+      throw AppConfig.Invalid.value(VARIABLE, mask(url), ACCEPTED);
     }
     String scheme = url.substring(0, colon).toLowerCase(Locale.ROOT);
     int plus = scheme.indexOf('+'); // SQLAlchemy's dialect+driver: the driver is ours to choose
@@ -103,10 +103,10 @@ public sealed interface DatabaseUrl {
       return switch (dialect) {
         case "sqlite" -> SqliteUrlParser.parse(url, rest);
         case "postgresql", "postgres" -> PostgresUrlParser.parse(url, rest);
-        default -> throw ConfigException.invalid(VARIABLE, mask(url), ACCEPTED);
+        default -> throw AppConfig.Invalid.value(VARIABLE, mask(url), ACCEPTED);
       };
     } catch (IllegalArgumentException e) { // URLDecoder: a '%' not followed by two hex digits
-      throw ConfigException.invalid(VARIABLE, mask(url), "malformed %-encoding (write '%' as %25)");
+      throw AppConfig.Invalid.value(VARIABLE, mask(url), "malformed %-encoding (write '%' as %25)");
     }
   }
 

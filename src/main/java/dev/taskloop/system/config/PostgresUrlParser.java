@@ -25,7 +25,8 @@ final class PostgresUrlParser {
 
   /**
    * {@code url} is the whole URL (for errors), {@code rest} what follows the scheme's ':'. Throws
-   * {@link IllegalArgumentException} for a malformed %-encoding, {@link ConfigException} otherwise.
+   * {@link IllegalArgumentException} for a malformed %-encoding, {@link AppConfig.Invalid}
+   * otherwise.
    */
   static DatabaseUrl.Postgres parse(String url, String rest) {
     if (!rest.startsWith("//")) {
@@ -136,7 +137,7 @@ final class PostgresUrlParser {
     return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
-  private static ConfigException invalid(String url, String accepted) {
-    return ConfigException.invalid(VARIABLE, DatabaseUrl.mask(url), accepted);
+  private static AppConfig.Invalid invalid(String url, String accepted) {
+    return AppConfig.Invalid.value(VARIABLE, DatabaseUrl.mask(url), accepted);
   }
 }

@@ -18,7 +18,7 @@ final class SqliteUrlParser {
     if (path.startsWith("//")) { // SQLAlchemy: sqlite:///relative, sqlite:////absolute
       path = path.substring(2);
       if (!path.startsWith("/")) {
-        throw ConfigException.invalid(
+        throw AppConfig.Invalid.value(
             VARIABLE,
             url,
             "a SQLite URL has no host: use sqlite:///relative.db or sqlite:////absolute.db");
@@ -29,7 +29,7 @@ final class SqliteUrlParser {
         || path.equals(":memory:")
         || path.startsWith("file:")
         || path.contains("?")) {
-      throw ConfigException.invalid(
+      throw AppConfig.Invalid.value(
           VARIABLE,
           url,
           "expected a SQLite file path such as sqlite:./data/taskloop.db (in-memory databases and"

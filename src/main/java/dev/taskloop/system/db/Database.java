@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * case with several statements goes through {@link #inTransaction}. On SQLite both are the same
  * JDBC pool, whose calls run on worker threads.
  *
- * <p>Every failure leaves here translated by {@link DbErrors}: callers see {@link
- * DatabaseUnavailableException}, {@link ConstraintViolationException} or the original error.
+ * <p>Every failure leaves here translated by {@link DbErrors}: callers see a {@link
+ * DatabaseException} or the original error.
  */
 public final class Database {
   private static final Logger SQL_LOG = LoggerFactory.getLogger("dev.taskloop.sql");
@@ -67,17 +67,25 @@ public final class Database {
     this.echo = echo;
   }
 
+  /** Migrating failed, or the schema is newer than this build; the message is one line. */
+  public static final class MigrationException extends RuntimeException {
+    MigrationException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Brings the schema up to date (blocking JDBC: before {@link #open}); its version. */
+  public static String migrate(DatabaseUrl url) {
+    return Migrations.migrate(url).schemaVersion();
+  }
+
   /**
    * Opens the pools (no connection is made until the first statement or {@link #ping}). On
    * PostgreSQL with {@code sslmode=prefer}, asks the server once whether it speaks TLS; fails with
-   * {@link DatabaseUnavailableException} when it cannot be reached for that.
+   * {@link DatabaseException.Unavailable} when it cannot be reached for that.
    */
   public static Database open(Vertx vertx, AppConfig config) {
     return new Database(DatabaseClients.open(vertx, config), config.sqlEcho());
-  }
-
-  public DatabaseUrl url() {
-    return url;
   }
 
   /** Client for reads: pipelined on PostgreSQL. */

@@ -1,7 +1,9 @@
 package dev.taskloop.system.db;
 
-import dev.taskloop.system.db.ConstraintViolationException.Kind;
-import dev.taskloop.system.db.DatabaseUnavailableException.Reason;
+import dev.taskloop.system.db.DatabaseException.Constraint;
+import dev.taskloop.system.db.DatabaseException.Constraint.Kind;
+import dev.taskloop.system.db.DatabaseException.Unavailable;
+import dev.taskloop.system.db.DatabaseException.Unavailable.Reason;
 import io.vertx.core.Future;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
@@ -26,7 +28,7 @@ import org.sqlite.SQLiteException;
  * Anything not recognised passes through unchanged (and becomes a 500): a bug must not hide behind
  * a 503.
  */
-public final class DbErrors {
+final class DbErrors {
   private DbErrors() {}
 
   static <T> Future<T> translate(Throwable error) {
@@ -34,10 +36,10 @@ public final class DbErrors {
   }
 
   /**
-   * The taskloop exception for a driver error: {@link DatabaseUnavailableException}, {@link
-   * ConstraintViolationException}, or {@code error} itself. Looks through the cause chain.
+   * The taskloop exception for a driver error: a {@link DatabaseException} ({@link Unavailable} or
+   * {@link Constraint}), or {@code error} itself. Looks through the cause chain.
    */
-  public static Throwable classify(Throwable error) {
+  static Throwable classify(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
       Throwable mapped = classifyOne(t);
       if (mapped != null) {
@@ -49,8 +51,7 @@ public final class DbErrors {
 
   private static Throwable classifyOne(Throwable t) {
     return switch (t) {
-      case DatabaseUnavailableException known -> known;
-      case ConstraintViolationException known -> known;
+      case DatabaseException known -> known;
       case PgException pg -> bySqlState(pg.getSqlState(), pg.getConstraint(), pg);
       case SQLiteException sqlite -> sqlite(sqlite);
       case SQLException jdbc -> jdbc(jdbc);
@@ -70,10 +71,10 @@ public final class DbErrors {
   private static Throwable bySqlState(String sqlState, String constraint, Throwable e) {
     String state = sqlState == null ? "" : sqlState;
     return switch (state) {
-      case "23505" -> new ConstraintViolationException(Kind.UNIQUE, constraint, e);
-      case "23503" -> new ConstraintViolationException(Kind.FOREIGN_KEY, constraint, e);
-      case "23514" -> new ConstraintViolationException(Kind.CHECK, constraint, e);
-      case "23502" -> new ConstraintViolationException(Kind.NOT_NULL, constraint, e);
+      case "23505" -> new Constraint(Kind.UNIQUE, constraint, e);
+      case "23503" -> new Constraint(Kind.FOREIGN_KEY, constraint, e);
+      case "23514" -> new Constraint(Kind.CHECK, constraint, e);
+      case "23502" -> new Constraint(Kind.NOT_NULL, constraint, e);
       case "57014" -> unavailable(Reason.TIMEOUT, e); // statement timeout (or a cancel)
       // serialization failure, deadlock, lock_timeout, read-only (a standby after failover)
       case "40001", "40P01", "55P03" -> unavailable(Reason.BUSY, e);
@@ -116,11 +117,10 @@ public final class DbErrors {
     SQLiteErrorCode code = e.getResultCode();
     return switch (code) {
       case SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY ->
-          new ConstraintViolationException(Kind.UNIQUE, null, e);
-      case SQLITE_CONSTRAINT_FOREIGNKEY ->
-          new ConstraintViolationException(Kind.FOREIGN_KEY, null, e);
-      case SQLITE_CONSTRAINT_CHECK -> new ConstraintViolationException(Kind.CHECK, null, e);
-      case SQLITE_CONSTRAINT_NOTNULL -> new ConstraintViolationException(Kind.NOT_NULL, null, e);
+          new Constraint(Kind.UNIQUE, null, e);
+      case SQLITE_CONSTRAINT_FOREIGNKEY -> new Constraint(Kind.FOREIGN_KEY, null, e);
+      case SQLITE_CONSTRAINT_CHECK -> new Constraint(Kind.CHECK, null, e);
+      case SQLITE_CONSTRAINT_NOTNULL -> new Constraint(Kind.NOT_NULL, null, e);
       case SQLITE_INTERRUPT -> unavailable(Reason.TIMEOUT, e); // our statement timeout
       default -> {
         String name = code.name();
@@ -182,7 +182,7 @@ public final class DbErrors {
   }
 
   /** A 503 for {@code reason}, or null (not recognised: look at the cause) when it is null. */
-  private static DatabaseUnavailableException unavailable(Reason reason, Throwable cause) {
-    return reason == null ? null : new DatabaseUnavailableException(reason, cause);
+  private static Unavailable unavailable(Reason reason, Throwable cause) {
+    return reason == null ? null : new Unavailable(reason, cause);
   }
 }

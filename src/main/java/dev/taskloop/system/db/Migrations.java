@@ -14,22 +14,14 @@ import org.flywaydb.core.api.output.MigrateResult;
  * listens: Flyway is blocking JDBC and must never run on an event loop. Migrations written in Java
  * (data changes that need the service's own rules) serve both databases.
  */
-public final class Migrations {
+final class Migrations {
   /** What a migration run left: the schema version and how many migrations it applied. */
-  public record Result(String schemaVersion, int applied) {}
-
-  /**
-   * The migration could not run or the schema does not match this build; the message is one line.
-   */
-  public static final class MigrationException extends RuntimeException {
-    MigrationException(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
+  record Result(String schemaVersion, int applied) {}
 
   private Migrations() {}
 
-  public static Result migrate(DatabaseUrl url) {
+  /** Fails with {@link Database.MigrationException}, whose message is one line. */
+  static Result migrate(DatabaseUrl url) {
     Flyway flyway = flyway(url);
     try {
       MigrateResult result = flyway.migrate();
@@ -37,7 +29,7 @@ public final class Migrations {
           flyway.info().current() == null ? "0" : flyway.info().current().getVersion().toString();
       return new Result(version, result.migrationsExecuted);
     } catch (FlywayException e) {
-      throw new MigrationException(explain(url, e), e);
+      throw new Database.MigrationException(explain(url, e), e);
     }
   }
 
@@ -66,7 +58,7 @@ public final class Migrations {
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
-      throw new MigrationException(
+      throw new Database.MigrationException(
           "cannot create directory " + parent + " for the SQLite database: " + e, e);
     }
   }

@@ -1,6 +1,6 @@
 package dev.taskloop.system.db;
 
-import dev.taskloop.system.db.DatabaseUnavailableException.Reason;
+import dev.taskloop.system.db.DatabaseException.Unavailable.Reason;
 import io.vertx.core.Future;
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
@@ -35,7 +35,7 @@ final class Outage {
   /** A failed future to return instead of trying the database. */
   <T> Future<T> failFast() {
     return Future.failedFuture(
-        new DatabaseUnavailableException(
+        new DatabaseException.Unavailable(
             Reason.UNREACHABLE,
             new VertxException("the database refused a connection moments ago", true)));
   }

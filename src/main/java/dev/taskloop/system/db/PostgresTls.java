@@ -28,7 +28,7 @@ final class PostgresTls {
 
   /**
    * The mode the connections use for the configured {@code sslmode}; fails with {@link
-   * DatabaseUnavailableException} when {@code prefer} needs an answer and the server gives none.
+   * DatabaseException.Unavailable} when {@code prefer} needs an answer and the server gives none.
    */
   static SslMode mode(DatabaseUrl.Postgres url, Duration connectTimeout) {
     if (!url.sslMode().equals("prefer")) {
@@ -39,7 +39,7 @@ final class PostgresTls {
           ? SslMode.REQUIRE
           : SslMode.DISABLE;
     } catch (IOException e) {
-      throw new DatabaseUnavailableException(DatabaseUnavailableException.Reason.UNREACHABLE, e);
+      throw new DatabaseException.Unavailable(DatabaseException.Unavailable.Reason.UNREACHABLE, e);
     }
   }
 

@@ -4,6 +4,9 @@ import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.config.DatabaseUrl;
 import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCPool;
+import io.vertx.jdbcclient.impl.actions.JDBCColumnDescriptor;
+import io.vertx.jdbcclient.impl.actions.SQLValueProvider;
+import io.vertx.jdbcclient.spi.JDBCDecoderImpl;
 import io.vertx.sqlclient.Pool;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -27,7 +30,7 @@ import org.sqlite.SQLiteDataSource;
  * equal to {@code DB_LOCK_TIMEOUT_MS}, and IMMEDIATE transactions: a transaction takes the write
  * lock when it begins, so two read-then-write transactions cannot deadlock into SQLITE_BUSY.
  */
-public final class SqlitePools {
+final class SqlitePools {
   /**
    * The application's pool; readiness's own one-connection pool; the plain data source that {@link
    * SqliteCursor} opens its connections from; and the timer thread that cancels their statements
@@ -36,6 +39,23 @@ public final class SqlitePools {
   record Clients(Pool pool, Pool health, DataSource cursors, ScheduledExecutorService timer) {}
 
   private SqlitePools() {}
+
+  /**
+   * The JDBC pool's decoder (registered in {@code META-INF/services}; only SQLite uses the JDBC
+   * pool): date-time columns come back as their stored text, which {@link Rows#instant} reads in
+   * every form ({@link Timestamps}). sqlite-jdbc's own conversion to {@code LocalDateTime} throws
+   * on text it did not write itself, such as {@code 2026-01-02T03:04:05.001Z} from the sqlite3
+   * shell, which made every read of such a row fail. Public (with its implicit constructor) only
+   * because {@link java.util.ServiceLoader} instantiates it, which a class the JDK cannot access
+   * fails; nested here, no other package can name it.
+   */
+  public static final class TimestampDecoder extends JDBCDecoderImpl {
+    @Override
+    protected Object decodeDateTime(SQLValueProvider value, JDBCColumnDescriptor descriptor)
+        throws SQLException {
+      return value.apply(String.class);
+    }
+  }
 
   static Clients open(Vertx vertx, DatabaseUrl.Sqlite url, AppConfig config) {
     SQLiteDataSource dataSource = new SQLiteDataSource();
@@ -63,7 +83,7 @@ public final class SqlitePools {
    * SQLite's busy timeout for every connection, the service's and the report's: the lock wait, or
    * (when nothing bounds it) as long as SQLite can say.
    */
-  public static int busyTimeoutMillis(AppConfig config) {
+  static int busyTimeoutMillis(AppConfig config) {
     long millis = config.lockWaitMillis();
     return millis == 0 ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, millis);
   }

@@ -121,8 +121,8 @@ abstract sealed class Streams {
       }
       if (System.nanoTime() - deadline > 0) {
         return Future.failedFuture(
-            new DatabaseUnavailableException(
-                DatabaseUnavailableException.Reason.POOL_EXHAUSTED,
+            new DatabaseException.Unavailable(
+                DatabaseException.Unavailable.Reason.POOL_EXHAUSTED,
                 new VertxException("every export connection is in use", true)));
       }
       var retry = Promise.<Void>promise();

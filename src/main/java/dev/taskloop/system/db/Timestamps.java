@@ -19,7 +19,7 @@ import java.time.temporal.TemporalAccessor;
  * (sqlite-jdbc's own storage of dates). The service itself always writes one form: ISO-8601 local
  * time in UTC with microseconds.
  */
-public final class Timestamps {
+final class Timestamps {
   private static final DateTimeFormatter LENIENT =
       new DateTimeFormatterBuilder()
           .parseCaseInsensitive()
@@ -56,7 +56,7 @@ public final class Timestamps {
   private Timestamps() {}
 
   /** The instant a stored timestamp text names; {@link DateTimeParseException} if it names none. */
-  public static Instant parse(String text) {
+  static Instant parse(String text) {
     String value = text.strip();
     if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
       return Instant.ofEpochMilli(Long.parseLong(value));

@@ -8,6 +8,9 @@ import java.util.List;
  * turns it into problem+json. Carries no stack trace: it is control flow, not a fault.
  */
 public final class ApiException extends RuntimeException {
+  /** One failing input of a request: a body field, a query parameter or a path parameter. */
+  public record FieldError(String field, String message) {}
+
   private final ProblemType kind;
   private final List<FieldError> errors;
   private final long retryAfterSeconds;
@@ -51,6 +54,11 @@ public final class ApiException extends RuntimeException {
 
   public static ApiException notFound(String what, Object id) {
     return new ApiException(ProblemType.NOT_FOUND, what + " " + id + " does not exist");
+  }
+
+  /** 422 for one failing input. */
+  public static ApiException validation(String field, String message) {
+    return validation(List.of(new FieldError(field, message)));
   }
 
   public static ApiException validation(List<FieldError> errors) {

@@ -1,6 +1,6 @@
 package dev.taskloop.system.http;
 
-import dev.taskloop.system.config.HttpConfig;
+import dev.taskloop.system.config.AppConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -69,7 +69,7 @@ final class ConnectionGuard {
   private Promise<Void> stopped;
   private long stopAt;
 
-  ConnectionGuard(Vertx vertx, HttpConfig config, BooleanSupplier draining) {
+  ConnectionGuard(Vertx vertx, AppConfig.Http config, BooleanSupplier draining) {
     this.vertx = vertx;
     this.headerNanos = config.headerTimeout().toNanos();
     this.bodyNanos = config.bodyTimeout().toNanos();

@@ -2,7 +2,6 @@ package dev.taskloop.system.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskloop.system.text.Emails;
-import dev.taskloop.system.text.Texts;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
@@ -73,7 +72,7 @@ public final class Fields {
       validation.fail(field, HAS_NUL);
       return null;
     }
-    if (Texts.hasUnpairedSurrogate(text)) {
+    if (hasUnpairedSurrogate(text)) {
       validation.fail(field, UNPAIRED_SURROGATE);
       return null;
     }
@@ -212,5 +211,27 @@ public final class Fields {
     return !text.isEmpty()
         && text.length() <= max
         && text.chars().allMatch(c -> c >= '0' && c <= '9');
+  }
+
+  /**
+   * Whether {@code text} holds a UTF-16 surrogate without its partner: JSON can spell one ({@code
+   * "\ud800"}), but it is not a character and no database stores it faithfully (PostgreSQL and
+   * SQLite would write {@code ?}).
+   */
+  private static boolean hasUnpairedSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        return true;
+      }
+      if (Character.isLowSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -1,6 +1,6 @@
 package dev.taskloop.system.http;
 
-import dev.taskloop.system.config.HttpConfig;
+import dev.taskloop.system.config.AppConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -14,44 +14,57 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP server instance on one event loop; the service deploys one per core, all sharing the
- * port. Every request gets a request id first; every failure ends in {@link Problems}, also the
- * requests the router never sees (malformed HTTP). {@link ConnectionGuard} bounds slow clients.
- * Stopping the verticle is the second half of a graceful shutdown: idle connections are closed,
- * then the listener, and in-flight requests get the rest of {@code grace} to finish.
+ * port. It serves the features' endpoints and the service's own: health ({@link HealthRoutes}) and
+ * the API docs ({@link DocsRoutes}). Every request gets a request id first; every failure ends in
+ * {@link Problems}, also the requests the router never sees (malformed HTTP). {@link
+ * ConnectionGuard} bounds slow clients. Stopping the verticle is the second half of a graceful
+ * shutdown: idle connections are closed, then the listener, and in-flight requests get the rest of
+ * {@code grace} to finish.
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
   /** The listener's parameters and how the HTTP layer waits for clients. */
-  public record Settings(String host, int port, Duration grace, HttpConfig limits) {}
+  public record Settings(String host, int port, Duration grace, AppConfig.Http limits) {}
 
   private final Settings settings;
   private final BooleanSupplier draining;
   private final Handler<RoutingContext> authenticate;
   private final Consumer<Routes> features;
+  private final HealthRoutes health;
+  private final DocsRoutes docs;
   private HttpServer server;
   private ConnectionGuard guard;
   private Routes routes;
 
   /**
-   * @param draining true once shutdown began: responses then close their connections
+   * Builds the instance on the calling (main) thread, where the API documents are read.
+   *
+   * @param draining true once shutdown began: readiness turns 503, responses close their
+   *     connections
+   * @param databasePing asks the database, on its health connection, to answer within the given
+   *     milliseconds, for readiness ({@code Database::healthPing})
    * @param authenticate checks the API key of non-public endpoints (see {@code Authenticator})
-   * @param features mounts the service's endpoints (see {@code Taskloop#features})
+   * @param features mounts the features' endpoints (see {@code Features#mount})
    */
   public HttpVerticle(
       Settings settings,
       BooleanSupplier draining,
+      LongFunction<Future<Void>> databasePing,
       Handler<RoutingContext> authenticate,
       Consumer<Routes> features) {
     this.settings = settings;
     this.draining = draining;
     this.authenticate = authenticate;
     this.features = features;
+    this.health = new HealthRoutes(databasePing, draining);
+    this.docs = new DocsRoutes();
   }
 
   @Override
@@ -60,6 +73,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(RequestIds::assign);
     routes = new Routes(router, authenticate);
     features.accept(routes);
+    health.mount(routes);
+    docs.mount(routes);
     Problems problems = new Problems(routes);
     router.route().failureHandler(problems::handle);
     router.errorHandler(400, ctx -> problems.handleStatus(ctx, 400)); // e.g. a bad %-escape

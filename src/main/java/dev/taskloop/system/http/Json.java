@@ -12,11 +12,13 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.taskloop.system.http.ApiException.FieldError;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The JSON conventions of the wire, in one mapper: snake_case names, RFC 3339 UTC instants, strict
@@ -50,6 +52,21 @@ public final class Json {
       return MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialize " + value.getClass().getName(), e);
+    }
+  }
+
+  /**
+   * Initialises the mapper and its serializers for {@code wireSample} and for problem bodies, here
+   * on the calling (main) thread, so the first requests do not pay that one-time class loading on
+   * an event loop (hundreds of ms on a cold JVM).
+   */
+  public static void warmUp(Object wireSample) {
+    try {
+      parse(bytes(wireSample));
+      var field = List.of(new FieldError("f", "m"));
+      bytes(new Problems.Problem(ProblemType.VALIDATION.type(), "t", 422, "d", "/", field, "r"));
+    } catch (JsonProcessingException | CharacterCodingException e) {
+      throw new IllegalStateException(e);
     }
   }
 

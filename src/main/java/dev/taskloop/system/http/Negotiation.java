@@ -11,7 +11,7 @@ import java.util.Optional;
  * {@code type/*} before {@code *}{@code /*}); {@code q=0} means "not acceptable". The best offer
  * wins, ties go to the server's order. (vertx-web's own negotiation ignores {@code q=0}.)
  */
-public final class Negotiation {
+final class Negotiation {
   private record Range(String type, String subtype, double quality) {
     int specificity() {
       return type.equals("*") ? 0 : subtype.equals("*") ? 1 : 2;
@@ -29,7 +29,7 @@ public final class Negotiation {
    * The offer (a bare {@code type/subtype}) to send for {@code accept}; empty when none is
    * acceptable (406). No or a blank header accepts anything: the first offer.
    */
-  public static Optional<String> choose(String accept, List<String> offers) {
+  static Optional<String> choose(String accept, List<String> offers) {
     if (accept == null || accept.isBlank()) {
       return Optional.of(offers.getFirst());
     }

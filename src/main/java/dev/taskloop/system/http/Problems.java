@@ -1,8 +1,8 @@
 package dev.taskloop.system.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.taskloop.system.db.ConstraintViolationException;
-import dev.taskloop.system.db.DatabaseUnavailableException;
+import dev.taskloop.system.db.DatabaseException;
+import dev.taskloop.system.http.ApiException.FieldError;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
@@ -24,14 +24,14 @@ import org.slf4j.LoggerFactory;
  * SQL or stack traces. The HTTP layer's own answers outside the router (malformed requests, slow
  * clients) are sent through {@link #send(HttpServerRequest, ProblemType, String)}.
  */
-public final class Problems {
+final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   private static final CharSequence PROBLEM_JSON =
       HttpHeaders.createOptimized("application/problem+json");
 
   /** The wire form (RFC 9457 members plus {@code errors} and {@code request_id}). */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
-  public record Problem(
+  record Problem(
       URI type,
       String title,
       int status,
@@ -42,12 +42,12 @@ public final class Problems {
 
   private final Routes routes;
 
-  public Problems(Routes routes) {
+  Problems(Routes routes) {
     this.routes = routes;
   }
 
   /** Failure handler: a route failed with a throwable or a status code. */
-  public void handle(RoutingContext ctx) {
+  void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     int status = ctx.statusCode();
     if (failure instanceof HttpException http) {
@@ -88,8 +88,8 @@ public final class Problems {
         }
         respond(ctx, api.kind(), api.getMessage(), api.errors());
       }
-      case DatabaseUnavailableException unavailable -> unavailable(ctx, unavailable);
-      case ConstraintViolationException conflict ->
+      case DatabaseException.Unavailable unavailable -> unavailable(ctx, unavailable);
+      case DatabaseException.Constraint conflict ->
           respond(
               ctx,
               ProblemType.CONFLICT,
@@ -112,7 +112,7 @@ public final class Problems {
   }
 
   /** 503: one WARN line without a stack trace, and when to come back. */
-  private void unavailable(RoutingContext ctx, DatabaseUnavailableException unavailable) {
+  private void unavailable(RoutingContext ctx, DatabaseException.Unavailable unavailable) {
     LOG.warn(
         "request {} {} {}: database unavailable: {} ({})",
         RequestIds.of(ctx),
@@ -129,7 +129,7 @@ public final class Problems {
   }
 
   /** Error handler for 404 (no route) and 405 (no route for this method). */
-  public void handleStatus(RoutingContext ctx, int status) {
+  void handleStatus(RoutingContext ctx, int status) {
     if (status == 405) {
       ctx.response().putHeader(HttpHeaders.ALLOW, routes.allowedMethods(ctx.request().path()));
     }
@@ -140,7 +140,7 @@ public final class Problems {
    * Answers a request outside the router (the HTTP layer's own refusals) and closes the connection
    * afterwards: what follows on it cannot be trusted to be a request.
    */
-  public static void send(HttpServerRequest request, ProblemType kind, String detail) {
+  static void send(HttpServerRequest request, ProblemType kind, String detail) {
     HttpServerResponse response = request.response();
     if (response.headWritten() || response.closed()) {
       request.connection().close();
@@ -190,9 +190,7 @@ public final class Problems {
 
   /** Failures of our own making, as opposed to one reported by a vertx-web handler. */
   private static boolean ours(Throwable failure) {
-    return failure instanceof ApiException
-        || failure instanceof DatabaseUnavailableException
-        || failure instanceof ConstraintViolationException;
+    return failure instanceof ApiException || failure instanceof DatabaseException;
   }
 
   /** The connection broke while the request was being read: nobody is left to answer. */
@@ -211,8 +209,8 @@ public final class Problems {
     }
   }
 
-  private static String retryAfter(DatabaseUnavailableException e) {
-    return e.reason() == DatabaseUnavailableException.Reason.UNREACHABLE ? "5" : "1";
+  private static String retryAfter(DatabaseException.Unavailable e) {
+    return e.reason() == DatabaseException.Unavailable.Reason.UNREACHABLE ? "5" : "1";
   }
 
   private static String defaultDetail(int status) {

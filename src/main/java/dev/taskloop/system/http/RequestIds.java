@@ -10,15 +10,15 @@ import java.util.regex.Pattern;
  * propagate from a gateway), else a fresh random one. Echoed in the response header, put in every
  * problem body and in log lines about the request.
  */
-public final class RequestIds {
-  public static final String HEADER = "X-Request-Id";
+final class RequestIds {
+  static final String HEADER = "X-Request-Id";
   private static final String KEY = "requestId";
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   private RequestIds() {}
 
   /** First handler of every request. */
-  public static void assign(RoutingContext ctx) {
+  static void assign(RoutingContext ctx) {
     ctx.put(KEY, assign(ctx.request()));
     ctx.next();
   }
@@ -41,7 +41,7 @@ public final class RequestIds {
     return id;
   }
 
-  public static String of(RoutingContext ctx) {
+  static String of(RoutingContext ctx) {
     String id = ctx.get(KEY);
     return id == null ? "-" : id;
   }

@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.CharacterCodingException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -77,6 +78,15 @@ public final class Requests {
         yield null;
       }
     };
+  }
+
+  /**
+   * The offer (a bare {@code type/subtype}) to answer an {@code Accept} header with, by its
+   * q-values (see {@link Negotiation}); empty when none is acceptable (406). No or a blank header
+   * accepts anything: the first offer.
+   */
+  public static Optional<String> preferred(String accept, List<String> offers) {
+    return Negotiation.choose(accept, offers);
   }
 
   /** Whether the request carried a body at all. */

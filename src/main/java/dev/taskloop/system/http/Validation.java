@@ -1,5 +1,6 @@
 package dev.taskloop.system.http;
 
+import dev.taskloop.system.http.ApiException.FieldError;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -54,8 +54,7 @@ public final class Emails {
    * when it is.
    */
   public static String problem(String canonical) {
-    if (canonical.codePoints().anyMatch(Texts::isInvisible)
-        || Texts.hasUnpairedSurrogate(canonical)) {
+    if (canonical.codePoints().anyMatch(Texts::isInvisible)) { // unpaired surrogates included
       return INVISIBLE;
     }
     int at = canonical.indexOf('@');

@@ -1,37 +1,16 @@
 package dev.taskloop.system.text;
 
-/** Properties of text that several input rules share. */
-public final class Texts {
+/** Characters that render as nothing, which an identity (an email address) must not hold. */
+final class Texts {
   private Texts() {}
-
-  /**
-   * Whether {@code text} holds a UTF-16 surrogate without its partner: JSON can spell one ({@code
-   * "\ud800"}), but it is not a character and no database stores it faithfully (PostgreSQL and
-   * SQLite would write {@code ?}).
-   */
-  public static boolean hasUnpairedSurrogate(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-          i++;
-          continue;
-        }
-        return true;
-      }
-      if (Character.isLowSurrogate(c)) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   /**
    * Whether {@code codePoint} is a control or format character, unassigned, private use, or one of
    * Unicode's other default-ignorable code points (fillers, variation selectors): characters that
-   * render as nothing and so can make two identifiers look the same.
+   * render as nothing and so can make two identifiers look the same. An unpaired surrogate is one
+   * too: {@link String#codePoints()} yields it as is, and its type is {@code SURROGATE}.
    */
-  public static boolean isInvisible(int codePoint) {
+  static boolean isInvisible(int codePoint) {
     return switch (Character.getType(codePoint)) {
       case Character.CONTROL,
           Character.FORMAT,

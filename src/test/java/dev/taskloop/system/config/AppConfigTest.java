@@ -71,13 +71,13 @@ class AppConfigTest {
     assertEquals(Duration.ofSeconds(5), auth.keyCacheTtl());
     var e =
         assertThrows(
-            ConfigException.class, () -> AppConfig.fromEnv(Map.of("ADMIN_EMAIL", "a@b.c")));
+            AppConfig.Invalid.class, () -> AppConfig.fromEnv(Map.of("ADMIN_EMAIL", "a@b.c")));
     assertEquals(
         "ADMIN_EMAIL is set without ADMIN_PASSWORD: set both to create the admin at startup, or neither",
         e.getMessage());
     var shortPassword =
         assertThrows(
-            ConfigException.class,
+            AppConfig.Invalid.class,
             () -> AppConfig.fromEnv(Map.of("ADMIN_EMAIL", "a@b.c", "ADMIN_PASSWORD", "short")));
     assertFalse(shortPassword.getMessage().contains("short"), "the password is not echoed");
     var withAdmin =
@@ -98,13 +98,13 @@ class AppConfigTest {
   void adminEmailFollowsTheApisRule() {
     var invalid =
         assertThrows(
-            ConfigException.class,
+            AppConfig.Invalid.class,
             () ->
                 AppConfig.fromEnv(Map.of("ADMIN_EMAIL", "root", "ADMIN_PASSWORD", "long enough")));
     assertEquals("ADMIN_EMAIL=\"root\" is invalid: must be an email address", invalid.getMessage());
     var invisible =
         assertThrows(
-            ConfigException.class,
+            AppConfig.Invalid.class,
             () ->
                 AppConfig.fromEnv(
                     Map.of(
@@ -140,7 +140,7 @@ class AppConfigTest {
         "HOST|my host|HOST=\"my host\" is invalid: expected an IP address (such as 0.0.0.0 or ::) or a host name",
       })
   void badValueNamesVariableValueAndWhatIsAccepted(String variable, String value, String message) {
-    var e = assertThrows(ConfigException.class, () -> AppConfig.fromEnv(Map.of(variable, value)));
+    var e = assertThrows(AppConfig.Invalid.class, () -> AppConfig.fromEnv(Map.of(variable, value)));
     assertEquals(message, e.getMessage());
     assertEquals(0, e.getStackTrace().length, "no stack trace for a config error");
   }

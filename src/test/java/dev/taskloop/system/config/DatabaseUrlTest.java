@@ -40,7 +40,7 @@ class DatabaseUrlTest {
         "sqlite::memory:"
       })
   void rejectsUnusableSqliteUrls(String url) {
-    var e = assertThrows(ConfigException.class, () -> DatabaseUrl.parse(url));
+    var e = assertThrows(AppConfig.Invalid.class, () -> DatabaseUrl.parse(url));
     assertTrue(e.getMessage().startsWith("DATABASE_URL="), e.getMessage());
   }
 
@@ -88,7 +88,7 @@ class DatabaseUrlTest {
             "postgresql://u:p@h/db?pool=5", "nonsense"
       })
   void rejectsUnusablePostgresUrlsWithoutShowingThePassword(String url) {
-    var e = assertThrows(ConfigException.class, () -> DatabaseUrl.parse(url));
+    var e = assertThrows(AppConfig.Invalid.class, () -> DatabaseUrl.parse(url));
     assertTrue(e.getMessage().startsWith("DATABASE_URL="), e.getMessage());
     assertFalse(e.getMessage().contains(":p@"), e.getMessage());
   }
@@ -100,11 +100,11 @@ class DatabaseUrlTest {
     assertEquals("db", url.host());
     var e =
         assertThrows(
-            ConfigException.class, () -> DatabaseUrl.parse("postgresql://app:pa/ss@db:x/app"));
+            AppConfig.Invalid.class, () -> DatabaseUrl.parse("postgresql://app:pa/ss@db:x/app"));
     assertFalse(e.getMessage().contains("pa/ss"), e.getMessage());
     var badEscape =
         assertThrows(
-            ConfigException.class, () -> DatabaseUrl.parse("postgresql://app:100%sure@db/app"));
+            AppConfig.Invalid.class, () -> DatabaseUrl.parse("postgresql://app:100%sure@db/app"));
     assertFalse(badEscape.getMessage().contains("100%sure"), badEscape.getMessage());
   }
 

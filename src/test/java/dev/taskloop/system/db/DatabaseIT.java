@@ -54,8 +54,8 @@ class DatabaseIT {
                       .mapEmpty());
 
       var failure = assertThrows(RuntimeException.class, tx::await);
-      var violation = assertInstanceOf(ConstraintViolationException.class, failure);
-      assertEquals(ConstraintViolationException.Kind.CHECK, violation.kind());
+      var violation = assertInstanceOf(DatabaseException.Constraint.class, failure);
+      assertEquals(DatabaseException.Constraint.Kind.CHECK, violation.kind());
       assertEquals(0, count(db), "the first insert was rolled back");
     }
   }
@@ -144,8 +144,8 @@ class DatabaseIT {
               RuntimeException.class, () -> server.app().database().read(slow, Map.of()).await());
       assertTrue(
           System.nanoTime() - start < 4_000_000_000L, "stopped by the timeout, not by finishing");
-      var unavailable = assertInstanceOf(DatabaseUnavailableException.class, failure);
-      assertEquals(DatabaseUnavailableException.Reason.TIMEOUT, unavailable.reason());
+      var unavailable = assertInstanceOf(DatabaseException.Unavailable.class, failure);
+      assertEquals(DatabaseException.Unavailable.Reason.TIMEOUT, unavailable.reason());
     }
   }
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.taskloop.system.db.ConstraintViolationException.Kind;
-import dev.taskloop.system.db.DatabaseUnavailableException.Reason;
+import dev.taskloop.system.db.DatabaseException.Constraint.Kind;
+import dev.taskloop.system.db.DatabaseException.Unavailable.Reason;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -70,11 +70,11 @@ class DbErrorsTest {
   }
 
   private static Reason unavailable(Throwable error) {
-    return assertInstanceOf(DatabaseUnavailableException.class, DbErrors.classify(error)).reason();
+    return assertInstanceOf(DatabaseException.Unavailable.class, DbErrors.classify(error)).reason();
   }
 
   private static Kind constraint(Throwable error) {
-    return assertInstanceOf(ConstraintViolationException.class, DbErrors.classify(error)).kind();
+    return assertInstanceOf(DatabaseException.Constraint.class, DbErrors.classify(error)).kind();
   }
 
   private static void passesThrough(Throwable error) {
@@ -155,7 +155,7 @@ class DbErrorsTest {
             null,
             null,
             "users_email_key");
-    var mapped = assertInstanceOf(ConstraintViolationException.class, DbErrors.classify(e));
+    var mapped = assertInstanceOf(DatabaseException.Constraint.class, DbErrors.classify(e));
     assertEquals("users_email_key", mapped.constraint());
     assertSame(e, mapped.getCause());
   }
@@ -170,9 +170,9 @@ class DbErrorsTest {
 
   @Test
   void alreadyClassifiedErrorsStayAsTheyAre() {
-    var unavailable = new DatabaseUnavailableException(Reason.BUSY, null);
+    var unavailable = new DatabaseException.Unavailable(Reason.BUSY, null);
     assertSame(unavailable, DbErrors.classify(unavailable));
-    var conflict = new ConstraintViolationException(Kind.UNIQUE, "c", null);
+    var conflict = new DatabaseException.Constraint(Kind.UNIQUE, "c", null);
     assertSame(conflict, DbErrors.classify(conflict));
     assertSame(unavailable, DbErrors.classify(new RuntimeException("wrapped", unavailable)));
     assertSame(conflict, DbErrors.classify(new RuntimeException("wrapped", conflict)));

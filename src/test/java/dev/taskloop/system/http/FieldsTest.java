@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskloop.system.http.ApiException.FieldError;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.function.Function;

@@ -37,7 +37,9 @@ class EmailsTest {
         "ada@exa\u00admple.com", // soft hyphen
         "ada\u202e@example.com", // right-to-left override
         "ada@example.com\u0000",
-        "ada\u3164@example.com" // Hangul filler
+        "ada\u3164@example.com", // Hangul filler
+        "ada\ud800@example.com", // unpaired surrogates: no database stores them faithfully
+        "ada@example.com\udc00"
       })
   void invisibleCharactersAreRefused(String raw) {
     assertEquals(Emails.INVISIBLE, Emails.problem(Emails.canonical(raw)));

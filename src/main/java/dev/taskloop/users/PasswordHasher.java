@@ -1,9 +1,9 @@
-package dev.taskloop.auth;
+package dev.taskloop.users;
 
 import com.password4j.Argon2Function;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
-import dev.taskloop.system.config.AuthConfig;
+import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
 import io.vertx.core.Future;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * are PHC strings that record their parameters, so changing {@code PASSWORD_HASH_*} affects new
  * hashes while old ones still verify.
  */
-public final class PasswordHasher {
+final class PasswordHasher {
   /** Hashes waiting or running, per worker, before new ones are refused with 503. */
   static final int QUEUE_PER_WORKER = 32;
 
@@ -29,7 +29,7 @@ public final class PasswordHasher {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final int maxInFlight;
 
-  PasswordHasher(Vertx vertx, AuthConfig config) {
+  PasswordHasher(Vertx vertx, AppConfig.Auth config) {
     this.maxInFlight = config.hashWorkers() * QUEUE_PER_WORKER;
     this.workers =
         vertx.createSharedWorkerExecutor(
@@ -47,7 +47,7 @@ public final class PasswordHasher {
         Password.hash("not a real password").addRandomSalt(16).with(function).getResult();
   }
 
-  public Future<String> hash(String password) {
+  Future<String> hash(String password) {
     return bounded(() -> Password.hash(password).addRandomSalt(16).with(function).getResult());
   }
 
@@ -55,7 +55,7 @@ public final class PasswordHasher {
    * Whether {@code password} matches {@code hash}; a null hash (unknown user) costs the same and
    * fails.
    */
-  public Future<Boolean> verify(String password, String hash) {
+  Future<Boolean> verify(String password, String hash) {
     String against = hash == null ? dummyHash : hash;
     return bounded(
         () -> {

@@ -1,11 +1,7 @@
-package dev.taskloop.system.health;
+package dev.taskloop.system.http;
 
-import dev.taskloop.system.db.DatabaseUnavailableException;
-import dev.taskloop.system.db.DatabaseUnavailableException.Reason;
-import dev.taskloop.system.http.ApiException;
-import dev.taskloop.system.http.ProblemType;
-import dev.taskloop.system.http.Responses;
-import dev.taskloop.system.http.Routes;
+import dev.taskloop.system.db.DatabaseException;
+import dev.taskloop.system.db.DatabaseException.Unavailable.Reason;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -19,7 +15,7 @@ import java.util.function.LongFunction;
  * (the overload would become an outage); it turns 503 as soon as shutdown begins, so traffic drains
  * before the listener closes.
  */
-public final class HealthRoutes {
+final class HealthRoutes {
   static final long READY_TIMEOUT_MS = 1000;
 
   /** Body of a healthy answer. */
@@ -34,12 +30,12 @@ public final class HealthRoutes {
    * @param databasePing asks the database, on the health connection, to answer within the given
    *     milliseconds ({@code Database::healthPing})
    */
-  public HealthRoutes(LongFunction<Future<Void>> databasePing, BooleanSupplier draining) {
+  HealthRoutes(LongFunction<Future<Void>> databasePing, BooleanSupplier draining) {
     this.databasePing = databasePing;
     this.draining = draining;
   }
 
-  public void mount(Routes routes) {
+  void mount(Routes routes) {
     routes.publicGet("/health/live", this::live);
     routes.publicGet("/health/ready", this::ready);
   }
@@ -61,9 +57,9 @@ public final class HealthRoutes {
             .recover(
                 e ->
                     Future.failedFuture(
-                        e instanceof DatabaseUnavailableException
+                        e instanceof DatabaseException.Unavailable
                             ? e
-                            : new DatabaseUnavailableException(Reason.UNREACHABLE, e)));
+                            : new DatabaseException.Unavailable(Reason.UNREACHABLE, e)));
     Responses.reply(ctx, ping, (c, ok) -> Responses.ok(c, UP));
   }
 }

@@ -1,4 +1,4 @@
-package dev.taskloop.auth;
+package dev.taskloop.users;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.taskloop.system.health;
+package dev.taskloop.system.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,7 +1,5 @@
-package dev.taskloop.system.openapi;
+package dev.taskloop.system.http;
 
-import dev.taskloop.system.http.Responses;
-import dev.taskloop.system.http.Routes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -14,7 +12,7 @@ import java.io.UncheckedIOException;
  * and checked against the routes by OpenApiContractIT) and Swagger UI at {@code /docs}, served from
  * the swagger-ui webjar inside the jar: no CDN.
  */
-public final class DocsRoutes {
+final class DocsRoutes {
   /** Must match {@code swagger-ui.version} in pom.xml: it is part of the path inside the webjar. */
   static final String SWAGGER_UI_VERSION = "5.34.1";
 
@@ -24,7 +22,7 @@ public final class DocsRoutes {
   private final Buffer index = resource("docs/index.html");
   private final Buffer initializer = resource("docs/swagger-initializer.js");
 
-  public void mount(Routes routes) {
+  void mount(Routes routes) {
     routes.publicGet("/openapi.json", ctx -> send(ctx, "application/json", openapi));
     routes.publicGet("/docs", ctx -> send(ctx, "text/html; charset=utf-8", index));
     routes.undocumentedGet(

@@ -1,9 +1,9 @@
-package dev.taskloop.auth;
+package dev.taskloop.users;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.taskloop.system.config.AuthConfig;
+import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
 import io.github.bucket4j.Bandwidth;
@@ -25,17 +25,17 @@ import java.util.UUID;
  * <p>Buckets live in memory on this instance (Caffeine, at most 100,000, dropped when idle for a
  * window). Behind a reverse proxy the client address is the proxy's: see the README.
  */
-public final class LoginLimiter {
+final class LoginLimiter {
   private final Cache<String, Bucket> buckets;
   private final BucketConfiguration configuration;
   private final TimeMeter clock;
 
-  LoginLimiter(AuthConfig config) {
+  LoginLimiter(AppConfig.Auth config) {
     this(config, TimeMeter.SYSTEM_MILLISECONDS, Ticker.systemTicker());
   }
 
   /** With explicit clocks, for tests. */
-  LoginLimiter(AuthConfig config, TimeMeter clock, Ticker ticker) {
+  LoginLimiter(AppConfig.Auth config, TimeMeter clock, Ticker ticker) {
     this.clock = clock;
     this.configuration =
         BucketConfiguration.builder()
@@ -54,7 +54,7 @@ public final class LoginLimiter {
   }
 
   /** One password check under way; call {@link #succeeded()} when the password was right. */
-  public final class Attempt {
+  final class Attempt {
     private final Bucket[] taken;
 
     private Attempt(Bucket... taken) {
@@ -62,7 +62,7 @@ public final class LoginLimiter {
     }
 
     /** Gives the tokens back: only failures count. */
-    public void succeeded() {
+    void succeeded() {
       for (Bucket bucket : taken) {
         bucket.addTokens(1);
       }
@@ -70,12 +70,12 @@ public final class LoginLimiter {
   }
 
   /** A login attempt for {@code email} from {@code address}; 429 when either has no tries left. */
-  public Attempt login(String email, String address) {
+  Attempt login(String email, String address) {
     return attempt("email:" + email.strip().toLowerCase(Locale.ROOT), "address:" + address);
   }
 
   /** A check of a signed-in user's current password; 429 when the user or the address is out. */
-  public Attempt passwordCheck(UUID userId, String address) {
+  Attempt passwordCheck(UUID userId, String address) {
     return attempt("user:" + userId, "address:" + address);
   }
 
