@@ -20,9 +20,11 @@ public record PageQuery<K>(PageRequest<K> request, boolean offsetPaging) {
   public static final int DEFAULT_LIMIT = 10;
   public static final int MAX_LIMIT = 100;
 
+  private static final String NOT_AN_ID = Fields.integerRule(0, Long.MAX_VALUE);
+
   /** A page of a list keyed by 64-bit ids. */
   public static PageQuery<Long> byLongId(RoutingContext ctx, Validation validation) {
-    return from(ctx, validation, Requests::canonicalLong, Fields.integerRule(0, Long.MAX_VALUE));
+    return from(ctx, validation, Requests::canonicalLong, NOT_AN_ID);
   }
 
   /** A page of a list keyed by UUIDs. */
