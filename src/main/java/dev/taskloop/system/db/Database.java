@@ -196,10 +196,12 @@ public final class Database {
         : micros.atOffset(ZoneOffset.UTC);
   }
 
-  /** Closes the pools; in-flight statements finish first. */
+  /** Closes the pools (in-flight statements finish first), then the streams and their timer. */
   public Future<Void> close() {
     Future<Void> closeReads = reads == writes ? Future.succeededFuture() : reads.close();
-    return Future.join(closeReads, writes.close(), streams.close(), health.close()).mapEmpty();
+    return Future.join(closeReads, writes.close(), health.close())
+        .eventually(streams::close)
+        .mapEmpty();
   }
 
   private static SqlTemplate<Map<String, Object>, RowSet<Row>> template(

@@ -39,7 +39,7 @@ final class UnreadBodies {
     var discard = new UnreadBodies(vertx, request.connection());
     request
         .handler(chunk -> discard.read(chunk.length()))
-        .exceptionHandler(failed -> vertx.cancelTimer(discard.timer))
+        .exceptionHandler(failed -> discard.close())
         .endHandler(ended -> discard.close())
         .resume();
   }
