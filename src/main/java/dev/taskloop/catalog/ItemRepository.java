@@ -8,7 +8,6 @@ import dev.taskloop.system.db.Rows;
 import dev.taskloop.system.db.Slice;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -122,9 +121,7 @@ final class ItemRepository {
         patch.name() != null ? patch.name() : current.name(),
         true,
         patch.setDescription() ? patch.description() : current.description(),
-        patch.cents() != null
-            ? patch.cents()
-            : new BigDecimal(current.price()).movePointRight(2).longValueExact());
+        patch.cents() != null ? patch.cents() : Prices.cents(current.price()));
   }
 
   private Map<String, Object> params(UUID owner, Long id, CatalogInput.ItemInput input) {

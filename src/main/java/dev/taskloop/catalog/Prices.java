@@ -29,6 +29,11 @@ final class Prices {
 
   /** "12.50" for 1250. */
   static String format(long cents) {
-    return BigDecimal.valueOf(cents, 2).toPlainString();
+    return BigDecimal.valueOf(cents, PLACES).toPlainString();
+  }
+
+  /** 1250 for "12.50": the inverse of {@link #format}. */
+  static long cents(String formatted) {
+    return new BigDecimal(formatted).movePointRight(PLACES).longValueExact();
   }
 }

@@ -2,14 +2,15 @@ package dev.taskloop.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.http.Fields;
 import dev.taskloop.system.http.Validation;
 import dev.taskloop.system.text.Emails;
 
 /** Field rules for accounts: email, password, names, key lifetimes. */
 final class AccountInput {
-  static final int PASSWORD_MIN = 8;
-  static final int PASSWORD_MAX = 128;
+  static final int PASSWORD_MIN = AppConfig.Auth.PASSWORD_MIN;
+  static final int PASSWORD_MAX = AppConfig.Auth.PASSWORD_MAX;
   static final int NAME_MAX = Fields.NAME_MAX;
 
   /** Longest lifetime of an API key, in days: about ten years. */

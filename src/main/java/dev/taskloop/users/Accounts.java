@@ -21,8 +21,8 @@ import java.util.UUID;
 /**
  * The account use cases that span users and API keys: sign-up (user and first key in one
  * transaction), login, key management, password change (which revokes the user's other keys),
- * deactivation, and the admin created at startup. Every change that makes keys invalid evicts them
- * from the {@link Authenticator}'s cache at once.
+ * deactivation. Every change that makes keys invalid evicts them from the {@link Authenticator}'s
+ * cache at once.
  */
 final class Accounts {
   private final Database db;
@@ -175,11 +175,6 @@ final class Accounts {
           new ApiException(ProblemType.CONFLICT, "Administrators cannot deactivate themselves."));
     }
     return users.setActive(userId, active).onSuccess(user -> authenticator.forgetUser(userId));
-  }
-
-  /** The admin of ADMIN_EMAIL exists after this: see {@link AdminBootstrap}. */
-  public Future<UUID> ensureAdmin(String email, String password) {
-    return new AdminBootstrap(users, hasher).ensure(email, password);
   }
 
   /** Admin-only use cases check this before anything else (403 before any 422). */

@@ -13,26 +13,29 @@ import java.util.UUID;
  * and the auth feature's keys, with their password hashing and login limits, and their endpoints.
  */
 public final class UserFeature {
-  private final Accounts accounts;
   private final UserRoutes users;
   private final KeyRoutes keys;
+  private final AdminBootstrap admin;
 
   /**
    * Builds the pieces on the calling thread; the hasher hashes once, so bad {@code PASSWORD_HASH_*}
    * settings fail here.
    */
   public UserFeature(Vertx vertx, Database database, AppConfig.Auth config, AuthFeature auth) {
-    this.accounts =
+    var repository = new UserRepository(database);
+    var hasher = new PasswordHasher(vertx, config);
+    var accounts =
         new Accounts(
             database,
-            new UserRepository(database),
+            repository,
             auth.keys(),
-            new PasswordHasher(vertx, config),
+            hasher,
             new LoginLimiter(config),
             auth.authenticator(),
             config);
     this.users = new UserRoutes(accounts);
     this.keys = new KeyRoutes(accounts);
+    this.admin = new AdminBootstrap(repository, hasher);
   }
 
   public void mount(Routes routes) {
@@ -46,6 +49,6 @@ public final class UserFeature {
    * fails.
    */
   public Future<UUID> ensureAdmin(String email, String password) {
-    return accounts.ensureAdmin(email, password);
+    return admin.ensure(email, password);
   }
 }

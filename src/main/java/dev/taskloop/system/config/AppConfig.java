@@ -118,10 +118,13 @@ public record AppConfig(
       throw Invalid.value("ADMIN_EMAIL", email.canonical(), email.problem());
     }
     String adminEmail = email == null ? null : email.canonical();
+    int passwordLength =
+        adminPassword == null ? 0 : adminPassword.codePointCount(0, adminPassword.length());
     if (adminPassword != null
-        && (adminPassword.codePointCount(0, adminPassword.length()) < 8
-            || adminPassword.codePointCount(0, adminPassword.length()) > 128)) {
-      throw new Invalid("ADMIN_PASSWORD is invalid: expected 8 to 128 characters");
+        && (passwordLength < Auth.PASSWORD_MIN || passwordLength > Auth.PASSWORD_MAX)) {
+      throw new Invalid(
+          "ADMIN_PASSWORD is invalid: expected %d to %d characters"
+              .formatted(Auth.PASSWORD_MIN, Auth.PASSWORD_MAX));
     }
     return new Auth(
         vars.bool("SIGNUP_ENABLED", true),
@@ -186,6 +189,9 @@ public record AppConfig(
     // Argon2id defaults: OWASP's minimum for Argon2id (Password Storage Cheat Sheet: m=19 MiB, t=2,
     // p=1). Lower is weaker than that advice; higher costs every login and sign-up more memory and
     // time on the hashing workers.
+
+    /** Password length in characters, for every password: the API's and {@code ADMIN_PASSWORD}. */
+    public static final int PASSWORD_MIN = 8, PASSWORD_MAX = 128;
 
     /** Default {@code PASSWORD_HASH_MEMORY_KIB}: 19 MiB per hash. */
     static final int DEFAULT_HASH_MEMORY_KIB = 19_456;

@@ -28,6 +28,9 @@ public sealed interface DatabaseUrl {
   /** The URL with any password masked; safe to log and to print in errors. */
   String masked();
 
+  /** The JDBC URL of the same database, without credentials (blocking JDBC: Flyway, the report). */
+  String jdbcUrl();
+
   /** An embedded SQLite database file. */
   record Sqlite(Path file) implements DatabaseUrl {
     @Override
@@ -40,6 +43,7 @@ public sealed interface DatabaseUrl {
       return "sqlite:" + file;
     }
 
+    @Override
     public String jdbcUrl() {
       return "jdbc:sqlite:" + file;
     }
@@ -65,6 +69,7 @@ public sealed interface DatabaseUrl {
     }
 
     /** JDBC URL for the migration tool (credentials are passed separately, never in the URL). */
+    @Override
     public String jdbcUrl() {
       return "jdbc:postgresql://" + hostPort() + "/" + database + "?sslmode=" + sslMode;
     }

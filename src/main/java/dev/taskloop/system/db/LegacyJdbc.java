@@ -69,10 +69,7 @@ public final class LegacyJdbc {
 
   /** A new connection of its own, outside every pool; the caller closes it. */
   public Connection connect() throws SQLException {
-    return switch (url) {
-      case DatabaseUrl.Sqlite sqlite -> DriverManager.getConnection(sqlite.jdbcUrl(), properties);
-      case DatabaseUrl.Postgres pg -> DriverManager.getConnection(pg.jdbcUrl(), properties);
-    };
+    return DriverManager.getConnection(url.jdbcUrl(), properties);
   }
 
   /** Binds a UUID as the schema stores it: text on SQLite, {@code uuid} on PostgreSQL. */

@@ -18,15 +18,17 @@ final class DocsRoutes {
 
   private static final String WEBJAR =
       "META-INF/resources/webjars/swagger-ui/" + SWAGGER_UI_VERSION;
-  private final Buffer openapi = resource("openapi.json");
-  private final Buffer index = resource("docs/index.html");
-  private final Buffer initializer = resource("docs/swagger-initializer.js");
+  // Read once per process (every HttpVerticle has its DocsRoutes); a Buffer is safe to send from
+  // several event loops, each response writes its own view of it.
+  private static final Buffer OPENAPI = resource("openapi.json");
+  private static final Buffer INDEX = resource("docs/index.html");
+  private static final Buffer INITIALIZER = resource("docs/swagger-initializer.js");
 
   void mount(Routes routes) {
-    routes.publicGet("/openapi.json", ctx -> send(ctx, "application/json", openapi));
-    routes.publicGet("/docs", ctx -> send(ctx, "text/html; charset=utf-8", index));
+    routes.publicGet("/openapi.json", ctx -> send(ctx, "application/json", OPENAPI));
+    routes.publicGet("/docs", ctx -> send(ctx, "text/html; charset=utf-8", INDEX));
     routes.undocumentedGet(
-        "/docs/swagger-initializer.js", ctx -> send(ctx, "text/javascript", initializer));
+        "/docs/swagger-initializer.js", ctx -> send(ctx, "text/javascript", INITIALIZER));
     // Assets of the page above (absolute paths, so /docs works without a trailing slash).
     routes.undocumentedGet(
         "/docs/*", StaticHandler.create(WEBJAR).setCachingEnabled(true).setMaxAgeSeconds(86400));
