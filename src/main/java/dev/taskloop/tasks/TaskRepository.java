@@ -143,24 +143,14 @@ final class TaskRepository {
   }
 
   /**
-   * At most 8 distinct texts (keyset or offset, filter or not): each is prepared once and cached.
+   * At most 4 distinct texts (keyset or offset, filter or not): each is prepared once and cached.
    */
   private static String listSql(PageRequest<Long> page, Boolean completed) {
-    var sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM tasks");
-    List<String> where = new ArrayList<>(3);
-    where.add("owner_id = #{owner}");
-    if (page.after() != null) {
-      where.add("id > #{after}");
-    }
-    if (completed != null) {
-      where.add("is_completed = #{completed}");
-    }
-    sql.append(" WHERE ").append(String.join(" AND ", where));
-    sql.append(" ORDER BY id LIMIT #{limit}");
-    if (page.after() == null) {
-      sql.append(" OFFSET #{skip}");
-    }
-    return sql.toString();
+    var conditions =
+        completed == null
+            ? List.of("owner_id = #{owner}")
+            : List.of("owner_id = #{owner}", "is_completed = #{completed}");
+    return page.byIdSql("SELECT " + COLUMNS + " FROM tasks", conditions);
   }
 
   private static Optional<Task> first(RowSet<Row> rows) {
