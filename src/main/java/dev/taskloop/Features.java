@@ -6,6 +6,7 @@ import dev.taskloop.reports.ReportFeature;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.Routes;
+import dev.taskloop.system.observe.Telemetry;
 import dev.taskloop.tasks.TaskFeature;
 import dev.taskloop.users.UserFeature;
 import io.vertx.core.Vertx;
@@ -30,7 +31,8 @@ record Features(
    * Builds every feature from the shared pieces, accounts first (with the admin, if configured);
    * what owns threads goes into {@code resources}.
    */
-  static Features build(Vertx vertx, Database database, AppConfig config, Resources resources) {
+  static Features build(
+      Vertx vertx, Database database, AppConfig config, Telemetry telemetry, Resources resources) {
     var tasks = new TaskFeature(database);
     AuthFeature auth;
     UserFeature users;
@@ -56,7 +58,7 @@ record Features(
     if (email == null) {
       return;
     }
-    UUID admin = users.ensureAdmin(email, config.auth().adminPassword()).await();
+    UUID admin = users.ensureAdmin(email, config.auth().adminPassword().value()).await();
     int adopted = tasks.adoptOrphans(admin).await();
     if (adopted > 0) {
       LOG.info("gave {} tasks without an owner to the admin {}", adopted, email);

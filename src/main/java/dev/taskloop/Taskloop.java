@@ -5,6 +5,7 @@ import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.HttpVerticle;
 import dev.taskloop.system.http.Json;
 import dev.taskloop.system.http.Routes;
+import dev.taskloop.system.observe.Telemetry;
 import dev.taskloop.tasks.TaskFeature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -75,12 +76,14 @@ public final class Taskloop {
     String schemaVersion = migrate(config);
     var resources = new Resources();
     try {
-      Vertx vertx = Vertx.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(EVENT_LOOPS));
+      Telemetry telemetry = Telemetry.create(config);
+      Vertx vertx =
+          telemetry.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(EVENT_LOOPS));
       resources.add("Vert.x", () -> awaitAtMost(vertx.close()));
-      Database database = openDatabase(vertx, config, resources);
+      Database database = openDatabase(vertx, config, telemetry, resources);
       Json.warmUp(TaskFeature.wireSample()); // on this thread, not the first requests' event loop
       var draining = new AtomicBoolean();
-      Features features = Features.build(vertx, database, config, resources);
+      Features features = Features.build(vertx, database, config, telemetry, resources);
       HttpVerticle first = listen(vertx, config, database, features, draining, resources);
       var app = new Taskloop(config, vertx, database, first, draining, resources);
       app.logStarted(schemaVersion, startNanos);
@@ -101,9 +104,10 @@ public final class Taskloop {
   }
 
   /** Opens the pools and waits until both application clients get an answer. */
-  private static Database openDatabase(Vertx vertx, AppConfig config, Resources resources) {
+  private static Database openDatabase(
+      Vertx vertx, AppConfig config, Telemetry telemetry, Resources resources) {
     try {
-      Database database = Database.open(vertx, config);
+      Database database = Database.open(vertx, config, telemetry.registry());
       // bounded: a stalled server must not keep the process alive
       resources.add("database pools", () -> awaitAtMost(database.close()));
       database.ping(config.acquireTimeout().toMillis()).await();

@@ -1,6 +1,5 @@
 package dev.taskloop.system.config;
 
-import dev.taskloop.system.text.Emails;
 import java.time.Duration;
 import java.util.Map;
 
@@ -41,6 +40,8 @@ import java.util.Map;
  *     default 8)
  * @param reportLatency extra delay of each report, to rehearse a slow legacy system ({@code
  *     REPORT_SIMULATED_LATENCY_MS}, default 0)
+ * @param observability metrics, logs and tracing (see {@link Observability})
+ * @param poolGuards leak detection, wait bounds and connection lifetimes (see {@link PoolGuards})
  */
 public record AppConfig(
     String host,
@@ -61,7 +62,9 @@ public record AppConfig(
     Auth auth,
     int reportWorkers,
     int reportQueue,
-    Duration reportLatency) {
+    Duration reportLatency,
+    Observability observability,
+    PoolGuards poolGuards) {
 
   public static final String DEFAULT_DATABASE_URL = "sqlite:./data/taskloop.db";
 
@@ -87,10 +90,12 @@ public record AppConfig(
             Duration.ofMillis(vars.integer("HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 3_600_000)),
             Duration.ofMillis(vars.integer("HTTP_BODY_TIMEOUT_MS", 30_000, 100, 3_600_000)),
             Duration.ofSeconds(vars.integer("HTTP_IDLE_TIMEOUT_S", 60, 1, 86_400))),
-        auth(vars),
+        ConfigSections.auth(vars),
         vars.integer("REPORT_WORKERS", 2, 1, 64),
         vars.integer("REPORT_QUEUE", 8, 0, 10_000),
-        Duration.ofMillis(vars.integer("REPORT_SIMULATED_LATENCY_MS", 0, 0, 600_000)));
+        Duration.ofMillis(vars.integer("REPORT_SIMULATED_LATENCY_MS", 0, 0, 600_000)),
+        ConfigSections.observability(vars),
+        ConfigSections.poolGuards(vars));
   }
 
   /**
@@ -101,42 +106,6 @@ public record AppConfig(
   public long lockWaitMillis() {
     long lock = lockTimeout.toMillis();
     return lock > 0 ? lock : statementTimeout.toMillis();
-  }
-
-  private static Auth auth(EnvVars vars) {
-    String rawEmail = vars.text("ADMIN_EMAIL", null);
-    String adminPassword = vars.text("ADMIN_PASSWORD", null);
-    if ((rawEmail == null) != (adminPassword == null)) {
-      throw new Invalid(
-          (rawEmail == null ? "ADMIN_PASSWORD" : "ADMIN_EMAIL")
-              + " is set without "
-              + (rawEmail == null ? "ADMIN_EMAIL" : "ADMIN_PASSWORD")
-              + ": set both to create the admin at startup, or neither");
-    }
-    Emails.Checked email = rawEmail == null ? null : Emails.check(rawEmail);
-    if (email != null && email.problem() != null) { // the API's rule and wording
-      throw Invalid.value("ADMIN_EMAIL", email.canonical(), email.problem());
-    }
-    String adminEmail = email == null ? null : email.canonical();
-    int passwordLength =
-        adminPassword == null ? 0 : adminPassword.codePointCount(0, adminPassword.length());
-    if (adminPassword != null
-        && (passwordLength < Auth.PASSWORD_MIN || passwordLength > Auth.PASSWORD_MAX)) {
-      throw new Invalid(
-          "ADMIN_PASSWORD is invalid: expected %d to %d characters"
-              .formatted(Auth.PASSWORD_MIN, Auth.PASSWORD_MAX));
-    }
-    return new Auth(
-        vars.bool("SIGNUP_ENABLED", true),
-        adminEmail,
-        adminPassword,
-        vars.integer("PASSWORD_HASH_MEMORY_KIB", Auth.DEFAULT_HASH_MEMORY_KIB, 64, 4_194_304),
-        vars.integer("PASSWORD_HASH_ITERATIONS", Auth.DEFAULT_HASH_ITERATIONS, 1, 100),
-        vars.integer("PASSWORD_HASH_PARALLELISM", Auth.DEFAULT_HASH_PARALLELISM, 1, 64),
-        vars.integer("PASSWORD_HASH_WORKERS", 2, 1, 64),
-        vars.integer("LOGIN_MAX_FAILURES", 5, 1, 1000),
-        Duration.ofSeconds(vars.integer("LOGIN_WINDOW_S", 900, 1, 86_400)),
-        Duration.ofSeconds(vars.integer("AUTH_CACHE_TTL_S", 5, 0, 60)));
   }
 
   /**
@@ -161,7 +130,7 @@ public record AppConfig(
    * @param signupEnabled public {@code POST /users} ({@code SIGNUP_ENABLED}, default true)
    * @param adminEmail with {@code adminPassword}: the admin created (idempotently) at startup
    *     ({@code ADMIN_EMAIL}); null for none
-   * @param adminPassword {@code ADMIN_PASSWORD}; never logged
+   * @param adminPassword {@code ADMIN_PASSWORD}; never logged (see {@link Secret})
    * @param hashMemoryKib Argon2id memory per hash, KiB ({@code PASSWORD_HASH_MEMORY_KIB}, default
    *     19456, OWASP's minimum)
    * @param hashIterations Argon2id passes ({@code PASSWORD_HASH_ITERATIONS}, default 2)
@@ -177,7 +146,7 @@ public record AppConfig(
   public record Auth(
       boolean signupEnabled,
       String adminEmail,
-      String adminPassword,
+      Secret adminPassword,
       int hashMemoryKib,
       int hashIterations,
       int hashParallelism,
@@ -186,43 +155,80 @@ public record AppConfig(
       Duration loginWindow,
       Duration keyCacheTtl) {
 
-    // Argon2id defaults: OWASP's minimum for Argon2id (Password Storage Cheat Sheet: m=19 MiB, t=2,
-    // p=1). Lower is weaker than that advice; higher costs every login and sign-up more memory and
-    // time on the hashing workers.
-
     /** Password length in characters, for every password: the API's and {@code ADMIN_PASSWORD}. */
     public static final int PASSWORD_MIN = 8, PASSWORD_MAX = 128;
 
-    /** Default {@code PASSWORD_HASH_MEMORY_KIB}: 19 MiB per hash. */
+    // Argon2id defaults: OWASP's minimum for Argon2id (Password Storage Cheat Sheet: m=19 MiB, t=2,
+    // p=1), per hash: memory, passes over it, lanes (and threads). Lower is weaker than that
+    // advice;
+    // higher costs every login and sign-up more memory and time on the hashing workers.
     static final int DEFAULT_HASH_MEMORY_KIB = 19_456;
-
-    /** Default {@code PASSWORD_HASH_ITERATIONS}: passes over that memory. */
     static final int DEFAULT_HASH_ITERATIONS = 2;
-
-    /** Default {@code PASSWORD_HASH_PARALLELISM}: lanes (and threads) per hash. */
     static final int DEFAULT_HASH_PARALLELISM = 1;
+  }
 
+  /**
+   * What the service shows of itself, part of the configuration.
+   *
+   * @param metrics the Prometheus endpoint {@code GET /metrics} and every meter behind it ({@code
+   *     METRICS_ENABLED}, default true); off, no meter is recorded at all
+   * @param managementPort a second listener for {@code /metrics} and {@code /admin/*} ({@code
+   *     MANAGEMENT_PORT}; -1, the default, serves them on the main port; 0 picks a free port). The
+   *     probes answer on both
+   * @param accessLog one INFO line per request ({@code ACCESS_LOG}, default true)
+   * @param logFormat {@code LOG_FORMAT}: {@code text} (the default, for a terminal) or {@code json}
+   *     (one object per line, for a log pipeline)
+   * @param otel the {@code OTEL_*} variables, for the OpenTelemetry SDK
+   * @param tracing on when an OTLP endpoint is set ({@code OTEL_EXPORTER_OTLP_ENDPOINT} or {@code
+   *     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}) and {@code OTEL_SDK_DISABLED} is not true: by default
+   *     no tracer exists and nothing dials out
+   */
+  public record Observability(
+      boolean metrics,
+      int managementPort,
+      boolean accessLog,
+      LogFormat logFormat,
+      Map<String, String> otel,
+      boolean tracing) {
+
+    /** How log lines are written. */
+    public enum LogFormat {
+      TEXT,
+      JSON
+    }
+  }
+
+  /**
+   * What keeps the database pools healthy and visible, part of the configuration (the Java side of
+   * SQLAlchemy's {@code pool_timeout}, {@code pool_pre_ping}, {@code pool_recycle} and leak
+   * hunting).
+   *
+   * @param maxWaiting requests that may wait for a connection of one pool; past it a request gets
+   *     503 with {@code Retry-After} at once instead of waiting the acquire timeout ({@code
+   *     DB_POOL_MAX_WAITING}, default 128; 0: none may wait)
+   * @param leakThreshold a connection or transaction held longer than this logs one WARN (with the
+   *     request id, the route and the age) and counts as a leak warning; when it is returned, one
+   *     INFO line says after how long ({@code DB_LEAK_THRESHOLD_MS}, default 5000; 0 turns it off)
+   * @param maxLifetime a connection older than this is closed when it is next returned, and
+   *     replaced ({@code DB_MAX_LIFETIME_S}, default 1800; 0: no limit)
+   * @param idleTimeout a connection unused for this long is closed ({@code DB_IDLE_TIMEOUT_S},
+   *     default 600; 0: never)
+   * @param startupTimeout at startup, how long to keep retrying a database that is not up yet, with
+   *     backoff, before exiting with 1 ({@code DB_CONNECT_TIMEOUT_S}, default 30; 0: one attempt).
+   *     Not to be confused with {@code DB_CONNECT_TIMEOUT_MS}, the bound of one connection attempt
+   */
+  public record PoolGuards(
+      int maxWaiting,
+      Duration leakThreshold,
+      Duration maxLifetime,
+      Duration idleTimeout,
+      Duration startupTimeout) {}
+
+  /** A value that a log line or {@code toString} never shows. */
+  public record Secret(String value) {
     @Override
-    public String toString() { // keep the admin password out of any log line
-      return "Auth[signupEnabled="
-          + signupEnabled
-          + ", adminEmail="
-          + adminEmail
-          + ", hash=argon2id(m="
-          + hashMemoryKib
-          + ",t="
-          + hashIterations
-          + ",p="
-          + hashParallelism
-          + "), hashWorkers="
-          + hashWorkers
-          + ", loginMaxFailures="
-          + loginMaxFailures
-          + ", loginWindow="
-          + loginWindow
-          + ", keyCacheTtl="
-          + keyCacheTtl
-          + "]";
+    public String toString() {
+      return "<hidden>";
     }
   }
 
@@ -237,11 +243,8 @@ public record AppConfig(
     }
 
     static Invalid value(String variable, String shownValue, String accepted) {
-      return new Invalid(variable + "=" + quote(shownValue) + " is invalid: " + accepted);
-    }
-
-    private static String quote(String value) {
-      return "\"" + value.replace("\"", "\\\"") + "\"";
+      String quoted = "\"" + shownValue.replace("\"", "\\\"") + "\"";
+      return new Invalid(variable + "=" + quoted + " is invalid: " + accepted);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.taskloop.system.db;
 
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.config.DatabaseUrl;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -13,9 +14,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -80,11 +78,12 @@ public final class Database {
   }
 
   /**
-   * Opens the pools (no connection is made until the first statement or {@link #ping}). On
-   * PostgreSQL with {@code sslmode=prefer}, asks the server once whether it speaks TLS; fails with
-   * {@link DatabaseException.Unavailable} when it cannot be reached for that.
+   * Opens the pools (no connection is made until the first statement or {@link #ping}); {@code
+   * registry} gets their meters. On PostgreSQL with {@code sslmode=prefer}, asks the server once
+   * whether it speaks TLS; fails with {@link DatabaseException.Unavailable} when it cannot be
+   * reached for that.
    */
-  public static Database open(Vertx vertx, AppConfig config) {
+  public static Database open(Vertx vertx, AppConfig config, MeterRegistry registry) {
     return new Database(DatabaseClients.open(vertx, config), config.sqlEcho());
   }
 
@@ -190,10 +189,7 @@ public final class Database {
   }
 
   public Object timestamp(Instant instant) {
-    Instant micros = instant.truncatedTo(ChronoUnit.MICROS);
-    return url instanceof DatabaseUrl.Sqlite
-        ? LocalDateTime.ofInstant(micros, ZoneOffset.UTC)
-        : micros.atOffset(ZoneOffset.UTC);
+    return Timestamps.parameter(url, instant);
   }
 
   /** Closes the pools (in-flight statements finish first), then the streams and their timer. */

@@ -1,5 +1,6 @@
 package dev.taskloop.system.db;
 
+import dev.taskloop.system.config.DatabaseUrl;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -9,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAccessor;
 
 /**
@@ -69,5 +71,16 @@ final class Timestamps {
       case LocalDate date -> date.atStartOfDay().toInstant(ZoneOffset.UTC);
       default -> throw new DateTimeParseException("not a timestamp", value, 0);
     };
+  }
+
+  /**
+   * {@code instant} as a statement parameter, in the type the driver stores as UTC with microsecond
+   * precision on {@code url}'s database.
+   */
+  static Object parameter(DatabaseUrl url, Instant instant) {
+    Instant micros = instant.truncatedTo(ChronoUnit.MICROS);
+    return url instanceof DatabaseUrl.Sqlite
+        ? LocalDateTime.ofInstant(micros, ZoneOffset.UTC)
+        : micros.atOffset(ZoneOffset.UTC);
   }
 }

@@ -1,5 +1,6 @@
 package dev.taskloop.system.http;
 
+import dev.taskloop.system.observe.RequestContext;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,6 +29,7 @@ final class RequestIds {
     String given = request.getHeader(HEADER);
     String id = given != null && SANE.matcher(given).matches() ? given : fresh();
     request.response().putHeader(HEADER, id);
+    RequestContext.begin(id);
     return id;
   }
 
