@@ -127,6 +127,30 @@ class AccessLogIT {
     }
   }
 
+  /**
+   * A 408 is sent by the connection sweep, on the server's context rather than the request's: its
+   * line still carries the request's id (the one in the response header), and its route.
+   */
+  @Test
+  void aLateBodyIs408WithTheRequestsOwnId() throws Exception {
+    try (var server = TestServer.start(database, Map.of("HTTP_BODY_TIMEOUT_MS", "300"));
+        var log = new LogCapture(AccessLog.LOGGER, Level.INFO)) {
+      RawHttp.Response response;
+      try (var socket = new Socket("127.0.0.1", server.app().port())) {
+        String head =
+            "POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 100\r\n\r\n{";
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        socket.setSoTimeout(5000);
+        response = RawHttp.read(socket.getInputStream());
+      }
+      assertEquals(408, response.status(), response::toString);
+      Line line = awaitLines(log, 1).getFirst();
+      assertLine(line, response.header("x-request-id"), "POST", "/users", 408, "-");
+    }
+  }
+
   private static void assertLine(
       Line line, String requestId, String method, String route, int status, String user) {
     assertEquals(requestId, line.requestId(), line::toString);
