@@ -5,6 +5,7 @@ import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.HttpVerticle;
 import dev.taskloop.system.http.Json;
 import dev.taskloop.system.http.Routes;
+import dev.taskloop.system.observe.LogSetup;
 import dev.taskloop.system.observe.Telemetry;
 import dev.taskloop.tasks.TaskFeature;
 import io.vertx.core.Future;
@@ -73,6 +74,7 @@ public final class Taskloop {
    */
   public static Taskloop start(AppConfig config, VertxOptions vertxOptions) {
     long startNanos = System.nanoTime();
+    LogSetup.apply(config.observability().logFormat()); // before the first line of this start
     String schemaVersion = migrate(config);
     var resources = new Resources();
     try {
@@ -134,7 +136,12 @@ public final class Taskloop {
     // Instances on one port share one socket; Vert.x spells "one shared random port" as -1.
     int port = config.port() == 0 ? -1 : config.port();
     var settings =
-        new HttpVerticle.Settings(config.host(), port, config.shutdownGrace(), config.http());
+        new HttpVerticle.Settings(
+            config.host(),
+            port,
+            config.shutdownGrace(),
+            config.http(),
+            config.observability().accessLog());
     var verticles = new ArrayList<HttpVerticle>();
     for (int i = 0; i < EVENT_LOOPS; i++) { // built here, on the main thread: see HttpVerticle
       verticles.add(

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.Routes;
+import dev.taskloop.system.observe.RequestContext;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -119,6 +120,10 @@ public final class Authenticator {
           .onFailure(e -> LOG.debug("could not record last use of a key: {}", e.toString()));
     }
     ctx.put(PRINCIPAL, new Principal(key.userId(), key.id(), key.admin()));
+    RequestContext request = RequestContext.current();
+    if (request != null) { // who is calling, for the access log and leak warnings: the id only
+      request.userId(key.userId().toString());
+    }
     ctx.next();
   }
 

@@ -31,7 +31,8 @@ public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
   /** The listener's parameters and how the HTTP layer waits for clients. */
-  public record Settings(String host, int port, Duration grace, AppConfig.Http limits) {}
+  public record Settings(
+      String host, int port, Duration grace, AppConfig.Http limits, boolean accessLog) {}
 
   private final Settings settings;
   private final BooleanSupplier draining;
@@ -41,6 +42,7 @@ public final class HttpVerticle extends VerticleBase {
   private final DocsRoutes docs;
   private HttpServer server;
   private ConnectionGuard guard;
+  private AccessLog access;
   private Routes routes;
 
   /**
@@ -70,12 +72,13 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.route().handler(RequestIds::assign);
+    access = new AccessLog(settings.accessLog());
+    router.route().handler(this::begin);
     routes = new Routes(router, authenticate);
     features.accept(routes);
     health.mount(routes);
     docs.mount(routes);
-    Problems problems = new Problems(routes);
+    Problems problems = new Problems(routes, ServerErrors.of(vertx));
     router.route().failureHandler(problems::handle);
     router.errorHandler(400, ctx -> problems.handleStatus(ctx, 400)); // e.g. a bad %-escape
     router.errorHandler(404, ctx -> problems.handleStatus(ctx, 404));
@@ -93,7 +96,7 @@ public final class HttpVerticle extends VerticleBase {
         vertx
             .createHttpServer(options)
             .connectionHandler(guard::opened)
-            .invalidRequestHandler(MalformedRequests::handle)
+            .invalidRequestHandler(this::malformed)
             // Set so that requests of an unknown HTTP version reach request() instead of getting
             // Vert.x's bare 501; no WebSocket is offered.
             .webSocketHandshakeHandler(HttpVerticle::refuseWebSocket)
@@ -103,9 +106,21 @@ public final class HttpVerticle extends VerticleBase {
     return server.listen();
   }
 
+  /** The first handler of every routed request: its id, and its access-log line when it ends. */
+  private void begin(RoutingContext ctx) {
+    access.routed(ctx);
+    RequestIds.assign(ctx);
+  }
+
+  private void malformed(HttpServerRequest request) {
+    access.unrouted(request);
+    MalformedRequests.handle(request);
+  }
+
   private void request(HttpServerRequest request, Router router) {
     guard.request(request);
     if (request.version() == null) { // neither HTTP/1.1 nor HTTP/1.0
+      access.unrouted(request);
       Problems.send(request, ProblemType.MALFORMED_REQUEST, "Only HTTP/1.1 and 1.0 are served.");
       return;
     }

@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one failure handler: every error of every route becomes an RFC 9457 {@code
- * application/problem+json} response. 5xx are logged at ERROR with the throwable and the request
- * id, except 503 (a database or capacity fault: one WARN line, no stack trace); 4xx at DEBUG, as
- * are clients that break the protocol or go away mid-request. Clients never see exception classes,
- * SQL or stack traces. The HTTP layer's own answers outside the router (malformed requests, slow
- * clients) are sent through {@link #send(HttpServerRequest, ProblemType, String)}.
+ * application/problem+json} response. Every 5xx is logged by {@link ServerErrors} (one line per
+ * cause, rate-limited; a stack trace only for 500); 4xx at DEBUG, as are clients that break the
+ * protocol or go away mid-request. Clients never see exception classes, SQL or stack traces. The
+ * HTTP layer's own answers outside the router (malformed requests, slow clients) are sent through
+ * {@link #send(HttpServerRequest, ProblemType, String)}.
  */
 final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
@@ -41,9 +41,11 @@ final class Problems {
       String requestId) {}
 
   private final Routes routes;
+  private final ServerErrors errors;
 
-  Problems(Routes routes) {
+  Problems(Routes routes, ServerErrors errors) {
     this.routes = routes;
+    this.errors = errors;
   }
 
   /** Failure handler: a route failed with a throwable or a status code. */
@@ -54,14 +56,10 @@ final class Problems {
       status = http.getStatusCode();
       failure = null;
       if (status >= 500) {
-        LOG.error(
-            "request {} {} {} failed with {}",
-            RequestIds.of(ctx),
-            ctx.request().method(),
-            ctx.request().path(),
-            status,
-            http.getCause());
+        errors.failed(ctx, status, http.getCause() == null ? http : http.getCause());
       }
+    } else if (failure == null && status >= 500) { // ctx.fail(5xx) without a throwable
+      errors.failed(ctx, status, null);
     }
     if (failure != null && !ours(failure) && status >= 400 && status < 500) {
       // A vertx-web handler refused the request and said why, e.g. a malformed chunked body.
@@ -86,6 +84,11 @@ final class Problems {
         if (api.kind() == ProblemType.UNAUTHORIZED) {
           ctx.response().putHeader("WWW-Authenticate", "Bearer");
         }
+        if (api.kind() == ProblemType.SERVICE_UNAVAILABLE) { // a full worker pool, a drain...
+          errors.unavailable(ctx, "service unavailable: " + api.getMessage(), null);
+        } else if (api.kind().status() >= 500) {
+          errors.failed(ctx, api.kind().status(), api);
+        }
         respond(ctx, api.kind(), api.getMessage(), api.errors());
       }
       case DatabaseException.Unavailable unavailable -> unavailable(ctx, unavailable);
@@ -96,12 +99,7 @@ final class Problems {
               "The request conflicts with the current state of the resource.",
               List.of());
       default -> {
-        LOG.error(
-            "request {} {} {} failed",
-            RequestIds.of(ctx),
-            ctx.request().method(),
-            ctx.request().path(),
-            failure);
+        errors.failed(ctx, 500, failure);
         respond(
             ctx,
             ProblemType.INTERNAL,
@@ -111,14 +109,11 @@ final class Problems {
     }
   }
 
-  /** 503: one WARN line without a stack trace, and when to come back. */
+  /** 503: a WARN without a stack trace (rate-limited), and when to come back. */
   private void unavailable(RoutingContext ctx, DatabaseException.Unavailable unavailable) {
-    LOG.warn(
-        "request {} {} {}: database unavailable: {} ({})",
-        RequestIds.of(ctx),
-        ctx.request().method(),
-        ctx.request().path(),
-        unavailable.reason(),
+    errors.unavailable(
+        ctx,
+        "database unavailable: " + unavailable.reason(),
         String.valueOf(unavailable.getCause()));
     ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter(unavailable));
     respond(

@@ -24,8 +24,16 @@ final class RequestIds {
     ctx.next();
   }
 
-  /** Gives {@code request} its id (echoed in the response header) and returns it. */
+  /**
+   * Gives {@code request} its id (echoed in the response header) and returns it; call on the
+   * request's own Vert.x context. A request that has one already keeps it (a 408 sent by the
+   * connection sweep runs on another context, where no request must begin).
+   */
   static String assign(HttpServerRequest request) {
+    String assigned = request.response().headers().get(HEADER);
+    if (assigned != null) {
+      return assigned;
+    }
     String given = request.getHeader(HEADER);
     String id = given != null && SANE.matcher(given).matches() ? given : fresh();
     request.response().putHeader(HEADER, id);

@@ -1,0 +1,106 @@
+package dev.taskloop.system.http;
+
+import static net.logstash.logback.argument.StructuredArguments.v;
+
+import dev.taskloop.system.observe.RequestContext;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One INFO line per request on the logger {@value #LOGGER}, written when its response has ended:
+ *
+ * <pre>GET /tasks/:id 200 1.42 ms 187 B user=5f0c...-... client=10.0.0.7</pre>
+ *
+ * method, route template ({@value #UNMATCHED} when no route matched: an unknown path, a 405, a
+ * request too malformed to route; never the raw path), status, duration from the first handler to
+ * the last byte handed to the connection, response body bytes, the caller's user id ({@code -} when
+ * anonymous; never the key or the email) and the client's address (the socket peer). The request id
+ * is in the line's MDC ({@code requestId}), as on every line of the request. In JSON each of these
+ * is a field too ({@code method, route, status, durationMs, bytes, userId, client}).
+ *
+ * <p>Every answer is logged: problem answers, 404s, requests refused before their body was read
+ * (401, 413, 415) and those the router never sees (malformed HTTP). A connection that closes before
+ * the response ended is logged with status {@value #CLOSED} (nginx's "client closed request") if no
+ * status line was sent yet, else with the status sent, and {@code incomplete} at the end.
+ *
+ * <p>{@code ACCESS_LOG=false} registers nothing per request. The line goes through Logback's
+ * AsyncAppender (logback.xml), so an event loop never waits on stdout.
+ */
+final class AccessLog {
+  static final String LOGGER = "dev.taskloop.access";
+  static final String UNMATCHED = "unmatched";
+  static final int CLOSED = 499;
+
+  private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+
+  private final boolean on;
+
+  AccessLog(boolean on) {
+    this.on = on;
+  }
+
+  /** For a request the router serves: call from its first handler, on the request's context. */
+  void routed(RoutingContext ctx) {
+    if (on && LOG.isInfoEnabled()) {
+      Context context = Vertx.currentContext();
+      HttpServerRequest request = ctx.request();
+      // vertx-web's end handlers, not the response's own (a route may add its own end handler)
+      ctx.addEndHandler(ended -> write(context, request, ended.succeeded()));
+    }
+  }
+
+  /** For a request the router never sees (malformed, unknown HTTP version), on its context. */
+  void unrouted(HttpServerRequest request) {
+    if (on && LOG.isInfoEnabled()) {
+      Context context = Vertx.currentContext();
+      request.response().endHandler(ended -> write(context, request, request.response().ended()));
+    }
+  }
+
+  /**
+   * Logs on the request's own context, so the line carries its request id: a response ended by the
+   * connection sweep (a 408) ends on the server's context.
+   */
+  private static void write(Context context, HttpServerRequest request, boolean completed) {
+    if (context instanceof ContextInternal internal && Vertx.currentContext() != context) {
+      internal.dispatch(() -> line(request, completed));
+    } else {
+      line(request, completed);
+    }
+  }
+
+  private static void line(HttpServerRequest request, boolean completed) {
+    RequestContext current = RequestContext.current();
+    HttpServerResponse response = request.response();
+    long now = System.nanoTime();
+    long started = current == null ? now : current.startNanos();
+    String route = current == null ? null : current.route();
+    String user = current == null ? null : current.userId();
+    int status = completed || response.headWritten() ? response.getStatusCode() : CLOSED;
+    LOG.info(
+        "{} {} {} {} ms {} B user={} client={}{}",
+        v("method", request.method().name()),
+        v("route", route == null ? UNMATCHED : route),
+        v("status", status),
+        v("durationMs", Math.round((now - started) / 10_000.0) / 100.0),
+        v("bytes", response.bytesWritten()),
+        v("userId", user == null ? "-" : user),
+        v("client", client(request.remoteAddress())),
+        completed ? "" : " incomplete");
+  }
+
+  private static String client(SocketAddress address) {
+    if (address == null) {
+      return "-";
+    }
+    String host = address.hostAddress();
+    return host == null ? String.valueOf(address.host()) : host;
+  }
+}
