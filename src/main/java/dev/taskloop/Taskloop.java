@@ -77,6 +77,8 @@ public final class Taskloop {
     var resources = new Resources();
     try {
       Telemetry telemetry = Telemetry.create(config);
+      // Closed last, after the HTTP servers and Vert.x: flushes the spans of the last requests.
+      resources.add("tracing", telemetry::closeTracing);
       Vertx vertx =
           telemetry.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(EVENT_LOOPS));
       resources.add("Vert.x", () -> awaitAtMost(vertx.close()));

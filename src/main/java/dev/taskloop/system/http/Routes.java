@@ -1,5 +1,6 @@
 package dev.taskloop.system.http;
 
+import dev.taskloop.system.observe.RequestContext;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -78,6 +79,18 @@ public final class Routes {
     add(HttpMethod.GET, path, handler, false, false, false);
   }
 
+  /**
+   * First on every route: records the request's route template ({@code /tasks/{id}}, never the raw
+   * path) for its log lines and its trace span ({@link RequestContext#route}).
+   */
+  private static void routed(RoutingContext ctx, String template) {
+    RequestContext request = RequestContext.current();
+    if (request != null) {
+      request.route(template);
+    }
+    ctx.next();
+  }
+
   /** Marks a request whose route reads a body after authentication (see {@link #aboutToWait}). */
   private static void markBody(RoutingContext ctx) {
     ctx.put(BODY_FOLLOWS, Boolean.TRUE);
@@ -147,6 +160,7 @@ public final class Routes {
     }
     // vertx-web orders handlers by kind and puts body handlers before authentication; the ones
     // that must run before the body is read are marked as platform handlers.
+    route.handler((PlatformHandler) ctx -> routed(ctx, path));
     if (body) {
       route.handler((PlatformHandler) Routes::markBody);
     }
