@@ -57,7 +57,7 @@ public final class Telemetry {
 
   /**
    * Exports the spans still buffered and stops tracing (at most a few seconds); call once the HTTP
-   * servers have closed. Does nothing when tracing is off.
+   * servers have closed. Idempotent; does nothing when tracing is off.
    */
   public void closeTracing() {
     if (tracing != null) {

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * OpenTelemetry tracing, built only when an OTLP endpoint is configured ({@link
@@ -41,7 +43,12 @@ final class Tracing {
       AttributeKey.stringKey("service.version");
   private static final String PROBES = "/health/";
 
+  /** OpenTelemetry's java.util.logging loggers; held here, as JUL holds its loggers weakly. */
+  private static final java.util.logging.Logger DIAGNOSTICS =
+      java.util.logging.Logger.getLogger("io.opentelemetry");
+
   private final OpenTelemetrySdk sdk;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Tracing(OpenTelemetrySdk sdk) {
     this.sdk = sdk;
@@ -52,6 +59,7 @@ final class Tracing {
     if (!config.tracing()) {
       return null;
     }
+    routeDiagnostics();
     var defaults = new HashMap<String, String>();
     defaults.put("otel.service.name", "taskloop");
     defaults.put("otel.metrics.exporter", "none");
@@ -64,11 +72,24 @@ final class Tracing {
             .addPropertiesCustomizer(ignored -> properties(config.otel()))
             .addResourceCustomizer((resource, ignored) -> withVersion(resource))
             .addSamplerCustomizer((sampler, ignored) -> new SkipProbes(sampler))
-            .disableShutdownHook() // closed by the service, after its HTTP servers (see close)
+            .disableShutdownHook() // closed by the service, right after its HTTP servers
             .build()
             .getOpenTelemetrySdk();
     RequestIdMdc.traced = true;
     return new Tracing(sdk);
+  }
+
+  /**
+   * Sends what OpenTelemetry logs through java.util.logging (export failures, bad settings) to
+   * SLF4J instead of stderr, once per JVM.
+   */
+  private static void routeDiagnostics() {
+    synchronized (DIAGNOSTICS) {
+      if (DIAGNOSTICS.getUseParentHandlers()) {
+        DIAGNOSTICS.addHandler(new SLF4JBridgeHandler());
+        DIAGNOSTICS.setUseParentHandlers(false);
+      }
+    }
   }
 
   /** {@code OTEL_EXPORTER_OTLP_ENDPOINT} as autoconfigure's {@code otel.exporter.otlp.endpoint}. */
@@ -92,10 +113,13 @@ final class Tracing {
   }
 
   /**
-   * Exports the spans still buffered, then stops the SDK (bounded: a dead collector is skipped).
+   * Exports the spans still buffered, then stops the SDK; at most {@link #SHUTDOWN_TIMEOUT_MS} (a
+   * collector that is down is given up on: its spans are lost). Idempotent.
    */
   void close() {
-    sdk.shutdown().join(SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    if (closed.compareAndSet(false, true)) {
+      sdk.shutdown().join(SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
   }
 
   /** Drops the root spans of probe requests; everything else is up to the configured sampler. */
