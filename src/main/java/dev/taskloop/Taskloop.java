@@ -79,6 +79,7 @@ public final class Taskloop {
     var resources = new Resources();
     try {
       Telemetry telemetry = Telemetry.create(config);
+      resources.add("tracing", telemetry::closeTracing); // if startup fails (idempotent: see below)
       Vertx vertx =
           telemetry.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(EVENT_LOOPS));
       resources.add("Vert.x", () -> awaitAtMost(vertx.close()));
@@ -86,6 +87,9 @@ public final class Taskloop {
       Json.warmUp(TaskFeature.wireSample()); // on this thread, not the first requests' event loop
       var draining = new AtomicBoolean();
       Features features = Features.build(vertx, database, config, telemetry, resources);
+      // Closed right after the HTTP servers, while Vert.x still runs (a stopped Vert.x may let the
+      // JVM exit): exports the spans of the last requests.
+      resources.add("tracing", telemetry::closeTracing);
       HttpVerticle first = listen(vertx, config, database, features, draining, resources);
       var app = new Taskloop(config, vertx, database, first, draining, resources);
       app.logStarted(schemaVersion, startNanos);

@@ -37,7 +37,7 @@ final class RequestIds {
     String given = request.getHeader(HEADER);
     String id = given != null && SANE.matcher(given).matches() ? given : fresh();
     request.response().putHeader(HEADER, id);
-    RequestContext.begin(id);
+    RequestContext.begin(id, request.method().name());
     return id;
   }
 
