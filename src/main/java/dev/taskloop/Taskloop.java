@@ -48,6 +48,7 @@ public final class Taskloop {
   private final Vertx vertx;
   private final Database database;
   private final HttpVerticle first;
+  private final Operations operations;
   private final AtomicBoolean draining;
   private final Resources resources;
   private boolean stopped;
@@ -57,12 +58,14 @@ public final class Taskloop {
       Vertx vertx,
       Database database,
       HttpVerticle first,
+      Operations operations,
       AtomicBoolean draining,
       Resources resources) {
     this.config = config;
     this.vertx = vertx;
     this.database = database;
     this.first = first;
+    this.operations = operations;
     this.draining = draining;
     this.resources = resources;
   }
@@ -76,7 +79,8 @@ public final class Taskloop {
     String schemaVersion = migrate(config);
     var resources = new Resources();
     try {
-      Telemetry telemetry = Telemetry.create(config);
+      Telemetry telemetry = Telemetry.create(config, version());
+      resources.add("telemetry", telemetry::close);
       Vertx vertx =
           telemetry.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(EVENT_LOOPS));
       resources.add("Vert.x", () -> awaitAtMost(vertx.close()));
@@ -84,8 +88,10 @@ public final class Taskloop {
       Json.warmUp(TaskFeature.wireSample()); // on this thread, not the first requests' event loop
       var draining = new AtomicBoolean();
       Features features = Features.build(vertx, database, config, telemetry, resources);
-      HttpVerticle first = listen(vertx, config, database, features, draining, resources);
-      var app = new Taskloop(config, vertx, database, first, draining, resources);
+      var ops = new Operations(config, telemetry, database);
+      ops.listen(vertx, draining::get, resources); // before the servers: it closes after them
+      HttpVerticle first = listen(vertx, config, database, features, ops, draining, resources);
+      var app = new Taskloop(config, vertx, database, first, ops, draining, resources);
       app.logStarted(schemaVersion, startNanos);
       return app;
     } catch (Throwable e) { // whatever failed, nothing that was opened stays open
@@ -124,6 +130,7 @@ public final class Taskloop {
       AppConfig config,
       Database database,
       Features features,
+      Operations ops,
       AtomicBoolean draining,
       Resources resources) {
     var deployments = new ArrayList<String>();
@@ -143,7 +150,7 @@ public final class Taskloop {
               draining::get,
               database::healthPing,
               features.auth()::authenticate,
-              features::mount));
+              ops.mainPort(features)));
     }
     try {
       for (HttpVerticle verticle : verticles) {
@@ -172,6 +179,11 @@ public final class Taskloop {
 
   public int port() {
     return first.actualPort();
+  }
+
+  /** The management listener's port ({@code MANAGEMENT_PORT}, or the one picked), else -1. */
+  public int managementPort() {
+    return operations.managementPort();
   }
 
   public Database database() {
