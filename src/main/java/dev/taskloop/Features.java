@@ -33,18 +33,19 @@ record Features(
    */
   static Features build(
       Vertx vertx, Database database, AppConfig config, Telemetry telemetry, Resources resources) {
-    var tasks = new TaskFeature(database);
+    var registry = telemetry.registry();
+    var tasks = new TaskFeature(database, registry);
     AuthFeature auth;
     UserFeature users;
     try {
-      auth = new AuthFeature(database, config.auth());
-      users =
-          new UserFeature(vertx, database, config.auth(), auth); // bad Argon2 settings fail here
+      auth = new AuthFeature(database, config.auth(), registry);
+      // bad Argon2 settings fail here
+      users = new UserFeature(vertx, database, config.auth(), auth, registry);
       bootstrapAdmin(config, users, tasks);
     } catch (Exception e) { // await() rethrows checked exceptions as they are
       throw new Taskloop.StartupException("cannot set up accounts: " + e.getMessage(), e);
     }
-    var reports = new ReportFeature(vertx, config);
+    var reports = new ReportFeature(vertx, config, registry);
     resources.add("report workers", () -> reports.close(Taskloop.CLOSE_TIMEOUT_MS));
     return new Features(auth, tasks, new CatalogFeature(database), reports, users);
   }

@@ -49,6 +49,7 @@ public final class Taskloop {
   private final Vertx vertx;
   private final Database database;
   private final HttpVerticle first;
+  private final Operations operations;
   private final AtomicBoolean draining;
   private final Resources resources;
   private boolean stopped;
@@ -58,12 +59,14 @@ public final class Taskloop {
       Vertx vertx,
       Database database,
       HttpVerticle first,
+      Operations operations,
       AtomicBoolean draining,
       Resources resources) {
     this.config = config;
     this.vertx = vertx;
     this.database = database;
     this.first = first;
+    this.operations = operations;
     this.draining = draining;
     this.resources = resources;
   }
@@ -78,7 +81,8 @@ public final class Taskloop {
     String schemaVersion = migrate(config);
     var resources = new Resources();
     try {
-      Telemetry telemetry = Telemetry.create(config);
+      Telemetry telemetry = Telemetry.create(config, version());
+      resources.add("telemetry", telemetry::close);
       resources.add("tracing", telemetry::closeTracing); // if startup fails (idempotent: see below)
       Vertx vertx =
           telemetry.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(EVENT_LOOPS));
@@ -90,8 +94,10 @@ public final class Taskloop {
       // Closed right after the HTTP servers, while Vert.x still runs (a stopped Vert.x may let the
       // JVM exit): exports the spans of the last requests.
       resources.add("tracing", telemetry::closeTracing);
-      HttpVerticle first = listen(vertx, config, database, features, draining, resources);
-      var app = new Taskloop(config, vertx, database, first, draining, resources);
+      var ops = new Operations(config, telemetry, database);
+      ops.listen(vertx, draining::get, resources); // before the servers: it closes after them
+      HttpVerticle first = listen(vertx, config, database, features, ops, draining, resources);
+      var app = new Taskloop(config, vertx, database, first, ops, draining, resources);
       app.logStarted(schemaVersion, startNanos);
       return app;
     } catch (Throwable e) { // whatever failed, nothing that was opened stays open
@@ -130,6 +136,7 @@ public final class Taskloop {
       AppConfig config,
       Database database,
       Features features,
+      Operations ops,
       AtomicBoolean draining,
       Resources resources) {
     var deployments = new ArrayList<String>();
@@ -154,7 +161,7 @@ public final class Taskloop {
               draining::get,
               database::healthPing,
               features.auth()::authenticate,
-              features::mount));
+              ops.mainPort(features)));
     }
     try {
       for (HttpVerticle verticle : verticles) {
@@ -183,6 +190,11 @@ public final class Taskloop {
 
   public int port() {
     return first.actualPort();
+  }
+
+  /** The management listener's port ({@code MANAGEMENT_PORT}, or the one picked), else -1. */
+  public int managementPort() {
+    return operations.managementPort();
   }
 
   public Database database() {

@@ -2,6 +2,7 @@ package dev.taskloop.auth;
 
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -13,9 +14,10 @@ public final class AuthFeature {
   private final ApiKeyRepository keys;
   private final Authenticator authenticator;
 
-  public AuthFeature(Database database, AppConfig.Auth config) {
+  /** {@code registry} gets the key cache's and the 401s' meters. */
+  public AuthFeature(Database database, AppConfig.Auth config, MeterRegistry registry) {
     this.keys = new ApiKeyRepository(database);
-    this.authenticator = new Authenticator(keys, config);
+    this.authenticator = new Authenticator(keys, config, registry);
   }
 
   /**

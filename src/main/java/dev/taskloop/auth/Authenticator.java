@@ -6,10 +6,17 @@ import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.observe.RequestContext;
+import dev.taskloop.system.observe.Telemetry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,23 +34,51 @@ import org.slf4j.LoggerFactory;
  * each. Revocation, deactivation and password changes evict the cache on the instance that made
  * them at once (a lookup that was already under way does not put the old state back); other
  * instances notice within the TTL. {@code last_used_at} is written at most once a minute per key.
+ *
+ * <p>Meters: the cache's {@code cache_gets_total{cache="api_keys",result="hit"|"miss"}} (and its
+ * size, puts, evictions), and {@code taskloop_auth_failures_total{reason}}, every 401 by why it was
+ * refused ({@link Refusal}; never the key or its prefix).
  */
 public final class Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
   private static final String PRINCIPAL = "principal";
   private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
+  /** Why a request got 401: the {@code reason} label, a closed set. */
+  enum Refusal {
+    /** No key, or not one of ours in shape. */
+    MISSING,
+    /** No key with this prefix. */
+    UNKNOWN,
+    REVOKED,
+    EXPIRED,
+    /** The key's user is deactivated. */
+    INACTIVE_USER,
+    /** The prefix is known, the secret is not its. */
+    WRONG_SECRET
+  }
+
   private final ApiKeyRepository keys;
   private final Cache<String, Optional<ApiKeyRepository.KeyRecord>> verified;
   private final Cache<UUID, Boolean> touched;
+  private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
 
   /** Bumped by every eviction; a lookup that started before one does not fill the cache. */
   private final AtomicLong evictions = new AtomicLong();
 
-  Authenticator(ApiKeyRepository keys, AppConfig.Auth config) {
+  Authenticator(ApiKeyRepository keys, AppConfig.Auth config, MeterRegistry registry) {
     this.keys = keys;
-    this.verified =
-        Caffeine.newBuilder().expireAfterWrite(config.keyCacheTtl()).maximumSize(100_000).build();
+    var cache = Caffeine.newBuilder().expireAfterWrite(config.keyCacheTtl()).maximumSize(100_000);
+    this.verified = (Telemetry.records(registry) ? cache.recordStats() : cache).build();
+    CaffeineCacheMetrics.monitor(registry, verified, "api_keys");
+    for (Refusal refusal : Refusal.values()) {
+      refusals.put(
+          refusal,
+          Counter.builder("taskloop.auth.failures")
+              .description("Requests refused with 401 by the API key check, by reason")
+              .tag("reason", refusal.name().toLowerCase(Locale.ROOT))
+              .register(registry));
+    }
     this.touched =
         Caffeine.newBuilder().expireAfterWrite(TOUCH_INTERVAL).maximumSize(100_000).build();
   }
@@ -62,7 +97,7 @@ public final class Authenticator {
     String raw = presentedKey(ctx);
     Optional<String> prefix = ApiKeys.prefixOf(raw);
     if (prefix.isEmpty()) {
-      ctx.fail(ApiException.unauthorized());
+      refuse(ctx, Refusal.MISSING);
       return;
     }
     Optional<ApiKeyRepository.KeyRecord> cached = verified.getIfPresent(prefix.get());
@@ -105,13 +140,13 @@ public final class Authenticator {
 
   private void admit(RoutingContext ctx, String raw, Optional<ApiKeyRepository.KeyRecord> found) {
     if (found.isEmpty()) {
-      ctx.fail(ApiException.unauthorized());
+      refuse(ctx, Refusal.UNKNOWN);
       return;
     }
     var key = found.get();
-    boolean expired = key.expiresAt() != null && !Instant.now().isBefore(key.expiresAt());
-    if (key.revoked() || !key.userActive() || expired || !ApiKeys.matches(raw, key.hash())) {
-      ctx.fail(ApiException.unauthorized());
+    Refusal refusal = refusal(key, raw);
+    if (refusal != null) {
+      refuse(ctx, refusal);
       return;
     }
     if (touched.getIfPresent(key.id()) == null
@@ -125,6 +160,25 @@ public final class Authenticator {
       request.userId(key.userId().toString());
     }
     ctx.next();
+  }
+
+  /** Why {@code key} does not let {@code raw} in; null when it does. */
+  private static Refusal refusal(ApiKeyRepository.KeyRecord key, String raw) {
+    if (key.revoked()) {
+      return Refusal.REVOKED;
+    }
+    if (!key.userActive()) {
+      return Refusal.INACTIVE_USER;
+    }
+    if (key.expiresAt() != null && !Instant.now().isBefore(key.expiresAt())) {
+      return Refusal.EXPIRED;
+    }
+    return ApiKeys.matches(raw, key.hash()) ? null : Refusal.WRONG_SECRET;
+  }
+
+  private void refuse(RoutingContext ctx, Refusal why) {
+    refusals.get(why).increment();
+    ctx.fail(ApiException.unauthorized());
   }
 
   private static String presentedKey(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package dev.taskloop.reports;
 
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.http.Routes;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeoutException;
 
@@ -13,8 +14,9 @@ public final class ReportFeature {
   private final ReportPool pool;
   private final ReportRoutes routes;
 
-  public ReportFeature(Vertx vertx, AppConfig config) {
-    this.pool = new ReportPool(vertx, config);
+  /** {@code registry} gets the report workers' meters. */
+  public ReportFeature(Vertx vertx, AppConfig config, MeterRegistry registry) {
+    this.pool = new ReportPool(vertx, config, registry);
     this.routes = new ReportRoutes(pool);
   }
 

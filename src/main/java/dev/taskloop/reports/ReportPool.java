@@ -4,6 +4,8 @@ import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.LegacyJdbc;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
+import dev.taskloop.system.observe.Telemetry.WorkMeters;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -19,14 +21,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs the blocking {@link LegacyReports} on a fixed pool of {@code REPORT_WORKERS} threads with a
  * queue of {@code REPORT_QUEUE}: when both are full, a request gets 503 with {@code Retry-After} at
- * once instead of waiting. Results come back on the caller's event loop.
+ * once instead of waiting. Results come back on the caller's event loop. Meters: {@link WorkMeters}
+ * as {@code pool="reports"}.
  */
 final class ReportPool {
   private final Vertx vertx;
   private final LegacyReports reports;
   private final ThreadPoolExecutor executor;
+  private final WorkMeters meters;
 
-  ReportPool(Vertx vertx, AppConfig config) {
+  ReportPool(Vertx vertx, AppConfig config, MeterRegistry registry) {
     this.vertx = vertx;
     this.reports = new LegacyReports(config);
     var threads = new AtomicInteger();
@@ -45,6 +49,9 @@ final class ReportPool {
                     .name("report-" + threads.incrementAndGet())
                     .unstarted(task),
             new ThreadPoolExecutor.AbortPolicy());
+    this.meters =
+        WorkMeters.register(
+            registry, "reports", executor::getActiveCount, () -> executor.getQueue().size());
   }
 
   Future<SummaryReport> summary(UUID owner) {
@@ -62,6 +69,7 @@ final class ReportPool {
             }
           });
     } catch (RejectedExecutionException e) {
+      meters.rejected();
       return Future.failedFuture(
           ApiException.retryLater(
               ProblemType.SERVICE_UNAVAILABLE, "All report workers are busy; retry later.", 5));

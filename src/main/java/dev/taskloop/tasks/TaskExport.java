@@ -2,6 +2,7 @@ package dev.taskloop.tasks;
 
 import dev.taskloop.system.http.Json;
 import dev.taskloop.system.http.Requests;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -47,9 +48,16 @@ final class TaskExport {
 
   private TaskExport() {}
 
-  /** Pipes {@code rows} into {@code response}; the future completes when the stream is over. */
+  /**
+   * Pipes {@code rows} into {@code response}, counting each in {@code counted}; the future
+   * completes when the stream is over.
+   */
   static Future<Void> pipe(
-      Vertx vertx, RowStream<Row> rows, HttpServerResponse response, Format format) {
+      Vertx vertx,
+      RowStream<Row> rows,
+      HttpServerResponse response,
+      Format format,
+      Counter counted) {
     Promise<Void> done = Promise.promise();
     response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, format.contentType);
     if (format == Format.CSV) {
@@ -67,7 +75,11 @@ final class TaskExport {
           writer.end();
           done.tryComplete();
         });
-    rows.handler(row -> writer.write(line(TaskRepository.toTask(row), format)));
+    rows.handler(
+        row -> {
+          counted.increment();
+          writer.write(line(TaskRepository.toTask(row), format));
+        });
     return done.future();
   }
 

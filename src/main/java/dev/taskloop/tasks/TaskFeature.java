@@ -2,19 +2,20 @@ package dev.taskloop.tasks;
 
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.Routes;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** The tasks feature, wired: its repository and its endpoints. */
+/** The tasks feature, wired: its repository and its endpoints (with the exports' meters). */
 public final class TaskFeature {
   private final TaskRepository tasks;
   private final TaskRoutes routes;
 
-  public TaskFeature(Database database) {
+  public TaskFeature(Database database, MeterRegistry registry) {
     this.tasks = new TaskRepository(database);
-    this.routes = new TaskRoutes(tasks);
+    this.routes = new TaskRoutes(tasks, new ExportMeters(registry));
   }
 
   public void mount(Routes routes) {

@@ -19,9 +19,11 @@ final class TaskRoutes {
   private static final String TASK = "Task";
 
   private final TaskRepository tasks;
+  private final ExportMeters exports;
 
-  TaskRoutes(TaskRepository tasks) {
+  TaskRoutes(TaskRepository tasks, ExportMeters exports) {
     this.tasks = tasks;
+    this.exports = exports;
   }
 
   public void mount(Routes routes) {
@@ -63,8 +65,15 @@ final class TaskRoutes {
                     new ApiException(
                         ProblemType.NOT_ACCEPTABLE,
                         "The export is available as application/x-ndjson or text/csv."));
+    var export = exports.begin();
+    var counted = exports.rows(format);
     tasks
-        .export(owner(ctx), rows -> TaskExport.pipe(ctx.vertx(), rows, ctx.response(), format))
+        .export(
+            owner(ctx),
+            rows ->
+                export.streaming(
+                    TaskExport.pipe(ctx.vertx(), rows, ctx.response(), format, counted)))
+        .onComplete(export::ended)
         .onFailure(ctx::fail);
   }
 

@@ -89,6 +89,7 @@ final class Accounts {
                     .map(
                         ok -> {
                           if (!ok || !found.get().user().isActive()) {
+                            attempt.loginFailed();
                             throw new ApiException(
                                 ProblemType.UNAUTHORIZED, "Wrong email or password.");
                           }

@@ -11,6 +11,8 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -24,19 +26,31 @@ import java.util.UUID;
  *
  * <p>Buckets live in memory on this instance (Caffeine, at most 100,000, dropped when idle for a
  * window). Behind a reverse proxy the client address is the proxy's: see the README.
+ *
+ * <p>Meters: {@code taskloop_login_limited_total{limit="email"|"user"|"address"}}, every 429 by the
+ * bucket that was empty, and {@code taskloop_login_failures_total}, logins refused with 401 (wrong
+ * email or password).
  */
 final class LoginLimiter {
   private final Cache<String, Bucket> buckets;
   private final BucketConfiguration configuration;
   private final TimeMeter clock;
+  private final Counter byEmail, byUser, byAddress, failedLogins;
 
-  LoginLimiter(AppConfig.Auth config) {
-    this(config, TimeMeter.SYSTEM_MILLISECONDS, Ticker.systemTicker());
+  LoginLimiter(AppConfig.Auth config, MeterRegistry registry) {
+    this(config, TimeMeter.SYSTEM_MILLISECONDS, Ticker.systemTicker(), registry);
   }
 
   /** With explicit clocks, for tests. */
-  LoginLimiter(AppConfig.Auth config, TimeMeter clock, Ticker ticker) {
+  LoginLimiter(AppConfig.Auth config, TimeMeter clock, Ticker ticker, MeterRegistry registry) {
     this.clock = clock;
+    this.byEmail = limited(registry, "email");
+    this.byUser = limited(registry, "user");
+    this.byAddress = limited(registry, "address");
+    this.failedLogins =
+        Counter.builder("taskloop.login.failures")
+            .description("Logins refused with 401: wrong email or password")
+            .register(registry);
     this.configuration =
         BucketConfiguration.builder()
             .addLimit(
@@ -67,31 +81,46 @@ final class LoginLimiter {
         bucket.addTokens(1);
       }
     }
+
+    /** A login with a wrong email or password (the tokens stay taken); counted. */
+    void loginFailed() {
+      failedLogins.increment();
+    }
   }
 
   /** A login attempt for {@code email} from {@code address}; 429 when either has no tries left. */
   Attempt login(String email, String address) {
-    return attempt("email:" + email.strip().toLowerCase(Locale.ROOT), "address:" + address);
+    return attempt("email:" + email.strip().toLowerCase(Locale.ROOT), byEmail, address);
   }
 
   /** A check of a signed-in user's current password; 429 when the user or the address is out. */
   Attempt passwordCheck(UUID userId, String address) {
-    return attempt("user:" + userId, "address:" + address);
+    return attempt("user:" + userId, byUser, address);
   }
 
-  private Attempt attempt(String subject, String address) {
+  /** {@code limitedBySubject} counts the 429s that {@code subject}'s bucket causes. */
+  private Attempt attempt(String subject, Counter limitedBySubject, String address) {
     Bucket first = bucket(subject);
     ConsumptionProbe probe = first.tryConsumeAndReturnRemaining(1);
     if (!probe.isConsumed()) {
+      limitedBySubject.increment();
       throw tooMany(probe);
     }
-    Bucket second = bucket(address);
+    Bucket second = bucket("address:" + address);
     ConsumptionProbe other = second.tryConsumeAndReturnRemaining(1);
     if (!other.isConsumed()) {
       first.addTokens(1); // this attempt never ran
+      byAddress.increment();
       throw tooMany(other);
     }
     return new Attempt(first, second);
+  }
+
+  private static Counter limited(MeterRegistry registry, String limit) {
+    return Counter.builder("taskloop.login.limited")
+        .description("Password checks refused with 429, by the limit that was reached")
+        .tag("limit", limit)
+        .register(registry);
   }
 
   private static ApiException tooMany(ConsumptionProbe probe) {

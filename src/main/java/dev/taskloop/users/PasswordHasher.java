@@ -6,6 +6,8 @@ import com.password4j.types.Argon2;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
+import dev.taskloop.system.observe.Telemetry.WorkMeters;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -18,6 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * deliberately slow and must never run on an event loop, nor starve the database's workers. Hashes
  * are PHC strings that record their parameters, so changing {@code PASSWORD_HASH_*} affects new
  * hashes while old ones still verify.
+ *
+ * <p>Meters: {@link WorkMeters} as {@code pool="password_hashing"} (hashes running, waiting, and
+ * refused with 503).
  */
 final class PasswordHasher {
   /** Hashes waiting or running, per worker, before new ones are refused with 503. */
@@ -26,11 +31,16 @@ final class PasswordHasher {
   private final WorkerExecutor workers;
   private final Argon2Function function;
   private final String dummyHash;
-  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger(); // running or waiting
+  private final AtomicInteger running = new AtomicInteger();
   private final int maxInFlight;
+  private final WorkMeters meters;
 
-  PasswordHasher(Vertx vertx, AppConfig.Auth config) {
+  PasswordHasher(Vertx vertx, AppConfig.Auth config, MeterRegistry registry) {
     this.maxInFlight = config.hashWorkers() * QUEUE_PER_WORKER;
+    this.meters =
+        WorkMeters.register(
+            registry, "password_hashing", running::get, () -> inFlight.get() - running.get());
     this.workers =
         vertx.createSharedWorkerExecutor(
             "password-hashing", config.hashWorkers(), 60, TimeUnit.SECONDS);
@@ -72,12 +82,22 @@ final class PasswordHasher {
   private <T> Future<T> bounded(Callable<T> work) {
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
+      meters.rejected();
       return Future.failedFuture(
           ApiException.retryLater(
               ProblemType.SERVICE_UNAVAILABLE,
               "Too many password checks at once; retry later.",
               1));
     }
-    return workers.executeBlocking(work, false).andThen(done -> inFlight.decrementAndGet());
+    Callable<T> counted =
+        () -> {
+          running.incrementAndGet();
+          try {
+            return work.call();
+          } finally {
+            running.decrementAndGet();
+          }
+        };
+    return workers.executeBlocking(counted, false).andThen(done -> inFlight.decrementAndGet());
   }
 }

@@ -4,6 +4,7 @@ import dev.taskloop.auth.AuthFeature;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.Routes;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.UUID;
@@ -19,18 +20,23 @@ public final class UserFeature {
 
   /**
    * Builds the pieces on the calling thread; the hasher hashes once, so bad {@code PASSWORD_HASH_*}
-   * settings fail here.
+   * settings fail here. {@code registry} gets the hashing's and the login limits' meters.
    */
-  public UserFeature(Vertx vertx, Database database, AppConfig.Auth config, AuthFeature auth) {
+  public UserFeature(
+      Vertx vertx,
+      Database database,
+      AppConfig.Auth config,
+      AuthFeature auth,
+      MeterRegistry registry) {
     var repository = new UserRepository(database);
-    var hasher = new PasswordHasher(vertx, config);
+    var hasher = new PasswordHasher(vertx, config, registry);
     var accounts =
         new Accounts(
             database,
             repository,
             auth.keys(),
             hasher,
-            new LoginLimiter(config),
+            new LoginLimiter(config, registry),
             auth.authenticator(),
             config);
     this.users = new UserRoutes(accounts);

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskloop.support.BulkTasks;
 import dev.taskloop.support.Http;
 import dev.taskloop.support.SharedServer;
 import dev.taskloop.support.TestDatabase;
 import dev.taskloop.support.TestServer;
-import dev.taskloop.system.config.DatabaseUrl;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -157,40 +157,8 @@ class TaskExportIT extends SharedServer {
     }
   }
 
-  /** Inserts {@code rows} tasks of the owner over a JDBC connection of the test's own. */
   private static void seedDirectly(TestServer server, int rows) throws Exception {
-    var url = server.database().parsed();
-    String owner = server.ownerId();
-    String sql =
-        switch (url) {
-          case DatabaseUrl.Postgres pg ->
-              "INSERT INTO tasks (owner_id, title, is_completed, created_at, updated_at)"
-                  + " SELECT '"
-                  + owner
-                  + "', 'bulk ' || i, FALSE, now(), now()"
-                  + " FROM generate_series(1, "
-                  + rows
-                  + ") AS i";
-          case DatabaseUrl.Sqlite sqlite ->
-              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
-                  + rows
-                  + ")"
-                  + " INSERT INTO tasks (owner_id, title, is_completed, created_at, updated_at)"
-                  + " SELECT '"
-                  + owner
-                  + "', 'bulk ' || i, 0, '2026-01-01T00:00:00',"
-                  + " '2026-01-01T00:00:00' FROM n";
-        };
-    try (var c =
-            switch (url) {
-              case DatabaseUrl.Postgres pg ->
-                  java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
-              case DatabaseUrl.Sqlite sqlite ->
-                  java.sql.DriverManager.getConnection(sqlite.jdbcUrl());
-            };
-        var statement = c.createStatement()) {
-      statement.execute(sql);
-    }
+    BulkTasks.insert(server, rows); // not through the service: its statements may time out
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.http.ApiException;
 import io.github.bucket4j.TimeMeter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The limiter's rules on a simulated clock. */
 class LoginLimiterTest {
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final LoginLimiter limiter =
       new LoginLimiter(
           AppConfig.fromEnv(Map.of("LOGIN_MAX_FAILURES", "3", "LOGIN_WINDOW_S", "900")).auth(),
@@ -29,7 +31,8 @@ class LoginLimiterTest {
               return false;
             }
           },
-          (Ticker) nanos::get);
+          (Ticker) nanos::get,
+          registry);
 
   private void fail(String email, String address) {
     limiter.login(email, address); // the attempt is not confirmed: it counts as a failure
@@ -84,5 +87,26 @@ class LoginLimiterTest {
       assertThrows(ApiException.class, () -> limiter.login("locked@example.com", "10.0.3.1"));
     }
     limiter.login("fresh@example.com", "10.0.3.1").succeeded(); // 10.0.3.1 lost no tries
+  }
+
+  @Test
+  void everyRefusalIsCountedByTheLimitThatWasReached() {
+    for (int i = 0; i < 3; i++) {
+      fail("counted@example.com", "10.0.4." + i);
+    }
+    assertThrows(ApiException.class, () -> limiter.login("counted@example.com", "10.0.4.9"));
+    assertThrows(ApiException.class, () -> limiter.login("counted@example.com", "10.0.4.9"));
+    for (int i = 0; i < 3; i++) {
+      fail("other" + i + "@example.com", "10.0.5.1");
+    }
+    assertThrows(ApiException.class, () -> limiter.login("next@example.com", "10.0.5.1"));
+
+    assertEquals(2, limited("email"));
+    assertEquals(1, limited("address"));
+    assertEquals(0, limited("user"));
+  }
+
+  private double limited(String limit) {
+    return registry.get("taskloop.login.limited").tag("limit", limit).counter().count();
   }
 }

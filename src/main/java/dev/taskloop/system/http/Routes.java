@@ -154,7 +154,8 @@ public final class Routes {
       boolean documented,
       boolean authenticated) {
     String vertxPath = path.replaceAll("\\{(\\w+)}", ":$1");
-    var route = router.route(method, vertxPath);
+    // Named as in OpenAPI: the name is the route label of the HTTP meters (never the raw path).
+    var route = router.route(method, vertxPath).setName(path);
     if (method == HttpMethod.GET) {
       route.method(HttpMethod.HEAD);
     }
