@@ -67,7 +67,7 @@ final class Main {
           new Signal(name),
           signal -> {
             if (stopping.compareAndSet(false, true)) {
-              Thread.ofPlatform().name("shutdown").start(stop);
+              Thread.ofPlatform().name("shutdown").daemon(false).start(stop);
             } else {
               Runtime.getRuntime().halt(128 + signal.getNumber());
             }
