@@ -61,7 +61,7 @@ class OperatorRoutesIT {
               }
             });
     mount.accept(routes);
-    var problems = new Problems(routes);
+    var problems = new Problems(routes, ServerErrors.of(vertx));
     router.route().failureHandler(problems::handle);
     router.errorHandler(404, ctx -> problems.handleStatus(ctx, 404));
     Future<Integer> port =
