@@ -21,11 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One HTTP server instance on one event loop; the service deploys one per core, all sharing the
  * port. It serves the features' endpoints and the service's own: health ({@link HealthRoutes}) and
- * the API docs ({@link DocsRoutes}). Every request gets a request id first; every failure ends in
- * {@link Problems}, also the requests the router never sees (malformed HTTP). {@link
- * ConnectionGuard} bounds slow clients. Stopping the verticle is the second half of a graceful
- * shutdown: idle connections are closed, then the listener, and in-flight requests get the rest of
- * {@code grace} to finish.
+ * the API docs ({@link DocsRoutes}). Every request gets a request id first and one access-log line
+ * when it ends ({@link AccessLog}); every failure ends in {@link Problems}, also the requests the
+ * router never sees (malformed HTTP). {@link ConnectionGuard} bounds slow clients. Stopping the
+ * verticle is the second half of a graceful shutdown: idle connections are closed, then the
+ * listener, and in-flight requests get the rest of {@code grace} to finish.
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);

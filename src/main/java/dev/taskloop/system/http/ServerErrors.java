@@ -65,6 +65,10 @@ final class ServerErrors implements Shareable {
    * Another 5xx: ERROR, with {@code failure}'s stack trace for a 500, its text only for the others.
    */
   void failed(RoutingContext ctx, int status, Throwable failure) {
+    if (status == 503) { // e.g. a vertx-web handler's: a 503 is a WARN whoever raised it
+      unavailable(ctx, "HTTP 503", String.valueOf(failure));
+      return;
+    }
     Verdict verdict = admit(status + " " + where(failure));
     if (verdict == null) {
       return;
