@@ -1,5 +1,6 @@
 package dev.taskloop.system.http;
 
+import dev.taskloop.system.observe.RequestContext;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -78,6 +79,15 @@ public final class Routes {
     add(HttpMethod.GET, path, handler, false, false, false);
   }
 
+  /** Records the route template on the request's context (logs, leak warnings, metrics). */
+  private static void routed(RoutingContext ctx, String template) {
+    RequestContext request = RequestContext.current();
+    if (request != null) {
+      request.route(template);
+    }
+    ctx.next();
+  }
+
   /** Marks a request whose route reads a body after authentication (see {@link #aboutToWait}). */
   private static void markBody(RoutingContext ctx) {
     ctx.put(BODY_FOLLOWS, Boolean.TRUE);
@@ -145,6 +155,8 @@ public final class Routes {
     if (method == HttpMethod.GET) {
       route.method(HttpMethod.HEAD);
     }
+    // first of all: what runs for this request from here on knows its route template
+    route.handler((PlatformHandler) ctx -> routed(ctx, path));
     // vertx-web orders handlers by kind and puts body handlers before authentication; the ones
     // that must run before the body is read are marked as platform handlers.
     if (body) {
