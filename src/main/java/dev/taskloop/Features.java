@@ -5,6 +5,7 @@ import dev.taskloop.catalog.CatalogFeature;
 import dev.taskloop.reports.ReportFeature;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
+import dev.taskloop.system.http.PoolRoutes;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.observe.Telemetry;
 import dev.taskloop.tasks.TaskFeature;
@@ -17,14 +18,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The features' entry points, built once on the main thread (nothing on an event loop) and shared
  * by every server instance: they hold no per-connection state. The service's own endpoints (health,
- * docs) are the HTTP layer's. Adding a feature means adding it here.
+ * docs) are the HTTP layer's, but for {@code /admin/pool}, which needs the admin check of auth.
+ * Adding a feature means adding it here.
  */
 record Features(
     AuthFeature auth,
     TaskFeature tasks,
     CatalogFeature catalog,
     ReportFeature reports,
-    UserFeature users) {
+    UserFeature users,
+    PoolRoutes pools) {
   private static final Logger LOG = LoggerFactory.getLogger(Taskloop.class);
 
   /**
@@ -44,9 +47,14 @@ record Features(
     } catch (Exception e) { // await() rethrows checked exceptions as they are
       throw new Taskloop.StartupException("cannot set up accounts: " + e.getMessage(), e);
     }
-    var reports = new ReportFeature(vertx, config);
+    var reports = new ReportFeature(vertx, config, database.legacyJdbc());
     resources.add("report workers", () -> reports.close(Taskloop.CLOSE_TIMEOUT_MS));
-    return new Features(auth, tasks, new CatalogFeature(database), reports, users);
+    var pools =
+        new PoolRoutes(
+            config.database().kind(),
+            config.poolGuards().leakThreshold().toMillis(),
+            database::pools);
+    return new Features(auth, tasks, new CatalogFeature(database), reports, users, pools);
   }
 
   /**
@@ -71,5 +79,6 @@ record Features(
     catalog.mount(routes);
     reports.mount(routes);
     users.mount(routes);
+    pools.mount(routes, auth::requireAdmin);
   }
 }

@@ -47,6 +47,7 @@ public final class Taskloop {
   private final AppConfig config;
   private final Vertx vertx;
   private final Database database;
+  private final Telemetry telemetry;
   private final HttpVerticle first;
   private final AtomicBoolean draining;
   private final Resources resources;
@@ -56,12 +57,14 @@ public final class Taskloop {
       AppConfig config,
       Vertx vertx,
       Database database,
+      Telemetry telemetry,
       HttpVerticle first,
       AtomicBoolean draining,
       Resources resources) {
     this.config = config;
     this.vertx = vertx;
     this.database = database;
+    this.telemetry = telemetry;
     this.first = first;
     this.draining = draining;
     this.resources = resources;
@@ -85,7 +88,7 @@ public final class Taskloop {
       var draining = new AtomicBoolean();
       Features features = Features.build(vertx, database, config, telemetry, resources);
       HttpVerticle first = listen(vertx, config, database, features, draining, resources);
-      var app = new Taskloop(config, vertx, database, first, draining, resources);
+      var app = new Taskloop(config, vertx, database, telemetry, first, draining, resources);
       app.logStarted(schemaVersion, startNanos);
       return app;
     } catch (Throwable e) { // whatever failed, nothing that was opened stays open
@@ -180,6 +183,11 @@ public final class Taskloop {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The meters ({@code telemetry().scrape()} is what {@code /metrics} serves). */
+  public Telemetry telemetry() {
+    return telemetry;
   }
 
   /** The registered endpoints (the same on every server instance). */

@@ -2,6 +2,7 @@ package dev.taskloop.auth;
 
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
+import dev.taskloop.system.http.ApiException;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -23,6 +24,16 @@ public final class AuthFeature {
    */
   public void authenticate(RoutingContext ctx) {
     authenticator.handle(ctx);
+  }
+
+  /**
+   * Fails an authenticated request with 403 unless its caller is an administrator (throws {@link
+   * ApiException}); for system endpoints such as {@code /admin/pool}.
+   */
+  public void requireAdmin(RoutingContext ctx) {
+    if (!Authenticator.principal(ctx).admin()) {
+      throw ApiException.forbidden("Only administrators may do this.");
+    }
   }
 
   public ApiKeyRepository keys() {

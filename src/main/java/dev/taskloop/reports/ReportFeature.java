@@ -1,6 +1,7 @@
 package dev.taskloop.reports;
 
 import dev.taskloop.system.config.AppConfig;
+import dev.taskloop.system.db.LegacyJdbc;
 import dev.taskloop.system.http.Routes;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeoutException;
@@ -13,8 +14,9 @@ public final class ReportFeature {
   private final ReportPool pool;
   private final ReportRoutes routes;
 
-  public ReportFeature(Vertx vertx, AppConfig config) {
-    this.pool = new ReportPool(vertx, config);
+  /** {@code jdbc}: the database's door for blocking code ({@code Database#legacyJdbc}). */
+  public ReportFeature(Vertx vertx, AppConfig config, LegacyJdbc jdbc) {
+    this.pool = new ReportPool(vertx, config, jdbc);
     this.routes = new ReportRoutes(pool);
   }
 

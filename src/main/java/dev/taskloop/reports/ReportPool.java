@@ -4,6 +4,7 @@ import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.LegacyJdbc;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
+import dev.taskloop.system.observe.RequestContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -26,9 +27,9 @@ final class ReportPool {
   private final LegacyReports reports;
   private final ThreadPoolExecutor executor;
 
-  ReportPool(Vertx vertx, AppConfig config) {
+  ReportPool(Vertx vertx, AppConfig config, LegacyJdbc jdbc) {
     this.vertx = vertx;
-    this.reports = new LegacyReports(config);
+    this.reports = new LegacyReports(config, jdbc);
     var threads = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -50,11 +51,12 @@ final class ReportPool {
   Future<SummaryReport> summary(UUID owner) {
     var context = vertx.getOrCreateContext();
     Promise<SummaryReport> promise = Promise.promise();
+    RequestContext request = RequestContext.current(); // the report thread has no Vert.x context
     try {
       executor.execute(
           () -> {
             try {
-              SummaryReport report = reports.summary(owner);
+              SummaryReport report = reports.summary(owner, request);
               context.runOnContext(done -> promise.complete(report));
             } catch (Exception e) { // a database fault is a 503 here too, like everywhere
               Throwable failure = LegacyJdbc.translate(e);
