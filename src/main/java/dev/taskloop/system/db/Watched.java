@@ -44,7 +44,7 @@ final class Watched {
     return outage.active();
   }
 
-  /** 503 at once, counted as a database error. */
+  /** 503 at once, for a transaction or a stream: counted here, as no {@link #failed} follows. */
   private <T> Future<T> refused() {
     Future<T> refused = outage.failFast();
     watch.meters().failed(refused.cause());
@@ -55,11 +55,12 @@ final class Watched {
    * Starts one statement ({@code run}), unless the database refuses connections: timed under its
    * repository method's name and, unless {@code pool} is null (a transaction's statement: its
    * connection is checked out already), a checkout of {@code pool} until it completes, even when a
-   * timeout gave up on it before. Failures leave as they came: see {@link #failed}.
+   * timeout gave up on it before. Failures (a refusal too) leave as they came, for the caller to
+   * pass to {@link #failed}.
    */
   <T> Future<T> statement(PoolWatch pool, String sql, Supplier<Future<T>> run) {
     if (refusing()) {
-      return refused();
+      return outage.failFast();
     }
     return timed(pool, watch.meters().statement(sql), run);
   }

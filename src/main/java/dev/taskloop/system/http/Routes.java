@@ -79,7 +79,10 @@ public final class Routes {
     add(HttpMethod.GET, path, handler, false, false, false);
   }
 
-  /** Records the route template on the request's context (logs, leak warnings, metrics). */
+  /**
+   * First handler of every route: the request's route template (such as {@code /tasks/:id}) for
+   * logs, metrics and traces, which must never see the raw path.
+   */
   private static void routed(RoutingContext ctx, String template) {
     RequestContext request = RequestContext.current();
     if (request != null) {
@@ -155,10 +158,9 @@ public final class Routes {
     if (method == HttpMethod.GET) {
       route.method(HttpMethod.HEAD);
     }
-    // first of all: what runs for this request from here on knows its route template
-    route.handler((PlatformHandler) ctx -> routed(ctx, path));
     // vertx-web orders handlers by kind and puts body handlers before authentication; the ones
     // that must run before the body is read are marked as platform handlers.
+    route.handler((PlatformHandler) ctx -> routed(ctx, vertxPath));
     if (body) {
       route.handler((PlatformHandler) Routes::markBody);
     }

@@ -42,6 +42,12 @@ class PoolMetricsIT {
       assertEquals(
           Double.isNaN(updates) ? 1 : updates + 1,
           Scrape.value(server, STATEMENTS, "statement=\"TaskRepository.update\""));
+      // a statement run in a lambda is named after the method the lambda is written in: a
+      // category and its items are two statements of CategoryRepository.find
+      long category =
+          server.http().post("/categories", "{\"name\":\"Named\"}").json().get("id").asLong();
+      assertEquals(200, server.http().get("/categories/" + category).status());
+      assertEquals(2, Scrape.value(server, STATEMENTS, "statement=\"CategoryRepository.find\""));
       // a histogram with buckets from 0.5 ms to 10 s: every one of these took less than 10 s
       assertEquals(
           Scrape.value(server, STATEMENTS, find),
