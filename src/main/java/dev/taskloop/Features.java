@@ -45,7 +45,7 @@ record Features(
     } catch (Exception e) { // await() rethrows checked exceptions as they are
       throw new Taskloop.StartupException("cannot set up accounts: " + e.getMessage(), e);
     }
-    var reports = new ReportFeature(vertx, config, registry);
+    var reports = new ReportFeature(vertx, config, registry, database.legacyJdbc());
     resources.add("report workers", () -> reports.close(Taskloop.CLOSE_TIMEOUT_MS));
     return new Features(auth, tasks, new CatalogFeature(database), reports, users);
   }

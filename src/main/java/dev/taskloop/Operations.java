@@ -5,6 +5,7 @@ import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.ManagementVerticle;
 import dev.taskloop.system.http.OperatorRoutes;
+import dev.taskloop.system.http.PoolRoutes;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.observe.Telemetry;
 import io.vertx.core.Vertx;
@@ -30,15 +31,21 @@ final class Operations {
   Operations(AppConfig config, Telemetry telemetry, Database database) {
     this.config = config;
     this.database = database;
-    this.routes = new OperatorRoutes(telemetry, adminEndpoints(database));
+    this.routes = new OperatorRoutes(telemetry, adminEndpoints(config, database));
   }
 
   /**
    * The admin endpoints ({@code GET /admin/...}): add one here as {@code new AdminEndpoint(path,
    * handler)}; it is then served on the management port, or on the main port to administrators.
    */
-  private static List<OperatorRoutes.AdminEndpoint> adminEndpoints(Database database) {
-    return List.of();
+  private static List<OperatorRoutes.AdminEndpoint> adminEndpoints(
+      AppConfig config, Database database) {
+    var pools =
+        new PoolRoutes(
+            config.database().kind(),
+            config.poolGuards().leakThreshold().toMillis(),
+            database::pools);
+    return List.of(new OperatorRoutes.AdminEndpoint(PoolRoutes.PATH, pools.handler()));
   }
 
   /**

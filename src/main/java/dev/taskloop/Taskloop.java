@@ -48,6 +48,7 @@ public final class Taskloop {
   private final AppConfig config;
   private final Vertx vertx;
   private final Database database;
+  private final Telemetry telemetry;
   private final HttpVerticle first;
   private final Operations operations;
   private final AtomicBoolean draining;
@@ -58,6 +59,7 @@ public final class Taskloop {
       AppConfig config,
       Vertx vertx,
       Database database,
+      Telemetry telemetry,
       HttpVerticle first,
       Operations operations,
       AtomicBoolean draining,
@@ -65,6 +67,7 @@ public final class Taskloop {
     this.config = config;
     this.vertx = vertx;
     this.database = database;
+    this.telemetry = telemetry;
     this.first = first;
     this.operations = operations;
     this.draining = draining;
@@ -97,7 +100,7 @@ public final class Taskloop {
       var ops = new Operations(config, telemetry, database);
       ops.listen(vertx, draining::get, resources); // before the servers: it closes after them
       HttpVerticle first = listen(vertx, config, database, features, ops, draining, resources);
-      var app = new Taskloop(config, vertx, database, first, ops, draining, resources);
+      var app = new Taskloop(config, vertx, database, telemetry, first, ops, draining, resources);
       app.logStarted(schemaVersion, startNanos);
       return app;
     } catch (Throwable e) { // whatever failed, nothing that was opened stays open
@@ -203,6 +206,11 @@ public final class Taskloop {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The meters ({@code telemetry().scrape()} is what {@code /metrics} serves). */
+  public Telemetry telemetry() {
+    return telemetry;
   }
 
   /** The registered endpoints (the same on every server instance). */

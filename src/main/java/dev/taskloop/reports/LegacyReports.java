@@ -2,6 +2,7 @@ package dev.taskloop.reports;
 
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.LegacyJdbc;
+import dev.taskloop.system.observe.RequestContext;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
@@ -27,17 +28,19 @@ final class LegacyReports {
   private final LegacyJdbc jdbc;
   private final Duration latency;
 
-  LegacyReports(AppConfig config) {
-    this.jdbc = new LegacyJdbc(config);
+  LegacyReports(AppConfig config, LegacyJdbc jdbc) {
+    this.jdbc = jdbc;
     this.latency = config.reportLatency();
   }
 
   /**
-   * Computes the summary of {@code owner}'s data. Blocks: a connection of its own, several queries.
+   * Computes the summary of {@code owner}'s data for {@code request} (captured on its event loop).
+   * Blocks: a connection of its own, several queries.
    */
-  SummaryReport summary(UUID owner) throws SQLException, InterruptedException {
+  SummaryReport summary(UUID owner, RequestContext request)
+      throws SQLException, InterruptedException {
     Thread.sleep(latency); // the legacy system's own slowness, when rehearsed
-    try (Connection connection = jdbc.connect()) {
+    try (Connection connection = jdbc.connect(request)) {
       return new SummaryReport(categories(connection, owner), tasks(connection, owner));
     }
   }

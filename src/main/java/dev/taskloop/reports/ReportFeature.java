@@ -1,6 +1,7 @@
 package dev.taskloop.reports;
 
 import dev.taskloop.system.config.AppConfig;
+import dev.taskloop.system.db.LegacyJdbc;
 import dev.taskloop.system.http.Routes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -14,9 +15,12 @@ public final class ReportFeature {
   private final ReportPool pool;
   private final ReportRoutes routes;
 
-  /** {@code registry} gets the report workers' meters. */
-  public ReportFeature(Vertx vertx, AppConfig config, MeterRegistry registry) {
-    this.pool = new ReportPool(vertx, config, registry);
+  /**
+   * {@code registry} gets the report workers' meters; {@code jdbc}: the database's door for
+   * blocking code ({@code Database#legacyJdbc}).
+   */
+  public ReportFeature(Vertx vertx, AppConfig config, MeterRegistry registry, LegacyJdbc jdbc) {
+    this.pool = new ReportPool(vertx, config, registry, jdbc);
     this.routes = new ReportRoutes(pool);
   }
 

@@ -4,6 +4,7 @@ import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.LegacyJdbc;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
+import dev.taskloop.system.observe.RequestContext;
 import dev.taskloop.system.observe.Telemetry.WorkMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -30,9 +31,9 @@ final class ReportPool {
   private final ThreadPoolExecutor executor;
   private final WorkMeters meters;
 
-  ReportPool(Vertx vertx, AppConfig config, MeterRegistry registry) {
+  ReportPool(Vertx vertx, AppConfig config, MeterRegistry registry, LegacyJdbc jdbc) {
     this.vertx = vertx;
-    this.reports = new LegacyReports(config);
+    this.reports = new LegacyReports(config, jdbc);
     var threads = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -57,11 +58,12 @@ final class ReportPool {
   Future<SummaryReport> summary(UUID owner) {
     var context = vertx.getOrCreateContext();
     Promise<SummaryReport> promise = Promise.promise();
+    RequestContext request = RequestContext.current(); // the report thread has no Vert.x context
     try {
       executor.execute(
           () -> {
             try {
-              SummaryReport report = reports.summary(owner);
+              SummaryReport report = reports.summary(owner, request);
               context.runOnContext(done -> promise.complete(report));
             } catch (Exception e) { // a database fault is a 503 here too, like everywhere
               Throwable failure = LegacyJdbc.translate(e);

@@ -14,6 +14,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -47,14 +48,15 @@ public final class Database {
   private final long requestTimeoutMillis; // see DatabaseClients
   private final long readTimeoutMillis;
   private final Streams streams;
-  private final Outage outage = new Outage();
+  private final Watched watched;
+  private final DatabaseWatch watch;
   private final AtomicLong statements = new AtomicLong();
   private final Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> readTemplates =
       new ConcurrentHashMap<>();
   private final Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> writeTemplates =
       new ConcurrentHashMap<>();
 
-  private Database(DatabaseClients clients, boolean echo) {
+  private Database(DatabaseClients clients, boolean echo, DatabaseWatch watch) {
     this.url = clients.url();
     this.reads = clients.reads();
     this.writes = clients.writes();
@@ -63,6 +65,8 @@ public final class Database {
     this.requestTimeoutMillis = clients.requestTimeoutMillis();
     this.readTimeoutMillis = clients.readTimeoutMillis();
     this.echo = echo;
+    this.watch = watch;
+    this.watched = new Watched(watch);
   }
 
   /** Migrating failed, or the schema is newer than this build; the message is one line. */
@@ -79,12 +83,24 @@ public final class Database {
 
   /**
    * Opens the pools (no connection is made until the first statement or {@link #ping}); {@code
-   * registry} gets their meters. On PostgreSQL with {@code sslmode=prefer}, asks the server once
-   * whether it speaks TLS; fails with {@link DatabaseException.Unavailable} when it cannot be
-   * reached for that.
+   * registry} gets their meters and the statements' ({@link DbMeters}). On PostgreSQL with {@code
+   * sslmode=prefer}, asks the server once whether it speaks TLS; fails with {@link
+   * DatabaseException.Unavailable} when it cannot be reached for that.
    */
   public static Database open(Vertx vertx, AppConfig config, MeterRegistry registry) {
-    return new Database(DatabaseClients.open(vertx, config), config.sqlEcho());
+    var clients = DatabaseClients.open(vertx, config);
+    return new Database(
+        clients, config.sqlEcho(), DatabaseWatch.open(vertx, config, registry, clients));
+  }
+
+  /** Every pool's checkouts and counters now ({@code GET /admin/pool}). */
+  public List<PoolSnapshot> pools() {
+    return watch.snapshot();
+  }
+
+  /** Plain JDBC for the legacy report, its connections watched as the {@code report} pool. */
+  public LegacyJdbc legacyJdbc() {
+    return watch.legacy();
   }
 
   /** Client for reads: pipelined on PostgreSQL. */
@@ -99,7 +115,7 @@ public final class Database {
 
   /** Runs one statement on the read client. */
   public Future<RowSet<Row>> read(String sql, Map<String, Object> params) {
-    return run(template(readTemplates, reads, sql), sql, params, readTimeoutMillis);
+    return run(template(readTemplates, reads, sql), watch.reads(), sql, params, readTimeoutMillis);
   }
 
   /**
@@ -107,17 +123,19 @@ public final class Database {
    * hold up the short statements pipelined behind it on a read connection.
    */
   public Future<RowSet<Row>> scan(String sql, Map<String, Object> params) {
-    return run(template(writeTemplates, writes, sql), sql, params, requestTimeoutMillis);
+    return run(
+        template(writeTemplates, writes, sql), watch.writes(), sql, params, requestTimeoutMillis);
   }
 
   /** Runs one statement on the write pool; it commits on its own. */
   public Future<RowSet<Row>> write(String sql, Map<String, Object> params) {
-    return run(template(writeTemplates, writes, sql), sql, params, requestTimeoutMillis);
+    return run(
+        template(writeTemplates, writes, sql), watch.writes(), sql, params, requestTimeoutMillis);
   }
 
   /** Runs one statement on the connection of a transaction opened by {@link #inTransaction}. */
   public Future<RowSet<Row>> on(SqlConnection tx, String sql, Map<String, Object> params) {
-    return run(SqlTemplate.forQuery(tx, sql), sql, params, requestTimeoutMillis);
+    return run(SqlTemplate.forQuery(tx, sql), null, sql, params, requestTimeoutMillis);
   }
 
   /**
@@ -126,10 +144,7 @@ public final class Database {
    * belongs to the transaction.
    */
   public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
-    if (outage.active()) {
-      return outage.failFast();
-    }
-    return writes.withTransaction(work).recover(this::failed);
+    return watched.transaction(writes, work);
   }
 
   /**
@@ -147,10 +162,7 @@ public final class Database {
     if (echo) {
       SQL_LOG.info("stream: {}", sql);
     }
-    if (outage.active()) {
-      return outage.failFast();
-    }
-    return streams.stream(sql, params, fetchSize, consumer).recover(this::failed);
+    return watched.stream(streams, sql, params, fetchSize, consumer);
   }
 
   /** The placeholder of the {@code index}-th (1-based) parameter in raw SQL for {@link #stream}. */
@@ -163,9 +175,10 @@ public final class Database {
    * timeoutMillis} (startup).
    */
   public Future<Void> ping(long timeoutMillis) {
-    Future<Void> pings =
-        reads == writes ? ping(writes) : Future.all(ping(reads), ping(writes)).mapEmpty();
-    return pings.timeout(timeoutMillis, TimeUnit.MILLISECONDS).recover(DbErrors::translate);
+    Future<Void> pingWrites = watched.ping(writes, watch.writes(), timeoutMillis);
+    return reads == writes
+        ? pingWrites
+        : Future.all(watched.ping(reads, watch.reads(), timeoutMillis), pingWrites).mapEmpty();
   }
 
   /**
@@ -173,11 +186,7 @@ public final class Database {
    * (readiness): busy application connections neither delay nor fail it.
    */
   public Future<Void> healthPing(long timeoutMillis) {
-    return ping(health).timeout(timeoutMillis, TimeUnit.MILLISECONDS).recover(DbErrors::translate);
-  }
-
-  private static Future<Void> ping(SqlClient client) {
-    return client.query("SELECT 1").execute().mapEmpty();
+    return watched.ping(health, watch.health(), timeoutMillis);
   }
 
   /**
@@ -192,8 +201,9 @@ public final class Database {
     return Timestamps.parameter(url, instant);
   }
 
-  /** Closes the pools (in-flight statements finish first), then the streams and their timer. */
+  /** Closes the pools (in-flight statements finish first), the streams and timers. */
   public Future<Void> close() {
+    watch.close();
     Future<Void> closeReads = reads == writes ? Future.succeededFuture() : reads.close();
     return Future.join(closeReads, writes.close(), health.close())
         .eventually(streams::close)
@@ -212,16 +222,15 @@ public final class Database {
     return statements.get();
   }
 
+  /** Runs one statement: checked out of {@code pool} (null: a transaction's), timed, translated. */
   private Future<RowSet<Row>> run(
       SqlTemplate<Map<String, Object>, RowSet<Row>> template,
+      PoolWatch pool,
       String sql,
       Map<String, Object> params,
       long timeoutMillis) {
     statements.incrementAndGet();
-    if (outage.active()) {
-      return outage.failFast();
-    }
-    Future<RowSet<Row>> result = template.execute(params);
+    Future<RowSet<Row>> result = watched.statement(pool, sql, () -> template.execute(params));
     if (timeoutMillis > 0) {
       result = result.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }
@@ -229,13 +238,7 @@ public final class Database {
       long start = System.nanoTime();
       result = result.andThen(done -> logStatement(sql, start, done.failed()));
     }
-    return result.recover(this::failed);
-  }
-
-  /** Every failure leaves through here: classified, and watched for a refusing database. */
-  private <T> Future<T> failed(Throwable error) {
-    outage.observe(error);
-    return DbErrors.translate(error);
+    return result.recover(e -> watched.failed(pool, e, Watched.Source.STATEMENT));
   }
 
   private static void logStatement(String sql, long startNanos, boolean failed) {

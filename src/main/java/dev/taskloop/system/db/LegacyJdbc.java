@@ -2,6 +2,11 @@ package dev.taskloop.system.db;
 
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.config.DatabaseUrl;
+import dev.taskloop.system.observe.RequestContext;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,6 +18,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one door of blocking code (the legacy report) to the database: plain JDBC connections that
@@ -26,15 +33,20 @@ public final class LegacyJdbc {
 
   private final DatabaseUrl url;
   private final Properties properties;
+  private final PoolWatch pool;
+  private final AtomicInteger open;
 
   /**
    * Connections are bounded like the service's own: connect timeout, socket timeout (statement
    * timeout plus connect timeout, so a stalled server cannot hang a worker), and on PostgreSQL the
-   * statement and lock timeouts; on SQLite the busy timeout.
+   * statement and lock timeouts; on SQLite the busy timeout. Each is a checkout of {@code pool}
+   * while open ({@code open} counts them): see {@link Database#legacyJdbc}.
    */
-  public LegacyJdbc(AppConfig config) {
+  LegacyJdbc(AppConfig config, PoolWatch pool, AtomicInteger open) {
     this.url = config.database();
     this.properties = properties(config);
+    this.pool = pool;
+    this.open = open;
   }
 
   private static Properties properties(AppConfig config) {
@@ -67,9 +79,52 @@ public final class LegacyJdbc {
     return Math.max(1, (millis + 999) / 1000);
   }
 
-  /** A new connection of its own, outside every pool; the caller closes it. */
-  public Connection connect() throws SQLException {
-    return DriverManager.getConnection(url.jdbcUrl(), properties);
+  /**
+   * A new connection of its own, outside every pool, on behalf of {@code request} (captured on its
+   * event loop: this thread has no Vert.x context; null for none); the caller closes it. Until then
+   * it is a checkout of the {@code report} pool, warned about when held too long.
+   */
+  public Connection connect(RequestContext request) throws SQLException {
+    PoolWatch.Checkout checkout = pool.checkout("report connection", request, null);
+    long start = System.nanoTime();
+    Connection connection;
+    try {
+      connection = DriverManager.getConnection(url.jdbcUrl(), properties);
+    } catch (SQLException | RuntimeException e) {
+      checkout.close();
+      throw e;
+    }
+    pool.acquired(System.nanoTime() - start);
+    open.incrementAndGet();
+    var returned = new AtomicBoolean();
+    InvocationHandler handler =
+        (proxy, method, args) ->
+            switch (method.getName()) {
+              case "equals" -> proxy == args[0];
+              case "hashCode" -> System.identityHashCode(proxy);
+              case "close" -> {
+                try {
+                  yield invoke(connection, method, args);
+                } finally {
+                  if (returned.compareAndSet(false, true)) {
+                    open.decrementAndGet();
+                    checkout.close();
+                  }
+                }
+              }
+              default -> invoke(connection, method, args);
+            };
+    return (Connection)
+        Proxy.newProxyInstance(
+            LegacyJdbc.class.getClassLoader(), new Class<?>[] {Connection.class}, handler);
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   /** Binds a UUID as the schema stores it: text on SQLite, {@code uuid} on PostgreSQL. */

@@ -39,7 +39,7 @@ final class PostgresPools {
     PgConnectOptions connect = connectOptions(url, config);
     NetClientOptions tcp = tcpOptions(config);
     int total = config.poolSize();
-    int readSize = total / 2;
+    int readSize = readSize(total);
     Pool writes =
         pool(
             vertx,
@@ -65,6 +65,11 @@ final class PostgresPools {
             .using(vertx)
             .build();
     return new Clients(reads, writes, exports, health);
+  }
+
+  /** The pipelined read client's share of {@code total} connections: half, rounded down. */
+  static int readSize(int total) {
+    return total / 2;
   }
 
   /**

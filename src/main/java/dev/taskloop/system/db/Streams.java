@@ -28,6 +28,9 @@ abstract sealed class Streams {
 
   abstract Future<Void> close();
 
+  /** Export connections open now. */
+  abstract int open();
+
   static Streams postgres(Pool exports) {
     return new Postgres(exports);
   }
@@ -77,6 +80,11 @@ abstract sealed class Streams {
     Future<Void> close() {
       return exports.close();
     }
+
+    @Override
+    int open() {
+      return exports.size();
+    }
   }
 
   /**
@@ -90,6 +98,7 @@ abstract sealed class Streams {
     private final DataSource source;
     private final ScheduledExecutorService timer;
     private final Semaphore connections;
+    private final int maxConnections;
     private final long statementTimeoutMillis;
     private final long acquireTimeoutMillis;
 
@@ -102,6 +111,7 @@ abstract sealed class Streams {
       this.source = source;
       this.timer = timer;
       this.connections = connections;
+      this.maxConnections = connections.availablePermits();
       this.statementTimeoutMillis = statementTimeoutMillis;
       this.acquireTimeoutMillis = acquireTimeoutMillis;
     }
@@ -153,6 +163,12 @@ abstract sealed class Streams {
     @Override
     String param(int index) {
       return "?";
+    }
+
+    /** A cursor opens its connection with its permit and closes it with its release. */
+    @Override
+    int open() {
+      return maxConnections - connections.availablePermits();
     }
 
     /**

@@ -152,6 +152,18 @@ class OpenApiContractIT {
   }
 
   @Test
+  void adminResponsesMatchTheDocument() {
+    check("GET", "/admin/pool", server.anonymous().get("/admin/pool"));
+    check("GET", "/admin/pool", http.get("/admin/pool")); // the owner is no admin: 403
+    String email = "contract-admin@example.com";
+    String id = server.signUp(email, "contract-password").get("user").get("id").asText();
+    server.sql("UPDATE users SET is_admin = TRUE WHERE id = '" + id + "'");
+    var pools = server.loggedIn(email, "contract-password").get("/admin/pool");
+    assertEquals(200, pools.status(), pools::toString);
+    check("GET", "/admin/pool", pools);
+  }
+
+  @Test
   void securityDeclarationsMatchTheRoutes() {
     JsonObject paths = document.getJsonObject("paths");
     assertNotNull(document.getJsonArray("security"), "keys are required by default");
