@@ -11,7 +11,6 @@ import dev.taskloop.tasks.TaskFeature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -36,7 +35,7 @@ public final class Taskloop {
    * One event loop per core, shared by the HTTP servers and the database connections: measured ~25%
    * more GET-one throughput than Vert.x's default of two per core (fewer threads on the cores).
    */
-  private static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
+  static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   /** Startup failed for a reason an operator can act on; the message is one line. */
   public static final class StartupException extends RuntimeException {
@@ -99,7 +98,8 @@ public final class Taskloop {
       resources.add("tracing", telemetry::closeTracing);
       var ops = new Operations(config, telemetry, database);
       ops.listen(vertx, draining::get, resources); // before the servers: it closes after them
-      HttpVerticle first = listen(vertx, config, database, features, ops, draining, resources);
+      HttpVerticle first =
+          MainServers.listen(vertx, config, database, features, ops, draining, resources);
       var app = new Taskloop(config, vertx, database, telemetry, first, ops, draining, resources);
       app.logStarted(schemaVersion, startNanos);
       return app;
@@ -130,50 +130,6 @@ public final class Taskloop {
     } catch (Exception e) { // await() rethrows checked exceptions as they are
       throw new StartupException(
           "cannot connect to " + config.database().masked() + ": " + describe(e), e);
-    }
-  }
-
-  /** Deploys one HTTP server per event loop, all on one port; returns the first. */
-  private static HttpVerticle listen(
-      Vertx vertx,
-      AppConfig config,
-      Database database,
-      Features features,
-      Operations ops,
-      AtomicBoolean draining,
-      Resources resources) {
-    var deployments = new ArrayList<String>();
-    // Closing them is the graceful half of shutdown: in-flight requests get SHUTDOWN_GRACE_S.
-    resources.add(
-        "HTTP servers",
-        () -> Future.join(deployments.stream().map(vertx::undeploy).toList()).await());
-    // Instances on one port share one socket; Vert.x spells "one shared random port" as -1.
-    int port = config.port() == 0 ? -1 : config.port();
-    var settings =
-        new HttpVerticle.Settings(
-            config.host(),
-            port,
-            config.shutdownGrace(),
-            config.http(),
-            config.observability().accessLog());
-    var verticles = new ArrayList<HttpVerticle>();
-    for (int i = 0; i < EVENT_LOOPS; i++) { // built here, on the main thread: see HttpVerticle
-      verticles.add(
-          new HttpVerticle(
-              settings,
-              draining::get,
-              database::healthPing,
-              features.auth()::authenticate,
-              ops.mainPort(features)));
-    }
-    try {
-      for (HttpVerticle verticle : verticles) {
-        deployments.add(vertx.deployVerticle(verticle).await());
-      }
-      return verticles.getFirst();
-    } catch (Exception e) {
-      throw new StartupException(
-          "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     }
   }
 
