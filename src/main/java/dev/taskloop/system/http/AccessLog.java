@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One INFO line per request on the logger {@value #LOGGER}, written when its response has ended:
  *
- * <pre>GET /tasks/:id 200 1.42 ms 187 B user=5f0c...-... client=10.0.0.7</pre>
+ * <pre>GET /tasks/{id} 200 1.42 ms 187 B user=5f0c...-... client=10.0.0.7</pre>
  *
  * method, route template ({@value #UNMATCHED} when no route matched: an unknown path, a 405, a
  * request too malformed to route; never the raw path), status, duration from the first handler to

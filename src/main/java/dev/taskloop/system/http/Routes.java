@@ -80,8 +80,9 @@ public final class Routes {
   }
 
   /**
-   * First handler of every route: the request's route template (such as {@code /tasks/:id}) for
-   * logs, metrics and traces, which must never see the raw path.
+   * First handler of every route: the request's route template as the API document writes it
+   * (such as {@code /tasks/{id}}), the one spelling of logs, metrics and traces, which must never
+   * see the raw path.
    */
   private static void routed(RoutingContext ctx, String template) {
     RequestContext request = RequestContext.current();
@@ -161,7 +162,7 @@ public final class Routes {
     }
     // vertx-web orders handlers by kind and puts body handlers before authentication; the ones
     // that must run before the body is read are marked as platform handlers.
-    route.handler((PlatformHandler) ctx -> routed(ctx, vertxPath));
+    route.handler((PlatformHandler) ctx -> routed(ctx, path));
     if (body) {
       route.handler((PlatformHandler) Routes::markBody);
     }

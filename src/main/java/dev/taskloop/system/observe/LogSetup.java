@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>JSON is one object per line, through logstash-logback-encoder (Jackson's streaming generator):
  *
- * <pre>{"timestamp":"2026-12-02T10:15:30.123Z","message":"GET /tasks/:id 200 1.42 ms 187 B ...",
+ * <pre>{"timestamp":"2026-12-02T10:15:30.123Z","message":"GET /tasks/{id} 200 1.42 ms 187 B ...",
  * "logger":"dev.taskloop.access","thread":"vert.x-eventloop-thread-0","level":"INFO",
- * "requestId":"9f1c2a7e4b3d5f60","method":"GET","route":"/tasks/:id","status":200,...}</pre>
+ * "requestId":"9f1c2a7e4b3d5f60","method":"GET","route":"/tasks/{id}","status":200,...}</pre>
  *
  * Every MDC entry is a field of its own: {@code requestId} while a request runs, {@code
  * traceId}/{@code spanId} when tracing puts them there. An exception is one {@code stack_trace}

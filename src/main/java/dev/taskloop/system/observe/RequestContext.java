@@ -100,14 +100,14 @@ public final class RequestContext {
     return startNanos;
   }
 
-  /** The route template (such as {@code /tasks/:id}), never the raw path; null until routed. */
+  /** The route template (such as {@code /tasks/{id}}), never the raw path; null until routed. */
   public String route() {
     return route;
   }
 
   /**
    * Records the route template the request was routed to; a traced request's server span is named
-   * after it ({@code GET /tasks/:id}) and gets it as {@code http.route} (OpenTelemetry's HTTP
+   * after it ({@code GET /tasks/{id}}) and gets it as {@code http.route} (OpenTelemetry's HTTP
    * conventions), where Vert.x names it by the method alone.
    */
   public void route(String template) {

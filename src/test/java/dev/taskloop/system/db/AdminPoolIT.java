@@ -108,7 +108,7 @@ class AdminPoolIT {
         assertEquals(0, main.get("idle").asInt(), main::toString);
         assertEquals(1, main.get("waiting").asInt(), main::toString);
         assertTrue(main.get("oldest_checkout_ms").asLong() >= 500, main::toString);
-        assertEquals("/tasks/:id", main.get("oldest_checkout_route").asText(), main::toString);
+        assertEquals("/tasks/{id}", main.get("oldest_checkout_route").asText(), main::toString);
         assertEquals("holds-1", main.get("oldest_checkout_request_id").asText(), main::toString);
         lock.rollback();
         for (Thread thread : threads) {

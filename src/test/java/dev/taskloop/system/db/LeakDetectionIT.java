@@ -59,7 +59,7 @@ class LeakDetectionIT {
         String line = warn.getFormattedMessage();
         assertTrue(
             line.startsWith("statement TaskRepository.update on pool " + writesPool()), line);
-        assertTrue(line.contains("route /tasks/:id"), line);
+        assertTrue(line.contains("route /tasks/{id}"), line);
         assertTrue(age(line) >= 200, line);
         assertEquals("leak-statement-1", warn.getMDCPropertyMap().get("requestId"), "in the MDC");
         Thread.sleep(400); // several more looks: still one warning for this checkout
@@ -101,7 +101,7 @@ class LeakDetectionIT {
                             .patch("/items/" + item, "{\"name\":\"Ink\"}"));
         String line = await(log, Level.WARN, "leak-transaction-1").getFormattedMessage();
         assertTrue(line.startsWith("transaction on pool " + writesPool()), line);
-        assertTrue(line.contains("route /items/:id"), line);
+        assertTrue(line.contains("route /items/{id}"), line);
         lock.rollback();
         patch.join();
       }

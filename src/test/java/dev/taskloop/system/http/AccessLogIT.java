@@ -70,9 +70,9 @@ class AccessLogIT {
       assertEquals(7, lines.size(), () -> "one line per request: " + log.text());
       String owner = server.ownerId();
       assertLine(lines.get(0), "access-1", "POST", "/tasks", 201, owner);
-      assertLine(lines.get(1), "access-1", "GET", "/tasks/:id", 200, owner);
+      assertLine(lines.get(1), "access-1", "GET", "/tasks/{id}", 200, owner);
       assertEquals(got.body().getBytes(StandardCharsets.UTF_8).length, lines.get(1).bytes());
-      assertLine(lines.get(2), "access-1", "GET", "/tasks/:id", 404, owner);
+      assertLine(lines.get(2), "access-1", "GET", "/tasks/{id}", 404, owner);
       assertLine(lines.get(3), "access-1", "GET", AccessLog.UNMATCHED, 404, "-");
       assertLine(lines.get(4), "access-anonymous", "GET", "/tasks", 401, "-");
       assertLine(lines.get(5), "access-1", "POST", "/tasks", 413, owner); // after authentication

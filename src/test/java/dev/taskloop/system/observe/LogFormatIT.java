@@ -87,7 +87,7 @@ class LogFormatIT {
       var access =
           find(lines, "json-1", "dev.taskloop.access", l -> l.get("status").asInt() == 200);
       assertEquals("GET", access.get("method").asText());
-      assertEquals("/tasks/:id", access.get("route").asText());
+      assertEquals("/tasks/{id}", access.get("route").asText());
       assertEquals(server.ownerId(), access.get("userId").asText());
       assertTrue(access.get("durationMs").isNumber(), access::toString);
       var error = find(lines, "json-500", "dev.taskloop.system.http.Problems", l -> true);
@@ -109,9 +109,9 @@ class LogFormatIT {
 
       List<String> lines =
           until(
-              this::textLines, all -> all.stream().anyMatch(l -> l.contains("GET /tasks/:id 200")));
+              this::textLines, all -> all.stream().anyMatch(l -> l.contains("GET /tasks/{id} 200")));
       String access =
-          lines.stream().filter(l -> l.contains("GET /tasks/:id 200")).findFirst().orElseThrow();
+          lines.stream().filter(l -> l.contains("GET /tasks/{id} 200")).findFirst().orElseThrow();
       assertTrue(access.contains("dev.taskloop.access [req=text-1] - "), access);
       assertTrue(
           lines.stream().anyMatch(l -> l.contains("dev.taskloop.sql [req=text-1] - ok ")),

@@ -60,9 +60,9 @@ class TracingIT {
                   s.attribute("url.path").equals(Optional.of("/tasks/" + id))
                       && s.attribute("http.response.status_code").equals(Optional.of("200")),
               WAIT_MS);
-      assertEquals("GET /tasks/:id", request.name());
+      assertEquals("GET /tasks/{id}", request.name());
       assertEquals(SpanKind.SPAN_KIND_SERVER, request.span().getKind());
-      assertEquals(Optional.of("/tasks/:id"), request.attribute("http.route"));
+      assertEquals(Optional.of("/tasks/{id}"), request.attribute("http.route"));
       assertEquals(Optional.of("taskloop"), request.resourceAttribute("service.name"));
       assertEquals("", request.parentSpanId().replace("0", ""), "a trace of its own: no parent");
 
