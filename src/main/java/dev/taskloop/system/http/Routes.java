@@ -80,9 +80,9 @@ public final class Routes {
   }
 
   /**
-   * First handler of every route: the request's route template as the API document writes it
-   * (such as {@code /tasks/{id}}), the one spelling of logs, metrics and traces, which must never
-   * see the raw path.
+   * First handler of every route: the request's route template as the API document writes it (such
+   * as {@code /tasks/{id}}), the one spelling of logs, metrics and traces, which must never see the
+   * raw path.
    */
   private static void routed(RoutingContext ctx, String template) {
     RequestContext request = RequestContext.current();

@@ -9,9 +9,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -22,13 +19,11 @@ import java.util.function.Supplier;
  * configured.
  *
  * <p>When on: Vert.x's own meters ({@code vertx_*}: HTTP server by method, route template and
- * status, see {@link HttpMeters}; pools), the event loops' ({@link EventLoopMeters}), the JVM's and
- * the process's ({@link ProcessMeters}), and the features' (recorded into {@link #registry}).
+ * status, see {@link HttpServerMeters}; pools), the event loops' ({@link EventLoopMeters}), the
+ * JVM's and the process's ({@link ProcessMeters}), and the features' (recorded into {@link
+ * #registry}).
  */
 public final class Telemetry implements AutoCloseable {
-  /** Vert.x keeps its registries in a static map by name: one name per service in the JVM. */
-  private static final AtomicInteger INSTANCES = new AtomicInteger();
-
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus; // null when metrics are off
   private final AutoCloseable processMeters;
@@ -49,7 +44,6 @@ public final class Telemetry implements AutoCloseable {
       return new Telemetry(null, () -> {}, tracing);
     }
     var prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    HttpMeters.configure(prometheus); // filters first: they apply to meters registered later
     return new Telemetry(
         prometheus, ProcessMeters.bind(prometheus, version, config.database().kind()), tracing);
   }
@@ -108,15 +102,10 @@ public final class Telemetry implements AutoCloseable {
     if (prometheus == null) {
       return builder.with(options).build();
     }
-    var metrics =
-        new MicrometerMetricsOptions()
-            .setEnabled(true)
-            .setRegistryName("taskloop-" + INSTANCES.incrementAndGet())
-            .setLabels(HttpMeters.LABELS);
     Vertx vertx =
         builder
-            .with(new VertxOptions(options).setMetricsOptions(metrics))
-            .withMetrics(new MicrometerMetricsFactory(prometheus))
+            .with(new VertxOptions(options).setMetricsOptions(VertxMeters.options()))
+            .withMetrics(VertxMeters.factory(prometheus))
             .build();
     EventLoopMeters.install(vertx, prometheus);
     return vertx;

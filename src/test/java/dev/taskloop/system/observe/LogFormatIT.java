@@ -109,7 +109,8 @@ class LogFormatIT {
 
       List<String> lines =
           until(
-              this::textLines, all -> all.stream().anyMatch(l -> l.contains("GET /tasks/{id} 200")));
+              this::textLines,
+              all -> all.stream().anyMatch(l -> l.contains("GET /tasks/{id} 200")));
       String access =
           lines.stream().filter(l -> l.contains("GET /tasks/{id} 200")).findFirst().orElseThrow();
       assertTrue(access.contains("dev.taskloop.access [req=text-1] - "), access);

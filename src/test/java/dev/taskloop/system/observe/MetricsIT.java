@@ -69,6 +69,19 @@ class MetricsIT extends SharedServer {
   }
 
   @Test
+  void aMadeUpMethodIsCountedAsOtherNotByItsName() {
+    String[] other = {"method", "OTHER"};
+    double before = Scrape.of(http).value(REQUESTS, other);
+    var answer = http.send("ZQMETHOD", "/tasks", null, null);
+    assertTrue(
+        answer.status() == 405 || answer.status() == 404 || answer.status() == 400,
+        answer::toString);
+    var after = Scrape.until(http, s -> s.value(REQUESTS, other) > before);
+    assertEquals(before + 1, after.value(REQUESTS, other));
+    assertFalse(after.text().contains("ZQMETHOD"), "a method name from the client is a label");
+  }
+
+  @Test
   void noKeyPrefixEmailOrRawPathEverBecomesALabel() {
     String email = unique("label-leak") + "@example.com";
     var signedUp = server.signUp(email, "password-of-the-leak");

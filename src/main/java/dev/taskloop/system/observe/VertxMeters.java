@@ -1,0 +1,134 @@
+package dev.taskloop.system.observe;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.metrics.MetricsOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.spi.VertxMetricsFactory;
+import io.vertx.core.spi.metrics.ClientMetrics;
+import io.vertx.core.spi.metrics.DatagramSocketMetrics;
+import io.vertx.core.spi.metrics.EventBusMetrics;
+import io.vertx.core.spi.metrics.HttpClientMetrics;
+import io.vertx.core.spi.metrics.HttpServerMetrics;
+import io.vertx.core.spi.metrics.PoolMetrics;
+import io.vertx.core.spi.metrics.TCPMetrics;
+import io.vertx.core.spi.metrics.VertxMetrics;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Vert.x's metrics: vertx-micrometer-metrics for everything (pools, SQL clients, ...) but the HTTP
+ * servers, whose meters are {@link HttpServerMeters} (same names, a fraction of the cost).
+ */
+final class VertxMeters implements VertxMetrics {
+  /** Vert.x keeps its registries in a static map by name: one name per service in the JVM. */
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final VertxMetrics library;
+  private final HttpServerMeters http;
+
+  private VertxMeters(VertxMetrics library, HttpServerMeters http) {
+    this.library = library;
+    this.http = http;
+  }
+
+  /**
+   * The library's options: labels {@code pool_type} and {@code pool_name} only (no address, no
+   * path); the HTTP labels are {@link HttpServerMeters}'s.
+   */
+  static MicrometerMetricsOptions options() {
+    return new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setRegistryName("taskloop-" + INSTANCES.incrementAndGet())
+        .setLabels(EnumSet.of(Label.POOL_TYPE, Label.POOL_NAME));
+  }
+
+  /** What {@code Vertx.builder().withMetrics} takes: every meter goes to {@code registry}. */
+  static VertxMetricsFactory factory(MeterRegistry registry) {
+    var library = new MicrometerMetricsFactory(registry);
+    return new VertxMetricsFactory() {
+      @Override
+      public VertxMetrics metrics(VertxOptions options) {
+        return new VertxMeters(library.metrics(options), new HttpServerMeters(registry));
+      }
+
+      @Override
+      public MetricsOptions newOptions(MetricsOptions options) {
+        return library.newOptions(options);
+      }
+
+      @Override
+      public MetricsOptions newOptions(JsonObject json) {
+        return library.newOptions(json);
+      }
+    };
+  }
+
+  @Override
+  public HttpServerMetrics<?, ?, ?> createHttpServerMetrics(
+      HttpServerOptions options, SocketAddress localAddress) {
+    return http;
+  }
+
+  @Override
+  public EventBusMetrics<?> createEventBusMetrics() {
+    return library.createEventBusMetrics();
+  }
+
+  @Override
+  public ClientMetrics<?, ?, ?> createClientMetrics(
+      SocketAddress remoteAddress, String type, String namespace) {
+    return library.createClientMetrics(remoteAddress, type, namespace);
+  }
+
+  @Override
+  public HttpClientMetrics<?, ?, ?> createHttpClientMetrics(HttpClientOptions options) {
+    return library.createHttpClientMetrics(options);
+  }
+
+  @Override
+  public TCPMetrics<?> createNetServerMetrics(
+      NetServerOptions options, SocketAddress localAddress) {
+    return library.createNetServerMetrics(options, localAddress);
+  }
+
+  @Override
+  public TCPMetrics<?> createNetClientMetrics(NetClientOptions options) {
+    return library.createNetClientMetrics(options);
+  }
+
+  @Override
+  public DatagramSocketMetrics createDatagramSocketMetrics(DatagramSocketOptions options) {
+    return library.createDatagramSocketMetrics(options);
+  }
+
+  @Override
+  public PoolMetrics<?, ?> createPoolMetrics(String type, String name, int maxSize) {
+    return library.createPoolMetrics(type, name, maxSize);
+  }
+
+  @Override
+  public void vertxCreated(Vertx vertx) {
+    library.vertxCreated(vertx);
+  }
+
+  @Override
+  public boolean isMetricsEnabled() {
+    return true;
+  }
+
+  @Override
+  public void close() {
+    library.close();
+  }
+}
