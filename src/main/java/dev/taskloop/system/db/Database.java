@@ -65,16 +65,18 @@ public final class Database {
     this.echo = echo;
   }
 
-  /** Migrating failed, or the schema is newer than this build; the message is one line. */
-  public static final class MigrationException extends RuntimeException {
-    MigrationException(String message, Throwable cause) {
+  /** The database cannot be put to use (see {@link StartupRetry}); the message is one line. */
+  public static final class StartupFailure extends RuntimeException {
+    StartupFailure(String message, Throwable cause) {
       super(message, cause);
     }
   }
 
-  /** Brings the schema up to date (blocking JDBC: before {@link #open}); its version. */
-  public static String migrate(DatabaseUrl url) {
-    return Migrations.migrate(url).schemaVersion();
+  /**
+   * Migrates (blocking JDBC: before {@link #open}); the schema version. See {@link StartupRetry}.
+   */
+  public static String migrate(AppConfig config, long untilNanos) {
+    return StartupRetry.migrate(config, untilNanos);
   }
 
   /**
@@ -99,7 +101,7 @@ public final class Database {
 
   /** Runs one statement on the read client. */
   public Future<RowSet<Row>> read(String sql, Map<String, Object> params) {
-    return run(template(readTemplates, reads, sql), sql, params, readTimeoutMillis);
+    return run(template(readTemplates, reads, sql), sql, params, readTimeoutMillis, Resend.READ);
   }
 
   /**
@@ -107,17 +109,19 @@ public final class Database {
    * hold up the short statements pipelined behind it on a read connection.
    */
   public Future<RowSet<Row>> scan(String sql, Map<String, Object> params) {
-    return run(template(writeTemplates, writes, sql), sql, params, requestTimeoutMillis);
+    return run(
+        template(writeTemplates, writes, sql), sql, params, requestTimeoutMillis, Resend.READ);
   }
 
   /** Runs one statement on the write pool; it commits on its own. */
   public Future<RowSet<Row>> write(String sql, Map<String, Object> params) {
-    return run(template(writeTemplates, writes, sql), sql, params, requestTimeoutMillis);
+    return run(
+        template(writeTemplates, writes, sql), sql, params, requestTimeoutMillis, Resend.WRITE);
   }
 
   /** Runs one statement on the connection of a transaction opened by {@link #inTransaction}. */
   public Future<RowSet<Row>> on(SqlConnection tx, String sql, Map<String, Object> params) {
-    return run(SqlTemplate.forQuery(tx, sql), sql, params, requestTimeoutMillis);
+    return run(SqlTemplate.forQuery(tx, sql), sql, params, requestTimeoutMillis, Resend.NONE);
   }
 
   /**
@@ -129,7 +133,7 @@ public final class Database {
     if (outage.active()) {
       return outage.failFast();
     }
-    return writes.withTransaction(work).recover(this::failed);
+    return Resend.transaction(writes, work).recover(this::failed);
   }
 
   /**
@@ -158,14 +162,12 @@ public final class Database {
     return streams.param(index);
   }
 
-  /**
-   * Answers whether both application clients get an answer from the database within {@code
-   * timeoutMillis} (startup).
-   */
-  public Future<Void> ping(long timeoutMillis) {
-    Future<Void> pings =
-        reads == writes ? ping(writes) : Future.all(ping(reads), ping(writes)).mapEmpty();
-    return pings.timeout(timeoutMillis, TimeUnit.MILLISECONDS).recover(DbErrors::translate);
+  /** Blocks (startup, never an event loop) until both application clients get an answer. */
+  public void awaitReachable(AppConfig config, long untilNanos) {
+    StartupRetry.ping(
+        config,
+        untilNanos,
+        () -> reads == writes ? ping(writes) : Future.all(ping(reads), ping(writes)));
   }
 
   /**
@@ -216,12 +218,13 @@ public final class Database {
       SqlTemplate<Map<String, Object>, RowSet<Row>> template,
       String sql,
       Map<String, Object> params,
-      long timeoutMillis) {
+      long timeoutMillis,
+      Resend resend) {
     statements.incrementAndGet();
     if (outage.active()) {
       return outage.failFast();
     }
-    Future<RowSet<Row>> result = template.execute(params);
+    Future<RowSet<Row>> result = resend.run(() -> template.execute(params));
     if (timeoutMillis > 0) {
       result = result.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }
