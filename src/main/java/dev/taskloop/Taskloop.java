@@ -80,7 +80,9 @@ public final class Taskloop {
   public static Taskloop start(AppConfig config, VertxOptions vertxOptions) {
     long startNanos = System.nanoTime();
     LogSetup.apply(config.observability().logFormat()); // before the first line of this start
-    String schemaVersion = migrate(config);
+    // a database that is not up yet gets DB_CONNECT_TIMEOUT_S from here, migration and ping alike
+    long untilNanos = startNanos + config.poolGuards().startupTimeout().toNanos();
+    String schemaVersion = migrate(config, untilNanos);
     var resources = new Resources();
     try {
       Telemetry telemetry = Telemetry.create(config, version());
@@ -89,7 +91,7 @@ public final class Taskloop {
       Vertx vertx =
           telemetry.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(EVENT_LOOPS));
       resources.add("Vert.x", () -> awaitAtMost(vertx.close()));
-      Database database = openDatabase(vertx, config, telemetry, resources);
+      Database database = openDatabase(vertx, config, telemetry, resources, untilNanos);
       Json.warmUp(TaskFeature.wireSample()); // on this thread, not the first requests' event loop
       var draining = new AtomicBoolean();
       Features features = Features.build(vertx, database, config, telemetry, resources);
@@ -110,23 +112,25 @@ public final class Taskloop {
   }
 
   /** Brings the schema up to date: blocking JDBC, here on the main thread. */
-  private static String migrate(AppConfig config) {
+  private static String migrate(AppConfig config, long untilNanos) {
     try {
-      return Database.migrate(config.database());
-    } catch (Database.MigrationException e) {
+      return Database.migrate(config, untilNanos);
+    } catch (Database.StartupFailure e) {
       throw new StartupException(e.getMessage(), e);
     }
   }
 
   /** Opens the pools and waits until both application clients get an answer. */
   private static Database openDatabase(
-      Vertx vertx, AppConfig config, Telemetry telemetry, Resources resources) {
+      Vertx vertx, AppConfig config, Telemetry telemetry, Resources resources, long untilNanos) {
     try {
       Database database = Database.open(vertx, config, telemetry.registry());
       // bounded: a stalled server must not keep the process alive
       resources.add("database pools", () -> awaitAtMost(database.close()));
-      database.ping(config.acquireTimeout().toMillis()).await();
+      database.awaitReachable(config, untilNanos);
       return database;
+    } catch (Database.StartupFailure e) {
+      throw new StartupException(e.getMessage(), e);
     } catch (Exception e) { // await() rethrows checked exceptions as they are
       throw new StartupException(
           "cannot connect to " + config.database().masked() + ": " + describe(e), e);

@@ -18,10 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP proxy between the service and PostgreSQL that a test can break: cut every connection and
  * refuse new ones (the server is down), stall them (the network or server hangs without closing),
- * answer new ones as a PostgreSQL that is starting up or shutting down (SQLSTATE 57P03), and
- * restore. The shared PostgreSQL itself is never touched. It also counts "half-open handshakes":
- * connections whose client sent only an SSL request, got "no", and then said nothing, each holding
- * a server process until {@code authentication_timeout}.
+ * answer new ones as a PostgreSQL that is starting up or shutting down (SQLSTATE 57P03) or that
+ * refuses the password (28P01), cut every connection while accepting new ones ({@link #cutAll}),
+ * and restore. The shared PostgreSQL itself is never touched. It also counts "half-open
+ * handshakes": connections whose client sent only an SSL request, got "no", and then said nothing,
+ * each holding a server process until {@code authentication_timeout}.
  */
 public final class FaultProxy implements AutoCloseable {
   /** What the proxy does with traffic. */
@@ -33,7 +34,9 @@ public final class FaultProxy implements AutoCloseable {
     /** Bytes are held in both directions; nothing is closed. */
     STALL,
     /** New connections get "FATAL 57P03 the database system is starting up"; old ones are cut. */
-    STARTING_UP
+    STARTING_UP,
+    /** New connections get "FATAL 28P01 password authentication failed"; old ones are cut. */
+    WRONG_PASSWORD
   }
 
   private final int port;
@@ -94,10 +97,24 @@ public final class FaultProxy implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot switch the proxy to " + next, e);
     }
-    if (next == Mode.DOWN || next == Mode.STARTING_UP) {
+    if (next == Mode.DOWN || next == Mode.STARTING_UP || next == Mode.WRONG_PASSWORD) {
       List.copyOf(links).forEach(Link::close);
     }
     notifyAll();
+  }
+
+  /**
+   * Cuts every open connection while new ones are still forwarded, as a database restart or a
+   * firewall does: with {@code reset}, an RST (SO_LINGER 0) to both sides, else an orderly close
+   * (FIN).
+   */
+  public void cutAll(boolean reset) {
+    for (Link link : List.copyOf(links)) {
+      if (reset) {
+        link.reset();
+      }
+      link.close();
+    }
   }
 
   /**
@@ -138,7 +155,11 @@ public final class FaultProxy implements AutoCloseable {
       }
       accepted.incrementAndGet();
       if (mode == Mode.STARTING_UP) {
-        Thread.ofVirtual().start(() -> answerStartingUp(client));
+        Thread.ofVirtual()
+            .start(() -> answerWith(client, "57P03", "the database system is starting up"));
+      } else if (mode == Mode.WRONG_PASSWORD) {
+        Thread.ofVirtual()
+            .start(() -> answerWith(client, "28P01", "password authentication failed for user"));
       } else {
         connect(client);
       }
@@ -160,8 +181,8 @@ public final class FaultProxy implements AutoCloseable {
     Thread.ofVirtual().start(() -> link.pump(server, client, false));
   }
 
-  /** Speaks just enough of the protocol to refuse like a PostgreSQL that is starting up. */
-  private void answerStartingUp(Socket client) {
+  /** Speaks just enough of the protocol to refuse a new connection with a FATAL error. */
+  private void answerWith(Socket client, String sqlState, String message) {
     try (client) {
       client.setSoTimeout(5000);
       InputStream in = client.getInputStream();
@@ -174,7 +195,7 @@ public final class FaultProxy implements AutoCloseable {
         length = ByteBuffer.wrap(in.readNBytes(4)).getInt();
         in.readNBytes(length - 4); // the startup message
       }
-      out.write(errorResponse("57P03", "the database system is starting up"));
+      out.write(errorResponse(sqlState, message));
       out.flush();
     } catch (IOException | RuntimeException ignored) {
       // the client gave up first
@@ -246,6 +267,16 @@ public final class FaultProxy implements AutoCloseable {
         // one side closed: close both
       } finally {
         close();
+      }
+    }
+
+    void reset() {
+      for (Socket socket : new Socket[] {client, server}) {
+        try {
+          socket.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+          // already closed
+        }
       }
     }
 

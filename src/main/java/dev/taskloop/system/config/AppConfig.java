@@ -209,7 +209,7 @@ public record AppConfig(
    * @param leakThreshold a connection or transaction held longer than this logs one WARN (with the
    *     request id, the route and the age) and counts as a leak warning; when it is returned, one
    *     INFO line says after how long ({@code DB_LEAK_THRESHOLD_MS}, default 5000; 0 turns it off)
-   * @param maxLifetime a connection older than this is closed when it is next returned, and
+   * @param maxLifetime a connection older than this is closed once idle (checked every second), and
    *     replaced ({@code DB_MAX_LIFETIME_S}, default 1800; 0: no limit)
    * @param idleTimeout a connection unused for this long is closed ({@code DB_IDLE_TIMEOUT_S},
    *     default 600; 0: never)

@@ -69,16 +69,18 @@ public final class Database {
     this.watched = new Watched(watch);
   }
 
-  /** Migrating failed, or the schema is newer than this build; the message is one line. */
-  public static final class MigrationException extends RuntimeException {
-    MigrationException(String message, Throwable cause) {
+  /** The database cannot be put to use (see {@link StartupRetry}); the message is one line. */
+  public static final class StartupFailure extends RuntimeException {
+    StartupFailure(String message, Throwable cause) {
       super(message, cause);
     }
   }
 
-  /** Brings the schema up to date (blocking JDBC: before {@link #open}); its version. */
-  public static String migrate(DatabaseUrl url) {
-    return Migrations.migrate(url).schemaVersion();
+  /**
+   * Migrates (blocking JDBC: before {@link #open}); the schema version. See {@link StartupRetry}.
+   */
+  public static String migrate(AppConfig config, long untilNanos) {
+    return StartupRetry.migrate(config, untilNanos);
   }
 
   /**
@@ -115,7 +117,13 @@ public final class Database {
 
   /** Runs one statement on the read client. */
   public Future<RowSet<Row>> read(String sql, Map<String, Object> params) {
-    return run(template(readTemplates, reads, sql), watch.reads(), sql, params, readTimeoutMillis);
+    return run(
+        template(readTemplates, reads, sql),
+        watch.reads(),
+        sql,
+        params,
+        readTimeoutMillis,
+        Resend.READ);
   }
 
   /**
@@ -124,18 +132,28 @@ public final class Database {
    */
   public Future<RowSet<Row>> scan(String sql, Map<String, Object> params) {
     return run(
-        template(writeTemplates, writes, sql), watch.writes(), sql, params, requestTimeoutMillis);
+        template(writeTemplates, writes, sql),
+        watch.writes(),
+        sql,
+        params,
+        requestTimeoutMillis,
+        Resend.READ);
   }
 
   /** Runs one statement on the write pool; it commits on its own. */
   public Future<RowSet<Row>> write(String sql, Map<String, Object> params) {
     return run(
-        template(writeTemplates, writes, sql), watch.writes(), sql, params, requestTimeoutMillis);
+        template(writeTemplates, writes, sql),
+        watch.writes(),
+        sql,
+        params,
+        requestTimeoutMillis,
+        Resend.WRITE);
   }
 
   /** Runs one statement on the connection of a transaction opened by {@link #inTransaction}. */
   public Future<RowSet<Row>> on(SqlConnection tx, String sql, Map<String, Object> params) {
-    return run(SqlTemplate.forQuery(tx, sql), null, sql, params, requestTimeoutMillis);
+    return run(SqlTemplate.forQuery(tx, sql), null, sql, params, requestTimeoutMillis, Resend.NONE);
   }
 
   /**
@@ -170,15 +188,18 @@ public final class Database {
     return streams.param(index);
   }
 
-  /**
-   * Answers whether both application clients get an answer from the database within {@code
-   * timeoutMillis} (startup).
-   */
-  public Future<Void> ping(long timeoutMillis) {
-    Future<Void> pingWrites = watched.ping(writes, watch.writes(), timeoutMillis);
-    return reads == writes
-        ? pingWrites
-        : Future.all(watched.ping(reads, watch.reads(), timeoutMillis), pingWrites).mapEmpty();
+  /** Blocks (startup, never an event loop) until both application clients get an answer. */
+  public void awaitReachable(AppConfig config, long untilNanos) {
+    long millis = config.acquireTimeout().toMillis();
+    StartupRetry.ping(
+        config,
+        untilNanos,
+        () ->
+            reads == writes
+                ? watched.ping(writes, watch.writes(), millis)
+                : Future.all(
+                    watched.ping(reads, watch.reads(), millis),
+                    watched.ping(writes, watch.writes(), millis)));
   }
 
   /**
@@ -228,9 +249,11 @@ public final class Database {
       PoolWatch pool,
       String sql,
       Map<String, Object> params,
-      long timeoutMillis) {
+      long timeoutMillis,
+      Resend resend) {
     statements.incrementAndGet();
-    Future<RowSet<Row>> result = watched.statement(pool, sql, () -> template.execute(params));
+    Future<RowSet<Row>> result =
+        watched.statement(pool, sql, () -> resend.run(() -> template.execute(params)));
     if (timeoutMillis > 0) {
       result = result.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }

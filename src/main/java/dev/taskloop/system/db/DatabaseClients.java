@@ -31,6 +31,9 @@ record DatabaseClients(
     long requestTimeoutMillis,
     long readTimeoutMillis) {
 
+  /** How often each pool looks for connections past their lifetime or idle too long. */
+  static final int CLEANER_PERIOD_MS = 1000;
+
   /** Opens the pools of {@code config.database()}; see {@link Database#open}. */
   static DatabaseClients open(Vertx vertx, AppConfig config) {
     return switch (config.database()) {
@@ -39,13 +42,43 @@ record DatabaseClients(
     };
   }
 
-  /** A pool of {@code size} connections whose waiters give up after the acquire timeout. */
+  /**
+   * A pool of {@code size} connections whose waiters give up after the acquire timeout, with the
+   * pool guards of {@link AppConfig.PoolGuards} (the same pool implementation serves the pg clients
+   * and the JDBC pool, vertx-sql-client's {@code PoolImpl}):
+   *
+   * <ul>
+   *   <li>at most {@code DB_POOL_MAX_WAITING} requests wait for a connection; one more fails at
+   *       once ({@link DatabaseException.Unavailable.Reason#POOL_QUEUE_FULL}). Requests whose new
+   *       connection is still being opened count as waiting (vertx-core {@code
+   *       SimpleConnectionPool}); on the pipelined read client a request only waits when every
+   *       connection has {@code DB_PIPELINING_LIMIT} statements in flight;
+   *   <li>every {@link #CLEANER_PERIOD_MS} the pool closes the idle connections that are older than
+   *       {@code DB_MAX_LIFETIME_S} or unused for {@code DB_IDLE_TIMEOUT_S}; a connection in use is
+   *       never closed under its statement, it goes at the first cleaning after it is returned.
+   * </ul>
+   */
   static PoolOptions poolOptions(AppConfig config, String name, int size) {
+    var guards = config.poolGuards();
     return new PoolOptions()
         .setName(name)
         .setMaxSize(size)
         .setConnectionTimeout((int) config.acquireTimeout().toMillis())
-        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setMaxWaitQueueSize(guards.maxWaiting())
+        .setMaxLifetime((int) guards.maxLifetime().toSeconds())
+        .setMaxLifetimeUnit(TimeUnit.SECONDS)
+        .setIdleTimeout((int) guards.idleTimeout().toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setPoolCleanerPeriod(CLEANER_PERIOD_MS);
+  }
+
+  /**
+   * Readiness's own pool: like {@link #poolOptions}, but probes never meet the wait bound (two
+   * probes at once must not make a healthy instance look down); each waits at most its timeout.
+   */
+  static PoolOptions healthPoolOptions(AppConfig config, String name) {
+    return poolOptions(config, name, 1).setMaxWaitQueueSize(-1);
   }
 
   private static DatabaseClients sqlite(Vertx vertx, DatabaseUrl.Sqlite url, AppConfig config) {
@@ -55,6 +88,7 @@ record DatabaseClients(
             pools.cursors(),
             pools.timer(),
             config.exportPoolSize(),
+            config.poolGuards().maxWaiting(),
             config.statementTimeout().toMillis(),
             config.acquireTimeout().toMillis());
     return new DatabaseClients(url, pools.pool(), pools.pool(), pools.health(), streams, 0, 0);

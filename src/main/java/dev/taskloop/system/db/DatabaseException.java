@@ -53,6 +53,8 @@ public abstract sealed class DatabaseException extends RuntimeException
     /** Why, for the log and the problem detail; never the driver's message. */
     public enum Reason {
       POOL_EXHAUSTED("no database connection became free in time"),
+      /** The pool's wait queue ({@code DB_POOL_MAX_WAITING}) is full: refused without waiting. */
+      POOL_QUEUE_FULL("too many requests are already waiting for a database connection"),
       UNREACHABLE("the database cannot be reached"),
       TIMEOUT("the database did not answer in time"),
       BUSY("the database is busy");

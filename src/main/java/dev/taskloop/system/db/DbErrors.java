@@ -55,7 +55,9 @@ final class DbErrors {
       case PgException pg -> bySqlState(pg.getSqlState(), pg.getConstraint(), pg);
       case SQLiteException sqlite -> sqlite(sqlite);
       case SQLException jdbc -> jdbc(jdbc);
-      case ConnectionPoolTooBusyException busy -> unavailable(Reason.POOL_EXHAUSTED, busy);
+      // vertx-core SimpleConnectionPool: DB_POOL_MAX_WAITING requests already wait (the pg pools
+      // and the JDBC pool alike): refused at once, not after the acquire timeout
+      case ConnectionPoolTooBusyException busy -> unavailable(Reason.POOL_QUEUE_FULL, busy);
       case ClosedConnectionException closed -> unavailable(Reason.UNREACHABLE, closed);
       // Vert.x's Future.timeout fails with a TimeoutException subclass
       case TimeoutException timeout -> unavailable(Reason.TIMEOUT, timeout);

@@ -4,6 +4,7 @@ import dev.taskloop.system.config.DatabaseUrl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -20,20 +21,28 @@ final class Migrations {
 
   private Migrations() {}
 
-  /** Fails with {@link Database.MigrationException}, whose message is one line. */
+  /** Fails with {@link Database.StartupFailure}, whose message is one line. */
   static Result migrate(DatabaseUrl url) {
-    Flyway flyway = flyway(url);
+    return migrate(url, Duration.ofSeconds(10)); // the PostgreSQL driver's default connect timeout
+  }
+
+  /**
+   * As {@link #migrate(DatabaseUrl)}; on PostgreSQL, connecting (TCP, TLS, login) gives up after
+   * {@code connectTimeout} (rounded up to seconds) rather than hanging on a server that stalls.
+   */
+  static Result migrate(DatabaseUrl url, Duration connectTimeout) {
+    Flyway flyway = flyway(url, (int) Math.max(1, (connectTimeout.toMillis() + 999) / 1000));
     try {
       MigrateResult result = flyway.migrate();
       String version =
           flyway.info().current() == null ? "0" : flyway.info().current().getVersion().toString();
       return new Result(version, result.migrationsExecuted);
     } catch (FlywayException e) {
-      throw new Database.MigrationException(explain(url, e), e);
+      throw new Database.StartupFailure(explain(url, e), e);
     }
   }
 
-  private static Flyway flyway(DatabaseUrl url) {
+  private static Flyway flyway(DatabaseUrl url, int connectSeconds) {
     var config =
         Flyway.configure()
             .locations("classpath:db/migration/" + url.kind())
@@ -49,7 +58,16 @@ final class Migrations {
         yield config.dataSource(sqlite.jdbcUrl(), null, null).load();
       }
       case DatabaseUrl.Postgres pg ->
-          config.dataSource(pg.jdbcUrl(), pg.user(), pg.password()).load();
+          config
+              .dataSource(
+                  pg.jdbcUrl()
+                      + "&connectTimeout="
+                      + connectSeconds
+                      + "&loginTimeout="
+                      + connectSeconds,
+                  pg.user(),
+                  pg.password())
+              .load();
     };
   }
 
@@ -58,7 +76,7 @@ final class Migrations {
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
-      throw new Database.MigrationException(
+      throw new Database.StartupFailure(
           "cannot create directory " + parent + " for the SQLite database: " + e, e);
     }
   }

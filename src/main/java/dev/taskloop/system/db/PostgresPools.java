@@ -28,7 +28,17 @@ import java.util.concurrent.TimeUnit;
  * lock), {@code statement_timeout} (the whole statement, server side), the pool's acquire timeout
  * (waiting for a free connection), the connect timeout (TCP connect and TLS handshake of a new
  * connection). A connection that hears nothing from the server for {@link #socketIdle} is closed:
- * that bounds a server or network that stalls without closing the connection.
+ * that bounds a server or network that stalls without closing the connection. It also closes a
+ * connection idle in the pool that long (measured), so on PostgreSQL idle connections live at most
+ * {@code min(DB_IDLE_TIMEOUT_S, socketIdle)}, about 63 s with the defaults.
+ *
+ * <p>Dead connections ({@code pool_pre_ping}): the client reads every socket all the time, so a
+ * close or reset from the server or a middlebox evicts the connection as soon as it arrives; the
+ * request that met it in that instant is retried where that is safe ({@link Resend}). A connection
+ * dropped silently (no FIN, no RST) is found only by using it: the request fails with 503 after its
+ * client-side timeout ({@link DatabaseClients}), and the connection is closed after {@link
+ * #socketIdle}. TCP keepalive is on, but at the kernel's default idle time (usually 2 h): Vert.x
+ * 5.0.12 offers no per-socket keepalive interval on the NIO transport.
  */
 final class PostgresPools {
   record Clients(SqlClient reads, Pool writes, Pool exports, Pool health) {}
@@ -53,7 +63,7 @@ final class PostgresPools {
             tcp,
             DatabaseClients.poolOptions(config, "taskloop-pg-exports", config.exportPoolSize()));
     Pool health =
-        pool(vertx, connect, tcp, DatabaseClients.poolOptions(config, "taskloop-pg-health", 1));
+        pool(vertx, connect, tcp, DatabaseClients.healthPoolOptions(config, "taskloop-pg-health"));
     if (readSize == 0) {
       return new Clients(writes, writes, exports, health);
     }

@@ -29,6 +29,10 @@ import org.sqlite.SQLiteDataSource;
  * <p>Each connection uses WAL (readers do not wait for the writer), foreign keys on, a busy timeout
  * equal to {@code DB_LOCK_TIMEOUT_MS}, and IMMEDIATE transactions: a transaction takes the write
  * lock when it begins, so two read-then-write transactions cannot deadlock into SQLITE_BUSY.
+ *
+ * <p>The pool guards apply as on PostgreSQL (wait bound, lifetime, idle timeout: the JDBC pool is
+ * vertx-sql-client's pool), but no network lies between the service and its file: nothing cuts a
+ * connection, so there is nothing to pre-ping, and closing an old or idle one only frees its cache.
  */
 final class SqlitePools {
   /**
@@ -74,7 +78,7 @@ final class SqlitePools {
             pooled,
             DatabaseClients.poolOptions(config, "taskloop-sqlite", config.poolSize())),
         JDBCPool.pool(
-            vertx, pooled, DatabaseClients.poolOptions(config, "taskloop-sqlite-health", 1)),
+            vertx, pooled, DatabaseClients.healthPoolOptions(config, "taskloop-sqlite-health")),
         dataSource,
         timer);
   }

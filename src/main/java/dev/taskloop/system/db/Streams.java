@@ -11,6 +11,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
@@ -43,10 +44,16 @@ abstract sealed class Streams {
       DataSource source,
       ScheduledExecutorService timer,
       int connections,
+      int maxWaiting,
       long statementTimeoutMillis,
       long acquireTimeoutMillis) {
     return new Sqlite(
-        source, timer, new Semaphore(connections), statementTimeoutMillis, acquireTimeoutMillis);
+        source,
+        timer,
+        new Semaphore(connections),
+        maxWaiting,
+        statementTimeoutMillis,
+        acquireTimeoutMillis);
   }
 
   /** A server-side cursor, inside a transaction (PostgreSQL's cursors need one). */
@@ -90,7 +97,7 @@ abstract sealed class Streams {
   /**
    * A plain JDBC cursor ({@link SqliteCursor}) on a connection outside the pool: no transaction, so
    * no write lock is held; at most {@code connections} at once, waiting for one up to the acquire
-   * timeout like a pool.
+   * timeout like a pool, with at most {@code DB_POOL_MAX_WAITING} waiting.
    */
   private static final class Sqlite extends Streams {
     private static final long RETRY_MILLIS = 20;
@@ -99,6 +106,8 @@ abstract sealed class Streams {
     private final ScheduledExecutorService timer;
     private final Semaphore connections;
     private final int maxConnections;
+    private final int maxWaiting;
+    private final AtomicInteger waiting = new AtomicInteger();
     private final long statementTimeoutMillis;
     private final long acquireTimeoutMillis;
 
@@ -106,12 +115,14 @@ abstract sealed class Streams {
         DataSource source,
         ScheduledExecutorService timer,
         Semaphore connections,
+        int maxWaiting,
         long statementTimeoutMillis,
         long acquireTimeoutMillis) {
       this.source = source;
       this.timer = timer;
       this.connections = connections;
       this.maxConnections = connections.availablePermits();
+      this.maxWaiting = maxWaiting;
       this.statementTimeoutMillis = statementTimeoutMillis;
       this.acquireTimeoutMillis = acquireTimeoutMillis;
     }
@@ -119,9 +130,27 @@ abstract sealed class Streams {
     @Override
     Future<Void> stream(
         String sql, Tuple params, int fetchSize, Function<RowStream<Row>, Future<Void>> consumer) {
-      long deadline = System.nanoTime() + acquireTimeoutMillis * 1_000_000;
-      return acquire(Vertx.currentContext().owner(), deadline)
-          .compose(acquired -> open(sql, params, fetchSize, consumer));
+      Future<Void> permit;
+      if (connections.tryAcquire()) {
+        permit = Future.succeededFuture();
+      } else if (waiting.incrementAndGet() > maxWaiting) {
+        waiting.decrementAndGet();
+        return unavailable(
+            DatabaseException.Unavailable.Reason.POOL_QUEUE_FULL,
+            "DB_POOL_MAX_WAITING exports already wait for a connection");
+      } else {
+        long deadline = System.nanoTime() + acquireTimeoutMillis * 1_000_000;
+        permit =
+            acquire(Vertx.currentContext().owner(), deadline)
+                .andThen(done -> waiting.decrementAndGet());
+      }
+      return permit.compose(acquired -> open(sql, params, fetchSize, consumer));
+    }
+
+    private static Future<Void> unavailable(
+        DatabaseException.Unavailable.Reason reason, String message) {
+      return Future.failedFuture(
+          new DatabaseException.Unavailable(reason, new VertxException(message, true)));
     }
 
     /** A permit for one export connection, polled until {@code deadline}; then 503. */
@@ -130,10 +159,9 @@ abstract sealed class Streams {
         return Future.succeededFuture();
       }
       if (System.nanoTime() - deadline > 0) {
-        return Future.failedFuture(
-            new DatabaseException.Unavailable(
-                DatabaseException.Unavailable.Reason.POOL_EXHAUSTED,
-                new VertxException("every export connection is in use", true)));
+        return unavailable(
+            DatabaseException.Unavailable.Reason.POOL_EXHAUSTED,
+            "every export connection is in use");
       }
       var retry = Promise.<Void>promise();
       vertx.setTimer(RETRY_MILLIS, id -> acquire(vertx, deadline).onComplete(retry));

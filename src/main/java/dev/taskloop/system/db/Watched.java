@@ -88,7 +88,7 @@ final class Watched {
     if (refusing()) {
       return refused();
     }
-    return held(pool, "transaction", acquired -> writes.withTransaction(once(acquired, work)))
+    return held(pool, "transaction", acquired -> Resend.transaction(writes, once(acquired, work)))
         .recover(e -> failed(pool, e, Source.TRANSACTION));
   }
 

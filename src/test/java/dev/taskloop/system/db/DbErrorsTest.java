@@ -91,12 +91,14 @@ class DbErrorsTest {
 
   /** A JDBC pool of one connection whose waiters give up after {@link #ACQUIRE_TIMEOUT_MS}. */
   private static Pool onePool() {
-    var options =
-        new PoolOptions()
-            .setMaxSize(1)
-            .setConnectionTimeout((int) ACQUIRE_TIMEOUT_MS)
-            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
-    return JDBCPool.pool(vertx, memory, options);
+    return JDBCPool.pool(vertx, memory, onePoolOptions());
+  }
+
+  private static PoolOptions onePoolOptions() {
+    return new PoolOptions()
+        .setMaxSize(1)
+        .setConnectionTimeout((int) ACQUIRE_TIMEOUT_MS)
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
   }
 
   /** How {@code future} failed; fails the test when it succeeds. */
@@ -215,7 +217,7 @@ class DbErrorsTest {
 
   @Test
   void poolAndConnectionTypes() {
-    assertEquals(Reason.POOL_EXHAUSTED, unavailable(new ConnectionPoolTooBusyException("busy")));
+    assertEquals(Reason.POOL_QUEUE_FULL, unavailable(new ConnectionPoolTooBusyException("busy")));
     assertEquals(Reason.UNREACHABLE, unavailable(ClosedConnectionException.INSTANCE));
   }
 
@@ -279,6 +281,29 @@ class DbErrorsTest {
       assertEquals(Reason.POOL_EXHAUSTED, unavailable(failure(pool.getConnection())));
       assertEquals(Reason.POOL_EXHAUSTED, unavailable(failure(pool.query("SELECT 1").execute())));
       held.close().await();
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  /**
+   * DB_POOL_MAX_WAITING from a real pool (the JDBC pool runs on vertx-sql-client's pool, as the pg
+   * pools do): with one connection held and one waiter, the next request is refused at once, both a
+   * connection request and a statement on the pool.
+   */
+  @Test
+  void aFullWaitQueueRefusesAtOnce() throws Exception {
+    Pool pool = JDBCPool.pool(vertx, memory, onePoolOptions().setMaxWaitQueueSize(1));
+    try {
+      SqlConnection held = pool.getConnection().await();
+      Future<SqlConnection> waiter = pool.getConnection();
+      long start = System.nanoTime();
+      assertEquals(Reason.POOL_QUEUE_FULL, unavailable(failure(pool.getConnection())));
+      assertEquals(Reason.POOL_QUEUE_FULL, unavailable(failure(pool.query("SELECT 1").execute())));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(millis < ACQUIRE_TIMEOUT_MS / 2, "refused after " + millis + " ms");
+      held.close().await();
+      waiter.await().close().await(); // the one waiter got the connection
     } finally {
       pool.close().await();
     }

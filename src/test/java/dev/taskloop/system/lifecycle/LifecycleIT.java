@@ -135,10 +135,21 @@ class LifecycleIT {
 
   @Test
   void unreachableDatabaseFailsStartupWithExitCode1() throws Exception {
-    launch(Map.of("DATABASE_URL", "postgresql://app:hunter2@127.0.0.1:1/app"));
+    long start = System.nanoTime();
+    launch(
+        Map.of(
+            "DATABASE_URL",
+            "postgresql://app:hunter2@127.0.0.1:1/app",
+            "DB_CONNECT_TIMEOUT_S",
+            "1"));
     assertEquals(1, awaitExit(60));
+    long millis = (System.nanoTime() - start) / 1_000_000;
     String text = outputText();
-    assertTrue(text.contains("taskloop failed to start"), text);
+    var failed = text.lines().filter(l -> l.contains("taskloop failed to start")).toList();
+    assertEquals(1, failed.size(), text);
+    assertTrue(failed.getFirst().contains("(gave up after "), text);
+    assertTrue(text.contains("database not reachable yet, attempt 1: "), "retried: " + text);
+    assertTrue(millis < 15_000, "exited after " + millis + " ms"); // JVM start included
     assertFalse(text.contains("hunter2"), text);
     assertFalse(text.contains("\tat "), "no stack trace: " + text);
   }
