@@ -20,8 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one way repositories reach the database, identical for SQLite and PostgreSQL.
@@ -38,8 +36,6 @@ import org.slf4j.LoggerFactory;
  * DatabaseException} or the original error.
  */
 public final class Database {
-  private static final Logger SQL_LOG = LoggerFactory.getLogger("dev.taskloop.sql");
-
   private final DatabaseUrl url;
   private final SqlClient reads;
   private final Pool writes;
@@ -117,13 +113,8 @@ public final class Database {
 
   /** Runs one statement on the read client. */
   public Future<RowSet<Row>> read(String sql, Map<String, Object> params) {
-    return run(
-        template(readTemplates, reads, sql),
-        watch.reads(),
-        sql,
-        params,
-        readTimeoutMillis,
-        Resend.READ);
+    var template = template(readTemplates, reads, sql);
+    return run(template, watch.reads(), sql, params, readTimeoutMillis, Resend.READ);
   }
 
   /**
@@ -131,24 +122,17 @@ public final class Database {
    * hold up the short statements pipelined behind it on a read connection.
    */
   public Future<RowSet<Row>> scan(String sql, Map<String, Object> params) {
-    return run(
-        template(writeTemplates, writes, sql),
-        watch.writes(),
-        sql,
-        params,
-        requestTimeoutMillis,
-        Resend.READ);
+    return onWrites(sql, params, Resend.READ);
   }
 
   /** Runs one statement on the write pool; it commits on its own. */
   public Future<RowSet<Row>> write(String sql, Map<String, Object> params) {
-    return run(
-        template(writeTemplates, writes, sql),
-        watch.writes(),
-        sql,
-        params,
-        requestTimeoutMillis,
-        Resend.WRITE);
+    return onWrites(sql, params, Resend.WRITE);
+  }
+
+  private Future<RowSet<Row>> onWrites(String sql, Map<String, Object> params, Resend resend) {
+    var template = template(writeTemplates, writes, sql);
+    return run(template, watch.writes(), sql, params, requestTimeoutMillis, resend);
   }
 
   /** Runs one statement on the connection of a transaction opened by {@link #inTransaction}. */
@@ -178,7 +162,7 @@ public final class Database {
   public Future<Void> stream(
       String sql, Tuple params, int fetchSize, Function<RowStream<Row>, Future<Void>> consumer) {
     if (echo) {
-      SQL_LOG.info("stream: {}", sql);
+      SqlEcho.stream(sql);
     }
     return watched.stream(streams, sql, params, fetchSize, consumer);
   }
@@ -210,10 +194,7 @@ public final class Database {
     return watched.ping(health, watch.health(), timeoutMillis);
   }
 
-  /**
-   * The current time as a statement parameter, in the type the driver stores as UTC with
-   * microsecond precision on both databases.
-   */
+  /** Now as a statement parameter: the type the driver stores as UTC, to the microsecond. */
   public Object now() {
     return timestamp(Instant.now());
   }
@@ -259,14 +240,8 @@ public final class Database {
     }
     if (echo) {
       long start = System.nanoTime();
-      result = result.andThen(done -> logStatement(sql, start, done.failed()));
+      result = result.andThen(done -> SqlEcho.statement(sql, start, done.failed()));
     }
     return result.recover(e -> watched.failed(pool, e, Watched.Source.STATEMENT));
-  }
-
-  private static void logStatement(String sql, long startNanos, boolean failed) {
-    // Only the statement text and timing: parameters may hold personal data.
-    double millis = (System.nanoTime() - startNanos) / 1e6;
-    SQL_LOG.info("{} {} ms: {}", failed ? "failed" : "ok", String.format("%.2f", millis), sql);
   }
 }
