@@ -60,7 +60,8 @@ final class ExportMeters {
       waiting.decrementAndGet();
       if (done.failed()
           && done.cause() instanceof DatabaseException.Unavailable unavailable
-          && unavailable.reason() == DatabaseException.Unavailable.Reason.POOL_EXHAUSTED) {
+          && (unavailable.reason() == DatabaseException.Unavailable.Reason.POOL_EXHAUSTED
+              || unavailable.reason() == DatabaseException.Unavailable.Reason.POOL_QUEUE_FULL)) {
         work.rejected();
       }
     }
