@@ -88,7 +88,8 @@ class AuthenticationIT extends SharedServer {
             "GET /health/live",
             "GET /health/ready",
             "GET /openapi.json",
-            "GET /docs");
+            "GET /docs",
+            "GET /metrics"); // public for Prometheus unless MANAGEMENT_PORT moves it
     int checked = 0;
     for (Routes.Endpoint endpoint : server.app().routes().endpoints()) {
       if (!endpoint.documented()) {
