@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskloop.support.BulkTasks;
 import dev.taskloop.support.Http;
 import dev.taskloop.support.SharedServer;
+import dev.taskloop.support.StalledExport;
 import dev.taskloop.support.TestDatabase;
 import dev.taskloop.support.TestServer;
 import java.io.InputStream;
@@ -92,7 +93,7 @@ class TaskExportIT extends SharedServer {
         Map.of(
             "DB_POOL_SIZE", "1", "DB_EXPORT_POOL_SIZE", "1", "DB_POOL_ACQUIRE_TIMEOUT_MS", "2000");
     try (var small = TestServer.start(database, env)) {
-      seedDirectly(small, 30_000);
+      BulkTasks.insert(small, 30_000);
       String key = small.loginOwner().json().get("key").asText();
       int port =
           Integer.parseInt(small.http().base().substring(small.http().base().lastIndexOf(':') + 1));
@@ -123,7 +124,7 @@ class TaskExportIT extends SharedServer {
     int rows = 200_000;
     var env = Map.of("DB_STATEMENT_TIMEOUT_MS", "400");
     try (var small = TestServer.start(database, env)) {
-      seedDirectly(small, rows); // not through the service: its statements time out at 400 ms
+      BulkTasks.insert(small, rows); // not through the service: its statements time out at 400 ms
       String key = small.loginOwner().json().get("key").asText();
       try (Socket socket = new Socket("127.0.0.1", small.app().port())) {
         OutputStream out = socket.getOutputStream();
@@ -157,28 +158,15 @@ class TaskExportIT extends SharedServer {
     }
   }
 
-  private static void seedDirectly(TestServer server, int rows) throws Exception {
-    BulkTasks.insert(server, rows); // not through the service: its statements may time out
-  }
-
   @Test
   void exportsThatAreNotReadDoNotStarveOtherRequests() throws Exception {
     var env =
         Map.of(
             "DB_POOL_SIZE", "2", "DB_EXPORT_POOL_SIZE", "1", "DB_POOL_ACQUIRE_TIMEOUT_MS", "500");
     try (var small = TestServer.start(database, env)) {
-      seedDirectly(small, 30_000);
+      BulkTasks.insert(small, 30_000);
       String key = small.loginOwner().json().get("key").asText();
-      try (Socket stalled = new Socket("127.0.0.1", small.app().port())) {
-        stalled.setReceiveBufferSize(4096);
-        stalled
-            .getOutputStream()
-            .write(
-                ("GET /tasks/export HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                        + key
-                        + "\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-        stalled.getInputStream().readNBytes(1024); // started, and then not read any more
+      try (Socket stalled = StalledExport.open(small, key)) {
         Thread.sleep(300);
         for (int i = 0; i < 5; i++) {
           assertEquals(201, small.http().post("/tasks", "{\"title\":\"w\"}").status());

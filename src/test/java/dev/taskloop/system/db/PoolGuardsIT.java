@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.taskloop.support.BulkTasks;
 import dev.taskloop.support.Http;
+import dev.taskloop.support.StalledExport;
 import dev.taskloop.support.TestDatabase;
 import dev.taskloop.support.TestServer;
 import dev.taskloop.system.config.DatabaseUrl;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -120,18 +121,9 @@ class PoolGuardsIT {
             "DB_POOL_MAX_WAITING", "0",
             "DB_POOL_ACQUIRE_TIMEOUT_MS", "3000");
     try (var server = TestServer.start(database, env)) {
-      seed(server, 30_000);
+      BulkTasks.insert(server, 30_000);
       String key = server.loginOwner().json().get("key").asText();
-      try (Socket stalled = new Socket("127.0.0.1", server.app().port())) {
-        stalled.setReceiveBufferSize(4096);
-        stalled
-            .getOutputStream()
-            .write(
-                ("GET /tasks/export HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                        + key
-                        + "\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-        stalled.getInputStream().readNBytes(1024); // started, and then not read any more
+      try (Socket stalled = StalledExport.open(server, key)) {
         Thread.sleep(300);
         var second = timed(server.http(), "/tasks/export");
         assertTrue(second.millis() < 1000, "refused after " + second.millis() + " ms");
@@ -140,29 +132,6 @@ class PoolGuardsIT {
             second.response().json().get("detail").asText().contains("already waiting"),
             second.response()::toString);
       }
-    }
-  }
-
-  /** {@code rows} tasks of the owner, inserted over a connection of the test's own. */
-  private static void seed(TestServer server, int rows) throws SQLException {
-    String select =
-        " INSERT INTO tasks (owner_id, title, is_completed, created_at, updated_at) SELECT '"
-            + server.ownerId()
-            + "', 'bulk ' || i, ";
-    String sql =
-        switch (database(server)) {
-          case DatabaseUrl.Postgres pg ->
-              select.strip() + "FALSE, now(), now() FROM generate_series(1, " + rows + ") AS i";
-          case DatabaseUrl.Sqlite sqlite ->
-              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
-                  + rows
-                  + ")"
-                  + select
-                  + "0, '2026-01-01T00:00:00', '2026-01-01T00:00:00' FROM n";
-        };
-    try (var c = connect(server);
-        var statement = c.createStatement()) {
-      statement.execute(sql);
     }
   }
 

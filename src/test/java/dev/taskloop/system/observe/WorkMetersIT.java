@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.taskloop.support.BulkTasks;
 import dev.taskloop.support.Http;
 import dev.taskloop.support.Scrape;
+import dev.taskloop.support.StalledExport;
 import dev.taskloop.support.TestDatabase;
 import dev.taskloop.support.TestServer;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -113,16 +113,7 @@ class WorkMetersIT {
       Http http = server.http();
       String[] exports = {"pool", "exports"};
       String key = server.loginOwner().json().get("key").asText();
-      try (Socket stalled = new Socket("127.0.0.1", server.app().port())) {
-        stalled.setReceiveBufferSize(4096);
-        stalled
-            .getOutputStream()
-            .write(
-                ("GET /tasks/export HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                        + key
-                        + "\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-        stalled.getInputStream().readNBytes(1024); // started, and then not read any more
+      try (Socket stalled = StalledExport.open(server, key)) {
         var streaming = Scrape.until(http, s -> s.value(ACTIVE, exports) == 1);
         assertEquals(1, streaming.value(ACTIVE, exports));
         assertTrue(streaming.value("taskloop_export_rows_total", "format", "ndjson") > 0);
