@@ -75,11 +75,6 @@ public final class Telemetry implements AutoCloseable {
     return prometheus.scrape();
   }
 
-  /** True when requests and statements are traced ({@link Tracing}). */
-  public boolean tracingOn() {
-    return tracing != null;
-  }
-
   /**
    * Exports the spans still buffered and stops tracing (at most a few seconds); call once the HTTP
    * servers have closed. Idempotent; does nothing when tracing is off.

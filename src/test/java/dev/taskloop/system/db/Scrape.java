@@ -1,36 +1,34 @@
 package dev.taskloop.system.db;
 
 import dev.taskloop.support.TestServer;
-import java.util.regex.Pattern;
+import java.util.ArrayList;
 
-/** Reads one value out of the service's Prometheus text (what {@code /metrics} serves). */
+/**
+ * Reads one value out of the service's Prometheus text (what {@code /metrics} serves), straight
+ * from the server's registry: the database tests' shorthand over {@link
+ * dev.taskloop.support.Scrape}'s parser, with labels written as in the exposition ({@code
+ * pool="writes"}).
+ */
 final class Scrape {
-  private static final Pattern LINE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{.*})? (\\S+)");
-
   private Scrape() {}
 
   /**
-   * The value of {@code metric} in the series that has every one of {@code labels} ({@code
-   * name="value"} pairs), summed over the series that match; NaN when none does.
+   * The value of {@code metric} in the series that have every one of {@code labels} ({@code
+   * name="value"}), summed over the series that match; NaN when none does.
    */
   static double value(TestServer server, String metric, String... labels) {
-    double sum = Double.NaN;
-    for (String line : server.app().telemetry().scrape().split("\n")) {
-      var matcher = LINE.matcher(line);
-      if (line.startsWith("#") || !matcher.matches() || !matcher.group(1).equals(metric)) {
-        continue;
-      }
-      String series = matcher.group(2) == null ? "" : matcher.group(2);
-      boolean all = true;
-      for (String label : labels) {
-        all &= series.contains(label);
-      }
-      if (all) {
-        double value = Double.parseDouble(matcher.group(3));
-        sum = Double.isNaN(sum) ? value : sum + value;
-      }
+    var pairs = new ArrayList<String>();
+    for (String label : labels) {
+      int eq = label.indexOf('=');
+      pairs.add(label.substring(0, eq));
+      pairs.add(label.substring(eq + 2, label.length() - 1)); // inside the quotes
     }
-    return sum;
+    var samples =
+        new dev.taskloop.support.Scrape(server.app().telemetry().scrape())
+            .samples(metric, pairs.toArray(String[]::new));
+    return samples.isEmpty()
+        ? Double.NaN
+        : samples.stream().mapToDouble(dev.taskloop.support.Scrape.Sample::value).sum();
   }
 
   /** {@code pool="name"}. */
