@@ -3,6 +3,7 @@ package dev.taskloop;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.HttpVerticle;
+import dev.taskloop.system.observe.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ final class MainServers {
       Database database,
       Features features,
       Operations ops,
+      Telemetry telemetry,
       AtomicBoolean draining,
       Resources resources) {
     var deployments = new ArrayList<String>();
@@ -34,7 +36,8 @@ final class MainServers {
             port,
             config.shutdownGrace(),
             config.http(),
-            config.observability().accessLog());
+            config.observability().accessLog(),
+            telemetry.http());
     var verticles = new ArrayList<HttpVerticle>();
     for (int i = 0;
         i < Taskloop.EVENT_LOOPS;

@@ -101,7 +101,8 @@ public final class Taskloop {
       var ops = new Operations(config, telemetry, database);
       ops.listen(vertx, draining::get, resources); // before the servers: it closes after them
       HttpVerticle first =
-          MainServers.listen(vertx, config, database, features, ops, draining, resources);
+          MainServers.listen(
+              vertx, config, database, features, ops, telemetry, draining, resources);
       var app = new Taskloop(config, vertx, database, telemetry, first, ops, draining, resources);
       app.logStarted(schemaVersion, startNanos);
       return app;

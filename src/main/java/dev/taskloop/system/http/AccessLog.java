@@ -2,6 +2,7 @@ package dev.taskloop.system.http;
 
 import static net.logstash.logback.argument.StructuredArguments.v;
 
+import dev.taskloop.system.observe.HttpServerMeters;
 import dev.taskloop.system.observe.RequestContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -30,37 +31,49 @@ import org.slf4j.LoggerFactory;
  * the response ended is logged with status {@value #CLOSED} (nginx's "client closed request") if no
  * status line was sent yet, else with the status sent, and {@code incomplete} at the end.
  *
- * <p>{@code ACCESS_LOG=false} registers nothing per request. The line goes through Logback's
- * AsyncAppender (logback.xml), so an event loop never waits on stdout.
+ * <p>The same end of the exchange records the request's {@link HttpServerMeters}, so one hook per
+ * request serves both. With {@code ACCESS_LOG=false} and {@code METRICS_ENABLED=false} nothing is
+ * registered per request. The line goes through Logback's AsyncAppender (logback.xml), so an event
+ * loop never waits on stdout.
  */
 final class AccessLog {
   static final String LOGGER = "dev.taskloop.access";
-  static final String UNMATCHED = "unmatched";
+  static final String UNMATCHED = HttpServerMeters.UNMATCHED;
   static final int CLOSED = 499;
 
   private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
 
   private final boolean on;
+  private final HttpServerMeters meters;
 
-  AccessLog(boolean on) {
+  AccessLog(boolean on, HttpServerMeters meters) {
     this.on = on;
+    this.meters = meters;
+  }
+
+  private boolean any() {
+    return meters.on() || (on && LOG.isInfoEnabled());
   }
 
   /** For a request the router serves: call from its first handler, on the request's context. */
   void routed(RoutingContext ctx) {
-    if (on && LOG.isInfoEnabled()) {
+    if (any()) {
       Context context = Vertx.currentContext();
       HttpServerRequest request = ctx.request();
+      var measured = meters.begin(request.method());
       // vertx-web's end handlers, not the response's own (a route may add its own end handler)
-      ctx.addEndHandler(ended -> write(context, request, ended.succeeded()));
+      ctx.addEndHandler(ended -> write(context, request, measured, ended.succeeded()));
     }
   }
 
   /** For a request the router never sees (malformed, unknown HTTP version), on its context. */
   void unrouted(HttpServerRequest request) {
-    if (on && LOG.isInfoEnabled()) {
+    if (any()) {
       Context context = Vertx.currentContext();
-      request.response().endHandler(ended -> write(context, request, request.response().ended()));
+      var measured = meters.begin(request.method());
+      request
+          .response()
+          .endHandler(ended -> write(context, request, measured, request.response().ended()));
     }
   }
 
@@ -68,22 +81,43 @@ final class AccessLog {
    * Logs on the request's own context, so the line carries its request id: a response ended by the
    * connection sweep (a 408) ends on the server's context.
    */
-  private static void write(Context context, HttpServerRequest request, boolean completed) {
+  private void write(
+      Context context,
+      HttpServerRequest request,
+      HttpServerMeters.Request measured,
+      boolean completed) {
     if (context instanceof ContextInternal internal && Vertx.currentContext() != context) {
-      internal.dispatch(() -> line(request, completed));
+      internal.dispatch(() -> ended(request, measured, completed));
     } else {
-      line(request, completed);
+      ended(request, measured, completed);
     }
   }
 
-  private static void line(HttpServerRequest request, boolean completed) {
+  private void ended(HttpServerRequest request, HttpServerMeters.Request measured, boolean done) {
     RequestContext current = RequestContext.current();
+    HttpServerResponse response = request.response();
+    String route = current == null ? null : current.route();
+    int status = done || response.headWritten() ? response.getStatusCode() : CLOSED;
+    if (done) {
+      meters.end(measured, route, status, request.bytesRead(), response.bytesWritten());
+    } else {
+      meters.reset(measured);
+    }
+    if (on && LOG.isInfoEnabled()) {
+      line(request, current, route, status, done);
+    }
+  }
+
+  private static void line(
+      HttpServerRequest request,
+      RequestContext current,
+      String route,
+      int status,
+      boolean completed) {
     HttpServerResponse response = request.response();
     long now = System.nanoTime();
     long started = current == null ? now : current.startNanos();
-    String route = current == null ? null : current.route();
     String user = current == null ? null : current.userId();
-    int status = completed || response.headWritten() ? response.getStatusCode() : CLOSED;
     LOG.info(
         "{} {} {} {} ms {} B user={} client={}{}",
         v("method", request.method().name()),

@@ -1,6 +1,7 @@
 package dev.taskloop.system.http;
 
 import dev.taskloop.system.config.AppConfig;
+import dev.taskloop.system.observe.HttpServerMeters;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -32,7 +33,12 @@ public final class HttpVerticle extends VerticleBase {
 
   /** The listener's parameters and how the HTTP layer waits for clients. */
   public record Settings(
-      String host, int port, Duration grace, AppConfig.Http limits, boolean accessLog) {}
+      String host,
+      int port,
+      Duration grace,
+      AppConfig.Http limits,
+      boolean accessLog,
+      HttpServerMeters meters) {}
 
   private final Settings settings;
   private final BooleanSupplier draining;
@@ -72,7 +78,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    access = new AccessLog(settings.accessLog());
+    access = new AccessLog(settings.accessLog(), settings.meters());
     router.route().handler(this::begin);
     routes = new Routes(router, authenticate);
     features.accept(routes);

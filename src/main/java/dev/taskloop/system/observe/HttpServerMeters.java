@@ -6,10 +6,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.core.spi.metrics.HttpServerMetrics;
-import io.vertx.core.spi.observability.HttpRequest;
-import io.vertx.core.spi.observability.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -20,27 +16,28 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 /**
- * The HTTP servers' meters, with the names and labels of vertx-micrometer-metrics ({@code
- * vertx_http_server_*}) but cheap per request: a request's meters are found by route, method and
- * status in a few comparisons, and no tag object is made per request. The library's own
- * implementation merges tags and looks meters up in the registry five times per request: about 8 %
- * of the event loops' Java samples under GET load (JFR), more than the metrics' whole budget.
+ * The API's HTTP meters, with the names and labels of vertx-micrometer-metrics ({@code
+ * vertx_http_server_*}), recorded once per request from the router's end of the exchange (see
+ * {@code AccessLog}) instead of through Vert.x's metrics SPI. Given an {@code HttpServerMetrics},
+ * Vert.x's HTTP server calls it four to six times per request and per flushed buffer; with the same
+ * meters recorded from here GET one's throughput cost fell from 10-15 % to 1 %, within the noise
+ * (docs/benchmarks.md, "issue 9"). A request's meters are found by route, method and status in a
+ * few comparisons, and no tag object is made per request.
  *
  * <p>By {@code method,route,code}: {@code requests}, {@code response.time} (buckets {@link
  * #LATENCY_BUCKETS_MS}), {@code response.bytes}. By {@code method}: {@code active.requests}, {@code
- * request.bytes}, {@code request.resets}. And {@code active.connections}, {@code bytes.read},
- * {@code bytes.written}. {@code route} is the template the request matched ({@code /tasks/{id}}),
- * {@link #UNMATCHED} when none did; never the raw path. {@code method} is one of {@link #METHODS}
- * or {@code OTHER}, so a made-up method cannot add series. One instance serves every HTTP server of
- * a {@code Vertx}; its methods run on the event loops (a request's always on its connection's
- * loop).
+ * request.bytes}, {@code request.resets} (the client closed before the response ended). {@code
+ * route} is the template the request matched ({@code /tasks/{id}}), {@link #UNMATCHED} when none
+ * did; never the raw path. {@code method} is one of {@link #METHODS} or {@code OTHER}, so a made-up
+ * method cannot add series. One instance serves every API listener of a process; it is thread-safe.
+ * The management listener's own requests (scrapes) are not counted.
  */
-final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Request, Void, Void> {
+public final class HttpServerMeters {
   /** Upper bounds of the latency buckets, ms: fine below 50 ms, coarse up to timeouts. */
   static final long[] LATENCY_BUCKETS_MS = {1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500};
 
   /** The route label of a request that matched no route (404, 405, malformed requests). */
-  static final String UNMATCHED = "unmatched";
+  public static final String UNMATCHED = "unmatched";
 
   static final List<HttpMethod> METHODS =
       Stream.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -52,30 +49,27 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
       LongStream.of(LATENCY_BUCKETS_MS).mapToObj(Duration::ofMillis).toArray(Duration[]::new);
 
   private final MeterRegistry registry;
+  private final boolean on;
   private final MethodMeters[] methods = new MethodMeters[METHODS.size() + 1]; // + OTHER
   private final ConcurrentHashMap<String, RouteMeters> routes = new ConcurrentHashMap<>();
-  private final LongAdder connections = new LongAdder();
-  private final Counter bytesRead;
-  private final Counter bytesWritten;
 
   HttpServerMeters(MeterRegistry registry) {
     this.registry = registry;
+    this.on = Telemetry.records(registry);
     for (int i = 0; i < methods.length; i++) {
       methods[i] = new MethodMeters(i, i == METHODS.size() ? "OTHER" : METHODS.get(i).name());
     }
-    Gauge.builder(PREFIX + "active.connections", connections, LongAdder::doubleValue)
-        .description("Connections open to the HTTP servers")
-        .strongReference(true)
-        .register(registry);
-    bytesRead = Counter.builder(PREFIX + "bytes.read").register(registry);
-    bytesWritten = Counter.builder(PREFIX + "bytes.written").register(registry);
   }
 
-  /** One request's measurements; touched on its connection's event loop only. */
-  static final class Request {
+  /** False with {@code METRICS_ENABLED=false}: then nothing need be called per request. */
+  public boolean on() {
+    return on;
+  }
+
+  /** One request's measurements, from {@link #begin} to {@link #end} or {@link #reset}. */
+  public static final class Request {
     private final MethodMeters method;
     private final long startNanos = System.nanoTime();
-    private String route;
     private boolean over;
 
     private Request(MethodMeters method) {
@@ -83,71 +77,47 @@ final class HttpServerMeters implements HttpServerMetrics<HttpServerMeters.Reque
     }
   }
 
-  @Override
-  public Request requestBegin(Void socket, HttpRequest request) {
-    var meters = methods[index(request.method())];
+  /** A request arrived: it counts as in flight until {@link #end} or {@link #reset}. */
+  public Request begin(HttpMethod method) {
+    var meters = methods[index(method)];
     meters.active.increment();
     return new Request(meters);
   }
 
-  @Override
-  public void requestRouted(Request request, String route) {
-    if (request.route == null) { // the first named route: the endpoint's
-      request.route = route;
+  /**
+   * Its response ended: {@code route} is the template ({@code null} when none matched), the bytes
+   * are the bodies' (request as read, response as written).
+   */
+  public void end(Request request, String route, int status, long bytesRead, long bytesWritten) {
+    if (!over(request)) {
+      return;
     }
-  }
-
-  @Override
-  public void requestEnd(Request request, HttpRequest http, long bytesRead) {
     request.method.requestBytes.record(bytesRead);
-  }
-
-  @Override
-  public void requestReset(Request request) {
-    request.method.resets.increment();
-    over(request);
-  }
-
-  @Override
-  public void responseEnd(Request request, HttpResponse response, long bytesWritten) {
-    String route = request.route == null ? UNMATCHED : request.route;
-    RouteMeters meters = routes.get(route);
+    String label = route == null ? UNMATCHED : route;
+    RouteMeters meters = routes.get(label);
     if (meters == null) {
-      meters = routes.computeIfAbsent(route, RouteMeters::new);
+      meters = routes.computeIfAbsent(label, RouteMeters::new);
     }
-    Outcome outcome = meters.of(request.method, response.statusCode());
+    Outcome outcome = meters.of(request.method, status);
     outcome.requests.increment();
     outcome.time.record(System.nanoTime() - request.startNanos, TimeUnit.NANOSECONDS);
     outcome.bytes.record(bytesWritten);
-    over(request);
   }
 
-  private static void over(Request request) {
-    if (!request.over) {
-      request.over = true;
-      request.method.active.decrement();
+  /** The client closed the connection before the response ended. */
+  public void reset(Request request) {
+    if (over(request)) {
+      request.method.resets.increment();
     }
   }
 
-  @Override
-  public Void connected(SocketAddress remoteAddress, String remoteName) {
-    connections.increment();
-    return null;
-  }
-
-  @Override
-  public void disconnected(Void socket, SocketAddress remoteAddress) {
-    connections.decrement();
-  }
-
-  @Override
-  public void bytesRead(Void socket, SocketAddress remoteAddress, long numberOfBytes) {
-    bytesRead.increment(numberOfBytes);
-  }
-
-  @Override
-  public void bytesWritten(Void socket, SocketAddress remoteAddress, long numberOfBytes) {
-    bytesWritten.increment(numberOfBytes);
+  private static boolean over(Request request) {
+    if (request.over) {
+      return false;
+    }
+    request.over = true;
+    request.method.active.decrement();
+    return true;
   }
 
   private static int index(HttpMethod method) {

@@ -28,12 +28,14 @@ public final class Telemetry implements AutoCloseable {
   private final PrometheusMeterRegistry prometheus; // null when metrics are off
   private final AutoCloseable processMeters;
   private final Tracing tracing; // null when tracing is off
+  private final HttpServerMeters http;
 
   private Telemetry(
       PrometheusMeterRegistry prometheus, AutoCloseable processMeters, Tracing tracing) {
     this.prometheus = prometheus;
     this.registry = prometheus == null ? new CompositeMeterRegistry() : prometheus;
     this.processMeters = processMeters;
+    this.http = new HttpServerMeters(registry);
     this.tracing = tracing;
   }
 
@@ -46,6 +48,11 @@ public final class Telemetry implements AutoCloseable {
     var prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     return new Telemetry(
         prometheus, ProcessMeters.bind(prometheus, version, config.database().kind()), tracing);
+  }
+
+  /** The API listeners' request meters, recorded by the HTTP layer once per request. */
+  public HttpServerMeters http() {
+    return http;
   }
 
   /** Where every meter goes. */
