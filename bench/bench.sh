@@ -441,7 +441,8 @@ fi
     if [ "${S_AUTH[base]}" = 0 ] && [ "${S_AUTH[cur]}" = 1 ]; then
       echo "auth cost on GET one: **$COST %** (current vs baseline req/s: ${R_RPS[cur/get_one]} vs ${R_RPS[base/get_one]}); target ≤ $TARGET_AUTH_COST %: **$COST_OK**"
     else
-      echo "GET one, current vs baseline: $COST % fewer req/s (${R_RPS[cur/get_one]} vs ${R_RPS[base/get_one]}); not an auth cost: authentication is the same on both"
+      change=$(awk -v c="$COST" 'BEGIN{ if (c == "n/a") print "n/a"; else if (c + 0 < 0) printf "%.1f %% more", -c; else printf "%.1f %% fewer", c }')
+      echo "GET one, current vs baseline: $change req/s (${R_RPS[cur/get_one]} vs ${R_RPS[base/get_one]}); not an auth cost: authentication is the same on both"
     fi
   fi
   echo

@@ -27,12 +27,12 @@ import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Vert.x's metrics: vertx-micrometer-metrics for everything (worker pools, ...) but the HTTP
+ * Vert.x's metrics: vertx-micrometer-metrics for everything (event bus, clients, ...) but the HTTP
  * servers, whose meters are {@link HttpServerMeters}, recorded from the router (same names, a
  * fraction of the cost), and the SQL clients and pools, which {@code system/db} measures.
  */
 final class VertxMeters implements VertxMetrics {
-  private static final String SQL = "sql";
+  private static final String SQL = "sql", WORKER = "worker";
 
   /** Vert.x keeps its registries in a static map by name: one name per service in the JVM. */
   private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -124,11 +124,16 @@ final class VertxMeters implements VertxMetrics {
   /**
    * None for the database pools ({@code vertx_pool_*{pool_type="sql"}}): measured 2.3 % of GET
    * one's event-loop time, while {@code taskloop_db_pool_*} (system/db's checkout registry) shows
-   * the same size, use and waiters, and more. Worker pools keep theirs.
+   * the same size, use and waiters, and more. None for the worker pools either ({@code
+   * pool_type="worker"}): SQLite runs every statement as a worker task, and their per-task timers
+   * cost SQLite 4-5 % of its throughput; {@code taskloop_work_*} shows the bounded pools (reports,
+   * password hashing, exports) and {@code taskloop_db_statement_seconds} every statement.
    */
   @Override
   public PoolMetrics<?, ?> createPoolMetrics(String type, String name, int maxSize) {
-    return SQL.equals(type) ? null : library.createPoolMetrics(type, name, maxSize);
+    return SQL.equals(type) || WORKER.equals(type)
+        ? null
+        : library.createPoolMetrics(type, name, maxSize);
   }
 
   @Override
