@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Vert.x's metrics: vertx-micrometer-metrics for everything (event bus, clients, ...) but the HTTP
  * servers, whose meters are {@link HttpServerMeters}, recorded from the router (same names, a
- * fraction of the cost), and the SQL clients and pools, which {@code system/db} measures.
+ * fraction of the cost), the SQL clients and pools, which {@code system/db} measures, and the
+ * worker pools, which {@code taskloop_work_*} shows where they are bounded.
  */
 final class VertxMeters implements VertxMetrics {
   private static final String SQL = "sql", WORKER = "worker";
@@ -125,8 +126,8 @@ final class VertxMeters implements VertxMetrics {
    * None for the database pools ({@code vertx_pool_*{pool_type="sql"}}): measured 2.3 % of GET
    * one's event-loop time, while {@code taskloop_db_pool_*} (system/db's checkout registry) shows
    * the same size, use and waiters, and more. None for the worker pools either ({@code
-   * pool_type="worker"}): SQLite runs every statement as a worker task, and their per-task timers
-   * cost SQLite 4-5 % of its throughput; {@code taskloop_work_*} shows the bounded pools (reports,
+   * pool_type="worker"}): SQLite runs every statement as a worker task, each timed twice more
+   * (queue and run) on its hot path; {@code taskloop_work_*} shows the bounded pools (reports,
    * password hashing, exports) and {@code taskloop_db_statement_seconds} every statement.
    */
   @Override
