@@ -5,6 +5,7 @@ import dev.taskloop.catalog.CatalogFeature;
 import dev.taskloop.reports.ReportFeature;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
+import dev.taskloop.system.http.ClientAddress;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.observe.Telemetry;
 import dev.taskloop.tasks.TaskFeature;
@@ -24,7 +25,8 @@ record Features(
     TaskFeature tasks,
     CatalogFeature catalog,
     ReportFeature reports,
-    UserFeature users) {
+    UserFeature users,
+    ClientAddress clients) {
   private static final Logger LOG = LoggerFactory.getLogger(Taskloop.class);
 
   /**
@@ -35,19 +37,21 @@ record Features(
       Vertx vertx, Database database, AppConfig config, Telemetry telemetry, Resources resources) {
     var registry = telemetry.registry();
     var tasks = new TaskFeature(database, registry);
+    var clients = new ClientAddress(config.scaleOut().trustedProxies());
     AuthFeature auth;
     UserFeature users;
     try {
       auth = new AuthFeature(database, config.auth(), registry);
       // bad Argon2 settings fail here
-      users = new UserFeature(vertx, database, config.auth(), auth, registry);
+      users = new UserFeature(vertx, database, config, auth, clients, registry);
       bootstrapAdmin(config, users, tasks);
     } catch (Exception e) { // await() rethrows checked exceptions as they are
       throw new Taskloop.StartupException("cannot set up accounts: " + e.getMessage(), e);
     }
+    resources.add("login limits", users::close);
     var reports = new ReportFeature(vertx, config, registry, database.legacyJdbc());
     resources.add("report workers", () -> reports.close(Taskloop.CLOSE_TIMEOUT_MS));
-    return new Features(auth, tasks, new CatalogFeature(database), reports, users);
+    return new Features(auth, tasks, new CatalogFeature(database), reports, users, clients);
   }
 
   /**

@@ -37,7 +37,8 @@ final class MainServers {
             config.shutdownGrace(),
             config.http(),
             config.observability().accessLog(),
-            telemetry.http());
+            telemetry.http(),
+            features.clients());
     var verticles = new ArrayList<HttpVerticle>();
     for (int i = 0;
         i < Taskloop.EVENT_LOOPS;

@@ -13,9 +13,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /** All SQL about API keys. */
 public final class ApiKeyRepository {
+  /** The NOTIFY channel of revocations (see {@link Authenticator}). */
+  static final String CHANNEL = "taskloop_auth";
+
   private static final String INSERT =
       "INSERT INTO api_keys (id, user_id, prefix, key_hash, name, created_at, expires_at)"
           + " VALUES (#{id}, #{user}, #{prefix}, #{hash}, #{name}, #{now}, #{expires})";
@@ -127,15 +131,28 @@ public final class ApiKeyRepository {
   }
 
   /** Revokes one of the user's keys; its prefix, or empty when there is no such live key. */
-  public Future<Optional<String>> revoke(UUID userId, UUID keyId) {
+  public Future<Optional<String>> revoke(SqlConnection tx, UUID userId, UUID keyId) {
     var params = Map.<String, Object>of("id", keyId, "user", userId, "now", db.now());
-    return db.write(REVOKE, params).map(rows -> Rows.first(rows, row -> row.getString("prefix")));
+    return db.on(tx, REVOKE, params).map(rows -> Rows.first(rows, row -> row.getString("prefix")));
   }
 
   /** Revokes every key of the user but {@code keep}, inside a transaction. */
   public Future<Void> revokeOthers(SqlConnection tx, UUID userId, UUID keep) {
     return db.on(tx, REVOKE_OTHERS, Map.of("user", userId, "keep", keep, "now", db.now()))
         .mapEmpty();
+  }
+
+  /**
+   * Tells every instance {@code payload} on channel {@value #CHANNEL} when {@code tx} commits
+   * (PostgreSQL NOTIFY; nothing on SQLite, which is one instance).
+   */
+  Future<Void> announce(SqlConnection tx, String payload) {
+    return db.notifications().announce(tx, CHANNEL, payload);
+  }
+
+  /** Hears every instance's announcements; {@code onSubscribed} after each (re)subscription. */
+  void listen(Consumer<String> onMessage, Runnable onSubscribed) {
+    db.notifications().listen(CHANNEL, onMessage, onSubscribed);
   }
 
   Future<Void> touch(UUID keyId) {

@@ -18,6 +18,7 @@ public final class AuthFeature {
   public AuthFeature(Database database, AppConfig.Auth config, MeterRegistry registry) {
     this.keys = new ApiKeyRepository(database);
     this.authenticator = new Authenticator(keys, config, registry);
+    keys.listen(authenticator::noticed, authenticator::forgetAll);
   }
 
   /**

@@ -10,8 +10,10 @@ import dev.taskloop.system.observe.Telemetry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -32,8 +34,11 @@ import org.slf4j.LoggerFactory;
  * key costs no database round trip; the secret is still hashed and compared on every request.
  * Unknown prefixes are remembered as briefly, so random keys cannot turn into a database query
  * each. Revocation, deactivation and password changes evict the cache on the instance that made
- * them at once (a lookup that was already under way does not put the old state back); other
- * instances notice within the TTL. {@code last_used_at} is written at most once a minute per key.
+ * them at once (a lookup that was already under way does not put the old state back), and on
+ * PostgreSQL every other instance as soon as their transaction commits (NOTIFY, see {@link
+ * ApiKeyRepository#announce}); the whole cache is forgotten whenever that subscription is
+ * (re)established. The TTL is the backstop should a notification be lost. {@code last_used_at} is
+ * written at most once a minute per key.
  *
  * <p>Meters: the cache's {@code cache_gets_total{cache="api_keys",result="hit"|"miss"}} (and its
  * size, puts, evictions), and {@code taskloop_auth_failures_total{reason}}, every 401 by why it was
@@ -43,6 +48,9 @@ public final class Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
   private static final String PRINCIPAL = "principal";
   private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+
+  /** The payloads of revocation notices ({@link ApiKeyRepository#announce}). */
+  private static final String KEY = "key:", USER = "user:";
 
   /** Why a request got 401: the {@code reason} label, a closed set. */
   enum Refusal {
@@ -122,6 +130,43 @@ public final class Authenticator {
               }
               admit(ctx, raw, key);
             });
+  }
+
+  /**
+   * Tells every instance, when {@code tx} commits, that the key with {@code prefix} is revoked (see
+   * {@link #noticed}).
+   */
+  public Future<Void> announceKey(SqlConnection tx, String prefix) {
+    return keys.announce(tx, KEY + prefix);
+  }
+
+  /** Tells every instance, when {@code tx} commits, that {@code userId}'s keys changed. */
+  public Future<Void> announceUser(SqlConnection tx, UUID userId) {
+    return keys.announce(tx, USER + userId);
+  }
+
+  /** A notification from an instance (this one too): forgets what it names. */
+  void noticed(String payload) {
+    if (payload.startsWith(KEY)) {
+      forgetKey(payload.substring(KEY.length()));
+    } else if (payload.startsWith(USER)) {
+      try {
+        forgetUser(UUID.fromString(payload.substring(USER.length())));
+      } catch (IllegalArgumentException e) {
+        forgetAll();
+      }
+    } else { // from a newer version, perhaps: forgetting everything is always safe
+      forgetAll();
+    }
+  }
+
+  /**
+   * Forgets every cached key: when the subscription to other instances' notifications is
+   * (re)established, since those sent while it was down are lost.
+   */
+  void forgetAll() {
+    evictions.incrementAndGet();
+    verified.invalidateAll();
   }
 
   /** Forgets a revoked key at once (on this instance). */

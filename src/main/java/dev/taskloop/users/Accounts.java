@@ -22,14 +22,14 @@ import java.util.UUID;
  * The account use cases that span users and API keys: sign-up (user and first key in one
  * transaction), login, key management, password change (which revokes the user's other keys),
  * deactivation. Every change that makes keys invalid evicts them from the {@link Authenticator}'s
- * cache at once.
+ * cache at once, and announces it to the other instances in its own transaction.
  */
 final class Accounts {
   private final Database db;
   private final UserRepository users;
   private final ApiKeyRepository keys;
   private final PasswordHasher hasher;
-  private final LoginLimiter limiter;
+  private final LoginLimits limiter;
   private final Authenticator authenticator;
   private final AppConfig.Auth config;
 
@@ -41,7 +41,7 @@ final class Accounts {
       UserRepository users,
       ApiKeyRepository keys,
       PasswordHasher hasher,
-      LoginLimiter limiter,
+      LoginLimits limiter,
       Authenticator authenticator,
       AppConfig.Auth config) {
     this.db = db;
@@ -73,30 +73,30 @@ final class Accounts {
   }
 
   /**
-   * Checks email and password (counted by the {@link LoginLimiter} before the check runs); a new
-   * key for the user, or the same 401 for every failure.
+   * Checks email and password (counted by the {@link LoginLimits} before the check runs); a new key
+   * for the user, or the same 401 for every failure.
    */
   Future<NewApiKey> login(
       String email, String password, String address, String keyName, Integer days) {
-    LoginLimiter.Attempt attempt = limiter.login(email, address);
-    return users
-        .findForLogin(email)
+    return limiter
+        .login(email, address)
         .compose(
-            found ->
-                hasher
-                    .verify(
-                        password, found.map(UserRepository.Credentials::passwordHash).orElse(null))
-                    .map(
-                        ok -> {
-                          if (!ok || !found.get().user().isActive()) {
-                            attempt.loginFailed();
-                            throw new ApiException(
-                                ProblemType.UNAUTHORIZED, "Wrong email or password.");
-                          }
-                          attempt.succeeded();
-                          return found.get().user();
-                        }))
+            attempt -> users.findForLogin(email).compose(found -> check(attempt, found, password)))
         .compose(user -> keys.create(user.id(), keyName, expiry(days)));
+  }
+
+  private Future<User> check(
+      LoginLimits.Attempt attempt, Optional<UserRepository.Credentials> found, String password) {
+    return hasher
+        .verify(password, found.map(UserRepository.Credentials::passwordHash).orElse(null))
+        .compose(
+            ok -> {
+              if (!ok || !found.get().user().isActive()) {
+                attempt.loginFailed();
+                throw new ApiException(ProblemType.UNAUTHORIZED, "Wrong email or password.");
+              }
+              return attempt.succeeded().map(done -> found.get().user());
+            });
   }
 
   Future<User> me(Principal caller) {
@@ -115,18 +115,21 @@ final class Accounts {
               : Future.succeededFuture();
       return rename.compose(done -> me(caller));
     }
-    LoginLimiter.Attempt attempt = limiter.passwordCheck(caller.userId(), address);
-    return users
-        .passwordHash(caller.userId())
-        .compose(hash -> hasher.verify(patch.currentPassword(), hash.orElse(null)))
+    return limiter
+        .passwordCheck(caller.userId(), address)
         .compose(
-            ok -> {
-              if (!ok) {
-                throw ApiException.validation("current_password", "is not correct");
-              }
-              attempt.succeeded();
-              return hasher.hash(patch.password());
-            })
+            attempt ->
+                users
+                    .passwordHash(caller.userId())
+                    .compose(hash -> hasher.verify(patch.currentPassword(), hash.orElse(null)))
+                    .compose(
+                        ok -> {
+                          if (!ok) {
+                            throw ApiException.validation("current_password", "is not correct");
+                          }
+                          return attempt.succeeded();
+                        }))
+        .compose(done -> hasher.hash(patch.password()))
         .compose(
             hash ->
                 db.inTransaction(
@@ -138,8 +141,8 @@ final class Accounts {
                                     patch.setName()
                                         ? users.setName(tx, caller.userId(), patch.name())
                                         : Future.<Void>succeededFuture())
-                            .compose(
-                                done -> keys.revokeOthers(tx, caller.userId(), caller.keyId()))))
+                            .compose(done -> keys.revokeOthers(tx, caller.userId(), caller.keyId()))
+                            .compose(done -> authenticator.announceUser(tx, caller.userId()))))
         .onSuccess(done -> authenticator.forgetUser(caller.userId()))
         .compose(done -> me(caller));
   }
@@ -154,7 +157,14 @@ final class Accounts {
 
   /** Revokes one of the caller's keys; empty when it has no such live key. */
   Future<Optional<UUID>> revokeKey(Principal caller, UUID keyId) {
-    return keys.revoke(caller.userId(), keyId)
+    return db.inTransaction(
+            tx ->
+                keys.revoke(tx, caller.userId(), keyId)
+                    .compose(
+                        prefix ->
+                            prefix.isEmpty()
+                                ? Future.succeededFuture(prefix)
+                                : authenticator.announceKey(tx, prefix.get()).map(prefix)))
         .map(
             prefix -> {
               prefix.ifPresent(authenticator::forgetKey);
@@ -175,7 +185,16 @@ final class Accounts {
       return Future.failedFuture(
           new ApiException(ProblemType.CONFLICT, "Administrators cannot deactivate themselves."));
     }
-    return users.setActive(userId, active).onSuccess(user -> authenticator.forgetUser(userId));
+    return db.inTransaction(
+            tx ->
+                users
+                    .setActive(tx, userId, active)
+                    .compose(
+                        user ->
+                            user.isEmpty()
+                                ? Future.succeededFuture(user)
+                                : authenticator.announceUser(tx, userId).map(user)))
+        .onSuccess(user -> authenticator.forgetUser(userId));
   }
 
   /** Admin-only use cases check this before anything else (403 before any 422). */

@@ -3,6 +3,7 @@ package dev.taskloop.users;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.ApiKey;
 import dev.taskloop.auth.Authenticator;
+import dev.taskloop.system.http.ClientAddress;
 import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
@@ -16,9 +17,11 @@ final class KeyRoutes {
   private static final String KEY = "API key";
 
   private final Accounts accounts;
+  private final ClientAddress clients;
 
-  KeyRoutes(Accounts accounts) {
+  KeyRoutes(Accounts accounts, ClientAddress clients) {
     this.accounts = accounts;
+    this.clients = clients;
   }
 
   public void mount(Routes routes) {
@@ -36,7 +39,7 @@ final class KeyRoutes {
     String name = body == null ? null : AccountInput.name(body, "name", validation);
     Integer days = body == null ? null : AccountInput.expiresInDays(body, validation);
     validation.check();
-    String address = UserRoutes.address(ctx);
+    String address = clients.of(ctx.request());
     Responses.reply(
         ctx,
         accounts.login(email, password, address, name, days),

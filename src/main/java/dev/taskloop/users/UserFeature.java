@@ -3,6 +3,7 @@ package dev.taskloop.users;
 import dev.taskloop.auth.AuthFeature;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
+import dev.taskloop.system.http.ClientAddress;
 import dev.taskloop.system.http.Routes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ public final class UserFeature {
   private final UserRoutes users;
   private final KeyRoutes keys;
   private final AdminBootstrap admin;
+  private final LoginLimits limits;
 
   /**
    * Builds the pieces on the calling thread; the hasher hashes once, so bad {@code PASSWORD_HASH_*}
@@ -25,23 +27,24 @@ public final class UserFeature {
   public UserFeature(
       Vertx vertx,
       Database database,
-      AppConfig.Auth config,
+      AppConfig config,
       AuthFeature auth,
+      ClientAddress clients,
       MeterRegistry registry) {
     var repository = new UserRepository(database);
-    var hasher = new PasswordHasher(vertx, config, registry);
+    var hasher = new PasswordHasher(vertx, config.auth(), registry);
+    this.limits = LoginLimits.create(vertx, database, config, registry);
     var accounts =
         new Accounts(
-            database,
-            repository,
-            auth.keys(),
-            hasher,
-            new LoginLimiter(config, registry),
-            auth.authenticator(),
-            config);
-    this.users = new UserRoutes(accounts);
-    this.keys = new KeyRoutes(accounts);
+            database, repository, auth.keys(), hasher, limits, auth.authenticator(), config.auth());
+    this.users = new UserRoutes(accounts, clients);
+    this.keys = new KeyRoutes(accounts, clients);
     this.admin = new AdminBootstrap(repository, hasher);
+  }
+
+  /** Stops the login limits' background clean-up. */
+  public void close() {
+    limits.close();
   }
 
   public void mount(Routes routes) {

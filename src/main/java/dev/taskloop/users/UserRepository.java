@@ -141,8 +141,8 @@ final class UserRepository {
     return db.on(tx, SET_NAME, params).mapEmpty();
   }
 
-  Future<Optional<User>> setActive(UUID id, boolean active) {
-    return db.write(SET_ACTIVE, Map.of("id", id, "active", active, "now", db.now()))
+  Future<Optional<User>> setActive(SqlConnection tx, UUID id, boolean active) {
+    return db.on(tx, SET_ACTIVE, Map.of("id", id, "active", active, "now", db.now()))
         .map(UserRepository::first);
   }
 

@@ -3,6 +3,7 @@ package dev.taskloop.users;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.Authenticator;
+import dev.taskloop.system.http.ClientAddress;
 import dev.taskloop.system.http.Fields;
 import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
@@ -17,9 +18,11 @@ final class UserRoutes {
   private static final String USER = "User";
 
   private final Accounts accounts;
+  private final ClientAddress clients;
 
-  UserRoutes(Accounts accounts) {
+  UserRoutes(Accounts accounts, ClientAddress clients) {
     this.accounts = accounts;
+    this.clients = clients;
   }
 
   public void mount(Routes routes) {
@@ -55,8 +58,8 @@ final class UserRoutes {
         ctx, accounts.updateMe(Authenticator.principal(ctx), address(ctx), patch), Responses::ok);
   }
 
-  static String address(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? "-" : ctx.request().remoteAddress().host();
+  private String address(RoutingContext ctx) { // for the per-address limit
+    return clients.of(ctx.request());
   }
 
   private void list(RoutingContext ctx) {

@@ -164,61 +164,6 @@ class AccountsIT extends SharedServer {
   }
 
   @Test
-  void repeatedFailedLoginsAreThrottledWithRetryAfter() {
-    // The window's end and the recovery are LoginLimiterTest's, with a simulated clock.
-    var env = Map.of("LOGIN_MAX_FAILURES", "3", "LOGIN_WINDOW_S", "600");
-    try (var limited = TestServer.start(database, env)) {
-      Http anonymous = limited.anonymous();
-      limited.signUp("victim@example.com", PASSWORD);
-      String wrong = "{\"email\":\"victim@example.com\",\"password\":\"guess-guess\"}";
-      String right = "{\"email\":\"victim@example.com\",\"password\":\"" + PASSWORD + "\"}";
-      assertEquals(201, anonymous.post("/auth/api-keys", right).status(), "successes do not count");
-      for (int i = 0; i < 3; i++) {
-        assertEquals(401, anonymous.post("/auth/api-keys", wrong).status());
-      }
-      var throttled = anonymous.post("/auth/api-keys", right);
-      assertProblem(throttled, 429, "too-many-requests");
-      long retryAfter = Long.parseLong(throttled.header("retry-after").orElseThrow());
-      assertTrue(retryAfter >= 1 && retryAfter <= 600, "Retry-After " + retryAfter);
-    }
-  }
-
-  @Test
-  void parallelGuessesCannotOutrunTheLimit() throws Exception {
-    var env = Map.of("LOGIN_MAX_FAILURES", "3", "LOGIN_WINDOW_S", "600");
-    try (var limited = TestServer.start(database, env)) {
-      limited.signUp("parallel@example.com", PASSWORD);
-      var statuses =
-          inParallel(
-              10,
-              () ->
-                  limited
-                      .anonymous()
-                      .post(
-                          "/auth/api-keys",
-                          "{\"email\":\"parallel@example.com\",\"password\":\"guess-guess\"}")
-                      .status());
-      assertEquals(3, statuses.stream().filter(s -> s == 401).count(), statuses.toString());
-      assertEquals(7, statuses.stream().filter(s -> s == 429).count(), statuses.toString());
-    }
-  }
-
-  @Test
-  void failuresFromOneAddressAreThrottledAcrossEmails() {
-    var env = Map.of("LOGIN_MAX_FAILURES", "3", "LOGIN_WINDOW_S", "60");
-    try (var limited = TestServer.start(database, env)) {
-      for (int i = 0; i < 3; i++) {
-        limited
-            .anonymous()
-            .post(
-                "/auth/api-keys",
-                "{\"email\":\"spray" + i + "@example.com\",\"password\":\"guess-guess\"}");
-      }
-      assertProblem(limited.loginOwner(), 429, "too-many-requests");
-    }
-  }
-
-  @Test
   void keysAreListedWithoutSecretsAndCanBeAdded() {
     Http alice = server.newUser("keys@example.com");
     var created = alice.post("/users/me/api-keys", "{\"name\":\"ci\"}");

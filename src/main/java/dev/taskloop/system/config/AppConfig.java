@@ -42,6 +42,7 @@ import java.util.Map;
  *     REPORT_SIMULATED_LATENCY_MS}, default 0)
  * @param observability metrics, logs and tracing (see {@link Observability})
  * @param poolGuards leak detection, wait bounds and connection lifetimes (see {@link PoolGuards})
+ * @param scaleOut proxies, PgBouncer and the listener of N instances (see {@link ScaleOut})
  */
 public record AppConfig(
     String host,
@@ -64,17 +65,19 @@ public record AppConfig(
     int reportQueue,
     Duration reportLatency,
     Observability observability,
-    PoolGuards poolGuards) {
+    PoolGuards poolGuards,
+    ScaleOut scaleOut) {
 
   public static final String DEFAULT_DATABASE_URL = "sqlite:./data/taskloop.db";
 
   /** Builds and validates the configuration; throws {@link Invalid} on the first bad value. */
   public static AppConfig fromEnv(Map<String, String> env) {
     var vars = new EnvVars(env);
+    var database = DatabaseUrl.parse(vars.text("DATABASE_URL", DEFAULT_DATABASE_URL));
     return new AppConfig(
         vars.host("HOST", "127.0.0.1"),
         vars.integer("PORT", 8000, 0, 65535),
-        DatabaseUrl.parse(vars.text("DATABASE_URL", DEFAULT_DATABASE_URL)),
+        database,
         vars.integer("DB_POOL_SIZE", 10, 1, 500),
         vars.integer("DB_EXPORT_POOL_SIZE", 2, 1, 100),
         Duration.ofMillis(vars.integer("DB_POOL_ACQUIRE_TIMEOUT_MS", 3000, 1, 600_000)),
@@ -95,7 +98,8 @@ public record AppConfig(
         vars.integer("REPORT_QUEUE", 8, 0, 10_000),
         Duration.ofMillis(vars.integer("REPORT_SIMULATED_LATENCY_MS", 0, 0, 600_000)),
         ConfigSections.observability(vars),
-        ConfigSections.poolGuards(vars));
+        ConfigSections.poolGuards(vars),
+        ScaleOut.read(vars, database));
   }
 
   /**
@@ -137,11 +141,14 @@ public record AppConfig(
    * @param hashParallelism Argon2id lanes ({@code PASSWORD_HASH_PARALLELISM}, default 1)
    * @param hashWorkers threads that hash passwords, off the event loops ({@code
    *     PASSWORD_HASH_WORKERS}, default 2)
-   * @param loginMaxFailures failed logins per email or per client address within {@code
+   * @param loginMaxFailures failed password checks per email (or signed-in user) within {@code
    *     loginWindow} before 429 ({@code LOGIN_MAX_FAILURES}, default 5)
+   * @param loginMaxFailuresPerAddress failed password checks per client address within {@code
+   *     loginWindow}, any email ({@code LOGIN_MAX_FAILURES_PER_ADDRESS}, default 100)
    * @param loginWindow {@code LOGIN_WINDOW_S}, default 900 (15 minutes)
    * @param keyCacheTtl how long a verified API key is trusted without asking the database ({@code
-   *     AUTH_CACHE_TTL_S}, default 5): the bound for revocation to reach other instances
+   *     AUTH_CACHE_TTL_S}, default 5): on PostgreSQL revocation reaches every instance at once
+   *     (NOTIFY), and this is the backstop should a notification be lost
    */
   public record Auth(
       boolean signupEnabled,
@@ -152,19 +159,12 @@ public record AppConfig(
       int hashParallelism,
       int hashWorkers,
       int loginMaxFailures,
+      int loginMaxFailuresPerAddress,
       Duration loginWindow,
       Duration keyCacheTtl) {
 
     /** Password length in characters, for every password: the API's and {@code ADMIN_PASSWORD}. */
     public static final int PASSWORD_MIN = 8, PASSWORD_MAX = 128;
-
-    // Argon2id defaults: OWASP's minimum for Argon2id (Password Storage Cheat Sheet: m=19 MiB, t=2,
-    // p=1), per hash: memory, passes over it, lanes (and threads). Lower is weaker than that
-    // advice;
-    // higher costs every login and sign-up more memory and time on the hashing workers.
-    static final int DEFAULT_HASH_MEMORY_KIB = 19_456;
-    static final int DEFAULT_HASH_ITERATIONS = 2;
-    static final int DEFAULT_HASH_PARALLELISM = 1;
   }
 
   /**

@@ -10,6 +10,13 @@ import java.util.TreeMap;
  * Reads the configuration's sections from the environment: see the records in {@link AppConfig}.
  */
 final class ConfigSections {
+  // Argon2id defaults: OWASP's minimum for Argon2id (Password Storage Cheat Sheet: m=19 MiB, t=2,
+  // p=1), per hash: memory, passes over it, lanes (and threads). Lower is weaker than that advice;
+  // higher costs every login and sign-up more memory and time on the hashing workers.
+  static final int DEFAULT_HASH_MEMORY_KIB = 19_456;
+  static final int DEFAULT_HASH_ITERATIONS = 2;
+  static final int DEFAULT_HASH_PARALLELISM = 1;
+
   private ConfigSections() {}
 
   static AppConfig.Auth auth(EnvVars vars) {
@@ -40,12 +47,12 @@ final class ConfigSections {
         vars.bool("SIGNUP_ENABLED", true),
         adminEmail,
         adminPassword == null ? null : new AppConfig.Secret(adminPassword),
-        vars.integer(
-            "PASSWORD_HASH_MEMORY_KIB", AppConfig.Auth.DEFAULT_HASH_MEMORY_KIB, 64, 4_194_304),
-        vars.integer("PASSWORD_HASH_ITERATIONS", AppConfig.Auth.DEFAULT_HASH_ITERATIONS, 1, 100),
-        vars.integer("PASSWORD_HASH_PARALLELISM", AppConfig.Auth.DEFAULT_HASH_PARALLELISM, 1, 64),
+        vars.integer("PASSWORD_HASH_MEMORY_KIB", DEFAULT_HASH_MEMORY_KIB, 64, 4_194_304),
+        vars.integer("PASSWORD_HASH_ITERATIONS", DEFAULT_HASH_ITERATIONS, 1, 100),
+        vars.integer("PASSWORD_HASH_PARALLELISM", DEFAULT_HASH_PARALLELISM, 1, 64),
         vars.integer("PASSWORD_HASH_WORKERS", 2, 1, 64),
         vars.integer("LOGIN_MAX_FAILURES", 5, 1, 1000),
+        vars.integer("LOGIN_MAX_FAILURES_PER_ADDRESS", 100, 1, 1_000_000),
         Duration.ofSeconds(vars.integer("LOGIN_WINDOW_S", 900, 1, 86_400)),
         Duration.ofSeconds(vars.integer("AUTH_CACHE_TTL_S", 5, 0, 60)));
   }

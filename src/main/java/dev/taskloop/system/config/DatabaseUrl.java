@@ -68,10 +68,21 @@ public sealed interface DatabaseUrl {
       return "postgresql://" + auth + hostPort() + "/" + database + ssl;
     }
 
-    /** JDBC URL for the migration tool (credentials are passed separately, never in the URL). */
+    /**
+     * JDBC URL for the migration tool and the report (credentials are passed separately, never in
+     * the URL). {@code prepareThreshold=0}: no named server-side prepared statements, which a
+     * PgBouncer in transaction mode would hand to another client's connection; these connections
+     * run few statements each, so nothing is lost.
+     */
     @Override
     public String jdbcUrl() {
-      return "jdbc:postgresql://" + hostPort() + "/" + database + "?sslmode=" + sslMode;
+      return "jdbc:postgresql://"
+          + hostPort()
+          + "/"
+          + database
+          + "?sslmode="
+          + sslMode
+          + "&prepareThreshold=0";
     }
 
     private String hostPort() {

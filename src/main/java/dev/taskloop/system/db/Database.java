@@ -1,7 +1,6 @@
 package dev.taskloop.system.db;
 
 import dev.taskloop.system.config.AppConfig;
-import dev.taskloop.system.config.DatabaseUrl;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -36,14 +35,11 @@ import java.util.function.Function;
  * DatabaseException} or the original error.
  */
 public final class Database {
-  private final DatabaseUrl url;
+  private final DatabaseClients clients;
   private final SqlClient reads;
   private final Pool writes;
-  private final Pool health;
   private final boolean echo;
-  private final long requestTimeoutMillis; // see DatabaseClients
-  private final long readTimeoutMillis;
-  private final Streams streams;
+  private final long requestTimeoutMillis, readTimeoutMillis; // see DatabaseClients
   private final Watched watched;
   private final DatabaseWatch watch;
   private final AtomicLong statements = new AtomicLong();
@@ -53,11 +49,9 @@ public final class Database {
       new ConcurrentHashMap<>();
 
   private Database(DatabaseClients clients, boolean echo, DatabaseWatch watch) {
-    this.url = clients.url();
+    this.clients = clients;
     this.reads = clients.reads();
     this.writes = clients.writes();
-    this.health = clients.health();
-    this.streams = clients.streams();
     this.requestTimeoutMillis = clients.requestTimeoutMillis();
     this.readTimeoutMillis = clients.readTimeoutMillis();
     this.echo = echo;
@@ -73,10 +67,13 @@ public final class Database {
   }
 
   /**
-   * Migrates (blocking JDBC: before {@link #open}); the schema version. See {@link StartupRetry}.
+   * Migrates (blocking JDBC: before {@link #open}), then logs the {@link ConnectionBudget}; the
+   * schema version. See {@link StartupRetry}.
    */
   public static String migrate(AppConfig config, long untilNanos) {
-    return StartupRetry.migrate(config, untilNanos);
+    String version = StartupRetry.migrate(config, untilNanos);
+    ConnectionBudget.check(config);
+    return version;
   }
 
   /**
@@ -86,7 +83,7 @@ public final class Database {
    * DatabaseException.Unavailable} when it cannot be reached for that.
    */
   public static Database open(Vertx vertx, AppConfig config, MeterRegistry registry) {
-    var clients = DatabaseClients.open(vertx, config);
+    var clients = DatabaseClients.open(vertx, config, registry);
     return new Database(
         clients, config.sqlEcho(), DatabaseWatch.open(vertx, config, registry, clients));
   }
@@ -94,6 +91,11 @@ public final class Database {
   /** Every pool's checkouts and counters now ({@code GET /admin/pool}). */
   public List<PoolSnapshot> pools() {
     return watch.snapshot();
+  }
+
+  /** LISTEN/NOTIFY between instances (PostgreSQL; on SQLite it does nothing). */
+  public Notifications notifications() {
+    return clients.notifications();
   }
 
   /** Plain JDBC for the legacy report, its connections watched as the {@code report} pool. */
@@ -164,12 +166,12 @@ public final class Database {
     if (echo) {
       SqlEcho.stream(sql);
     }
-    return watched.stream(streams, sql, params, fetchSize, consumer);
+    return watched.stream(clients.streams(), sql, params, fetchSize, consumer);
   }
 
   /** The placeholder of the {@code index}-th (1-based) parameter in raw SQL for {@link #stream}. */
   public String param(int index) {
-    return streams.param(index);
+    return clients.streams().param(index);
   }
 
   /** Blocks (startup, never an event loop) until both application clients get an answer. */
@@ -191,7 +193,7 @@ public final class Database {
    * (readiness): busy application connections neither delay nor fail it.
    */
   public Future<Void> healthPing(long timeoutMillis) {
-    return watched.ping(health, watch.health(), timeoutMillis);
+    return watched.ping(clients.health(), watch.health(), timeoutMillis);
   }
 
   /** Now as a statement parameter: the type the driver stores as UTC, to the microsecond. */
@@ -200,15 +202,16 @@ public final class Database {
   }
 
   public Object timestamp(Instant instant) {
-    return Timestamps.parameter(url, instant);
+    return Timestamps.parameter(clients.url(), instant);
   }
 
   /** Closes the pools (in-flight statements finish first), the streams and timers. */
   public Future<Void> close() {
     watch.close();
     Future<Void> closeReads = reads == writes ? Future.succeededFuture() : reads.close();
-    return Future.join(closeReads, writes.close(), health.close())
-        .eventually(streams::close)
+    return Future.join(
+            closeReads, writes.close(), clients.health().close(), clients.notifications().close())
+        .eventually(clients.streams()::close)
         .mapEmpty();
   }
 

@@ -2,6 +2,7 @@ package dev.taskloop.system.db;
 
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.config.DatabaseUrl;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -28,6 +29,7 @@ record DatabaseClients(
     Pool writes,
     Pool health,
     Streams streams,
+    Notifications notifications,
     long requestTimeoutMillis,
     long readTimeoutMillis) {
 
@@ -35,10 +37,10 @@ record DatabaseClients(
   static final int CLEANER_PERIOD_MS = 1000;
 
   /** Opens the pools of {@code config.database()}; see {@link Database#open}. */
-  static DatabaseClients open(Vertx vertx, AppConfig config) {
+  static DatabaseClients open(Vertx vertx, AppConfig config, MeterRegistry registry) {
     return switch (config.database()) {
       case DatabaseUrl.Sqlite sqlite -> sqlite(vertx, sqlite, config);
-      case DatabaseUrl.Postgres pg -> postgres(vertx, pg, config);
+      case DatabaseUrl.Postgres pg -> postgres(vertx, pg, config, registry);
     };
   }
 
@@ -91,10 +93,12 @@ record DatabaseClients(
             config.poolGuards().maxWaiting(),
             config.statementTimeout().toMillis(),
             config.acquireTimeout().toMillis());
-    return new DatabaseClients(url, pools.pool(), pools.pool(), pools.health(), streams, 0, 0);
+    return new DatabaseClients(
+        url, pools.pool(), pools.pool(), pools.health(), streams, Notifications.none(vertx), 0, 0);
   }
 
-  private static DatabaseClients postgres(Vertx vertx, DatabaseUrl.Postgres url, AppConfig config) {
+  private static DatabaseClients postgres(
+      Vertx vertx, DatabaseUrl.Postgres url, AppConfig config, MeterRegistry registry) {
     var pools = PostgresPools.open(vertx, url, config);
     long statementMillis = config.statementTimeout().toMillis();
     long request = statementMillis == 0 ? 0 : statementMillis + config.connectTimeout().toMillis();
@@ -105,6 +109,7 @@ record DatabaseClients(
         pools.writes(),
         pools.health(),
         Streams.postgres(pools.exports()),
+        Notifications.open(vertx, config, registry),
         request,
         statementMillis == 0 ? 0 : read);
   }

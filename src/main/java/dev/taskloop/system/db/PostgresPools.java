@@ -46,7 +46,7 @@ final class PostgresPools {
   private PostgresPools() {}
 
   static Clients open(Vertx vertx, DatabaseUrl.Postgres url, AppConfig config) {
-    PgConnectOptions connect = connectOptions(url, config);
+    PgConnectOptions connect = connectOptions(url, config, config.scaleOut().pgbouncer());
     NetClientOptions tcp = tcpOptions(config);
     int total = config.poolSize();
     int readSize = readSize(total);
@@ -100,24 +100,36 @@ final class PostgresPools {
     return PgBuilder.pool().with(options).with(tcp).connectingTo(connect).using(vertx).build();
   }
 
-  private static PgConnectOptions connectOptions(DatabaseUrl.Postgres url, AppConfig config) {
+  /**
+   * How to reach {@code url}. Through PgBouncer in transaction mode ({@code pgbouncer}), a
+   * statement may run on another server connection than the one it was prepared on, and session
+   * settings would leak to other clients: the client then runs as behind a layer-7 proxy (every
+   * prepare lives within its own statement), caches no prepared statement, and sends no session
+   * setting but its name (PgBouncer 1.18 refuses unknown startup parameters; set the timeouts on
+   * the role instead, see the README).
+   */
+  static PgConnectOptions connectOptions(
+      DatabaseUrl.Postgres url, AppConfig config, boolean pgbouncer) {
     PgConnectOptions connect =
         new PgConnectOptions()
             .setHost(url.host())
             .setPort(url.port())
             .setDatabase(url.database())
             .setUser(url.user())
-            .setCachePreparedStatements(true)
+            .setCachePreparedStatements(!pgbouncer)
+            .setUseLayer7Proxy(pgbouncer)
             .setPipeliningLimit(config.pipeliningLimit())
             .setSslMode(PostgresTls.mode(url, config.connectTimeout()))
             .setProperties(
-                Map.of(
-                    "application_name",
-                    "taskloop",
-                    "statement_timeout",
-                    Long.toString(config.statementTimeout().toMillis()),
-                    "lock_timeout",
-                    Long.toString(config.lockTimeout().toMillis())));
+                pgbouncer
+                    ? Map.of("application_name", "taskloop")
+                    : Map.of(
+                        "application_name",
+                        "taskloop",
+                        "statement_timeout",
+                        Long.toString(config.statementTimeout().toMillis()),
+                        "lock_timeout",
+                        Long.toString(config.lockTimeout().toMillis())));
     if (url.password() != null) {
       connect.setPassword(url.password());
     }

@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * method, route template ({@value #UNMATCHED} when no route matched: an unknown path, a 405, a
  * request too malformed to route; never the raw path), status, duration from the first handler to
  * the last byte handed to the connection, response body bytes, the caller's user id ({@code -} when
- * anonymous; never the key or the email) and the client's address (the socket peer). The request id
- * is in the line's MDC ({@code requestId}), as on every line of the request. In JSON each of these
- * is a field too ({@code method, route, status, durationMs, bytes, userId, client}).
+ * anonymous; never the key or the email) and the client's address ({@link ClientAddress}: the
+ * socket peer, or behind {@code TRUSTED_PROXIES} the forwarded client). The request id is in the
+ * line's MDC ({@code requestId}), as on every line of the request. In JSON each of these is a field
+ * too ({@code method, route, status, durationMs, bytes, userId, client}).
  *
  * <p>Every answer is logged: problem answers, 404s, requests refused before their body was read
  * (401, 413, 415) and those the router never sees (malformed HTTP). A connection that closes before
@@ -45,10 +45,12 @@ final class AccessLog {
 
   private final boolean on;
   private final HttpServerMeters meters;
+  private final ClientAddress clients;
 
-  AccessLog(boolean on, HttpServerMeters meters) {
+  AccessLog(boolean on, HttpServerMeters meters, ClientAddress clients) {
     this.on = on;
     this.meters = meters;
+    this.clients = clients;
   }
 
   private boolean any() {
@@ -108,7 +110,7 @@ final class AccessLog {
     }
   }
 
-  private static void line(
+  private void line(
       HttpServerRequest request,
       RequestContext current,
       String route,
@@ -126,15 +128,7 @@ final class AccessLog {
         v("durationMs", Math.round((now - started) / 10_000.0) / 100.0),
         v("bytes", response.bytesWritten()),
         v("userId", user == null ? "-" : user),
-        v("client", client(request.remoteAddress())),
+        v("client", clients.of(request)),
         completed ? "" : " incomplete");
-  }
-
-  private static String client(SocketAddress address) {
-    if (address == null) {
-      return "-";
-    }
-    String host = address.hostAddress();
-    return host == null ? String.valueOf(address.host()) : host;
   }
 }

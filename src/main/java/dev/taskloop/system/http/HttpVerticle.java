@@ -38,7 +38,8 @@ public final class HttpVerticle extends VerticleBase {
       Duration grace,
       AppConfig.Http limits,
       boolean accessLog,
-      HttpServerMeters meters) {}
+      HttpServerMeters meters,
+      ClientAddress clients) {}
 
   private final Settings settings;
   private final BooleanSupplier draining;
@@ -78,7 +79,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    access = new AccessLog(settings.accessLog(), settings.meters());
+    access = new AccessLog(settings.accessLog(), settings.meters(), settings.clients());
     router.route().handler(this::begin);
     routes = new Routes(router, authenticate);
     features.accept(routes);

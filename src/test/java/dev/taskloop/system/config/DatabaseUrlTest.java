@@ -76,7 +76,8 @@ class DatabaseUrlTest {
         "require",
         ((DatabaseUrl.Postgres) DatabaseUrl.parse("postgresql+asyncpg://u@h/db?ssl=true"))
             .sslMode());
-    assertEquals("jdbc:postgresql://[::1]:5433/db?sslmode=require", url.jdbcUrl());
+    assertEquals(
+        "jdbc:postgresql://[::1]:5433/db?sslmode=require&prepareThreshold=0", url.jdbcUrl());
   }
 
   @ParameterizedTest

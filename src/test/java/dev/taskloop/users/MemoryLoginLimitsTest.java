@@ -2,6 +2,7 @@ package dev.taskloop.users;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.taskloop.system.config.AppConfig;
@@ -13,13 +14,18 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The limiter's rules on a simulated clock. */
-class LoginLimiterTest {
+/** The in-memory limits' rules on a simulated clock (the shared ones: LoginLimitsIT). */
+class MemoryLoginLimitsTest {
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final LoginLimiter limiter =
-      new LoginLimiter(
-          AppConfig.fromEnv(Map.of("LOGIN_MAX_FAILURES", "3", "LOGIN_WINDOW_S", "900")).auth(),
+  private final MemoryLoginLimits limiter =
+      new MemoryLoginLimits(
+          AppConfig.fromEnv(
+                  Map.of(
+                      "LOGIN_MAX_FAILURES", "3",
+                      "LOGIN_MAX_FAILURES_PER_ADDRESS", "4",
+                      "LOGIN_WINDOW_S", "900"))
+              .auth(),
           new TimeMeter() {
             @Override
             public long currentTimeNanos() {
@@ -32,10 +38,22 @@ class LoginLimiterTest {
             }
           },
           (Ticker) nanos::get,
-          registry);
+          new LoginMeters(registry));
 
   private void fail(String email, String address) {
-    limiter.login(email, address); // the attempt is not confirmed: it counts as a failure
+    login(email, address); // the attempt is not confirmed: it counts as a failure
+  }
+
+  private LoginLimits.Attempt login(String email, String address) {
+    var attempt = limiter.login(email, address);
+    if (attempt.failed()) {
+      throw (RuntimeException) attempt.cause();
+    }
+    return attempt.result();
+  }
+
+  private void succeed(String email, String address) {
+    assertTrue(login(email, address).succeeded().succeeded());
   }
 
   @Test
@@ -43,27 +61,32 @@ class LoginLimiterTest {
     fail("victim@example.com", "10.0.0.1");
     fail("Victim@Example.com", "10.0.0.2");
     fail("victim@example.com ", "10.0.0.3");
-    var e = assertThrows(ApiException.class, () -> limiter.login("victim@example.com", "10.0.0.4"));
+    var e = assertThrows(ApiException.class, () -> login("victim@example.com", "10.0.0.4"));
     assertEquals(429, e.kind().status());
     assertEquals(900, e.retryAfterSeconds());
-    limiter.login("other@example.com", "10.0.0.4").succeeded(); // others are not affected
+    succeed("other@example.com", "10.0.0.4"); // others are not affected
   }
 
   @Test
-  void anAddressIsLockedAfterItsFailuresForAnyEmail() {
+  void anAddressIsLockedAfterItsOwnHigherLimitForAnyEmail() {
     fail("a@example.com", "10.0.0.9");
     fail("b@example.com", "10.0.0.9");
     fail("c@example.com", "10.0.0.9");
-    assertThrows(ApiException.class, () -> limiter.login("d@example.com", "10.0.0.9"));
+    fail("d@example.com", "10.0.0.9"); // 3 per email, 4 per address
+    assertThrows(ApiException.class, () -> login("e@example.com", "10.0.0.9"));
   }
 
   @Test
-  void successesDoNotCount() {
+  void successesDoNotCountAndResetTheirEmail() {
     for (int i = 0; i < 10; i++) {
-      limiter.login("ok@example.com", "10.0.0.5").succeeded();
+      succeed("ok@example.com", "10.0.0.5");
     }
-    fail("ok@example.com", "10.0.0.5");
-    limiter.login("ok@example.com", "10.0.0.5").succeeded();
+    fail("ok@example.com", "10.0.0.6");
+    fail("ok@example.com", "10.0.0.7");
+    succeed("ok@example.com", "10.0.0.5");
+    fail("ok@example.com", "10.0.0.6");
+    fail("ok@example.com", "10.0.0.7");
+    succeed("ok@example.com", "10.0.0.5"); // 4 failures in the window, 2 since the success
   }
 
   @Test
@@ -72,10 +95,10 @@ class LoginLimiterTest {
       fail("late@example.com", "10.0.0." + i);
     }
     nanos.addAndGet(Duration.ofSeconds(600).toNanos());
-    var e = assertThrows(ApiException.class, () -> limiter.login("late@example.com", "10.0.1.1"));
+    var e = assertThrows(ApiException.class, () -> login("late@example.com", "10.0.1.1"));
     assertEquals(300, e.retryAfterSeconds());
     nanos.addAndGet(Duration.ofSeconds(300).toNanos());
-    limiter.login("late@example.com", "10.0.1.1").succeeded();
+    succeed("late@example.com", "10.0.1.1");
   }
 
   @Test
@@ -84,9 +107,12 @@ class LoginLimiterTest {
       fail("locked@example.com", "10.0.2." + i);
     }
     for (int i = 0; i < 5; i++) {
-      assertThrows(ApiException.class, () -> limiter.login("locked@example.com", "10.0.3.1"));
+      assertThrows(ApiException.class, () -> login("locked@example.com", "10.0.3.1"));
     }
-    limiter.login("fresh@example.com", "10.0.3.1").succeeded(); // 10.0.3.1 lost no tries
+    for (int i = 0; i < 3; i++) {
+      fail("fresh" + i + "@example.com", "10.0.3.1");
+    }
+    succeed("fresh@example.com", "10.0.3.1"); // 10.0.3.1 lost no tries to the refusals
   }
 
   @Test
@@ -94,12 +120,12 @@ class LoginLimiterTest {
     for (int i = 0; i < 3; i++) {
       fail("counted@example.com", "10.0.4." + i);
     }
-    assertThrows(ApiException.class, () -> limiter.login("counted@example.com", "10.0.4.9"));
-    assertThrows(ApiException.class, () -> limiter.login("counted@example.com", "10.0.4.9"));
-    for (int i = 0; i < 3; i++) {
+    assertThrows(ApiException.class, () -> login("counted@example.com", "10.0.4.9"));
+    assertThrows(ApiException.class, () -> login("counted@example.com", "10.0.4.9"));
+    for (int i = 0; i < 4; i++) {
       fail("other" + i + "@example.com", "10.0.5.1");
     }
-    assertThrows(ApiException.class, () -> limiter.login("next@example.com", "10.0.5.1"));
+    assertThrows(ApiException.class, () -> login("next@example.com", "10.0.5.1"));
 
     assertEquals(2, limited("email"));
     assertEquals(1, limited("address"));

@@ -1,0 +1,127 @@
+package dev.taskloop.system.http;
+
+import dev.taskloop.system.config.ScaleOut;
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.netty.util.NetUtil;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Who sent a request: the one rule for the per-address login limit and the access log. It is the
+ * socket peer, unless that peer is one of {@code TRUSTED_PROXIES}: then it is the nearest address
+ * in the forwarding chain ({@code Forwarded}'s {@code for=}, else {@code X-Forwarded-For}) that is
+ * not itself a trusted proxy, read from the right, since only the entries our own proxies appended
+ * can be believed (a client can put anything on the left). An entry that is not an IP address (RFC
+ * 7239's {@code unknown} or an obfuscated name) stops the walk at the last trusted hop. Addresses
+ * come back in their canonical text form. Netty's {@link IpSubnetFilterRule} does the CIDR
+ * matching.
+ */
+public final class ClientAddress {
+  private final List<IpSubnetFilterRule> trusted;
+
+  public ClientAddress(List<ScaleOut.Cidr> trustedProxies) {
+    var rules = new ArrayList<IpSubnetFilterRule>();
+    for (ScaleOut.Cidr cidr : trustedProxies) {
+      rules.add(new IpSubnetFilterRule(cidr.address(), cidr.prefix(), IpFilterRuleType.ACCEPT));
+    }
+    this.trusted = List.copyOf(rules);
+  }
+
+  /** The client's address, or {@code -} when the connection has none (a Unix socket). */
+  public String of(HttpServerRequest request) {
+    SocketAddress peer = request.remoteAddress();
+    String host = peer == null ? null : peer.hostAddress();
+    if (host == null) {
+      return peer == null ? "-" : String.valueOf(peer.host());
+    }
+    if (trusted.isEmpty()) {
+      return host;
+    }
+    InetAddress hop = parse(host);
+    if (hop == null || !trusted(hop)) {
+      return host;
+    }
+    List<String> chain = chain(request);
+    for (int i = chain.size() - 1; i >= 0; i--) {
+      InetAddress next = parse(chain.get(i));
+      if (next == null) {
+        break;
+      }
+      hop = next;
+      if (!trusted(hop)) {
+        break;
+      }
+    }
+    return NetUtil.toAddressString(hop);
+  }
+
+  private boolean trusted(InetAddress address) {
+    var socket = new InetSocketAddress(address, 0);
+    for (IpSubnetFilterRule rule : trusted) {
+      if (rule.matches(socket)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The forwarding chain, client first: every {@code Forwarded for=}, else X-Forwarded-For. */
+  private static List<String> chain(HttpServerRequest request) {
+    var chain = new ArrayList<String>();
+    List<String> forwarded = request.headers().getAll("Forwarded");
+    if (!forwarded.isEmpty()) {
+      for (String header : forwarded) {
+        for (String element : header.split(",")) {
+          chain.add(forParameter(element));
+        }
+      }
+      return chain;
+    }
+    for (String header : request.headers().getAll("X-Forwarded-For")) {
+      for (String entry : header.split(",")) {
+        chain.add(entry.strip());
+      }
+    }
+    return chain;
+  }
+
+  /** RFC 7239: the {@code for} parameter of one element, or "" when it has none. */
+  private static String forParameter(String element) {
+    for (String pair : element.split(";")) {
+      int equals = pair.indexOf('=');
+      if (equals > 0 && pair.substring(0, equals).strip().equalsIgnoreCase("for")) {
+        String value = pair.substring(equals + 1).strip();
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+            ? value.substring(1, value.length() - 1)
+            : value;
+      }
+    }
+    return "";
+  }
+
+  /** An IP address literal, optionally {@code [v6]:port} or {@code v4:port}; else null. */
+  static InetAddress parse(String text) {
+    String host = text;
+    if (host.startsWith("[")) {
+      int close = host.indexOf(']');
+      host = close < 0 ? "" : host.substring(1, close);
+    } else if (host.indexOf(':') == host.lastIndexOf(':') && host.indexOf(':') > 0) {
+      host = host.substring(0, host.indexOf(':')); // IPv4 with a port
+    }
+    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(host);
+    if (bytes == null) {
+      return null;
+    }
+    try {
+      return InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException e) { // only for a byte array of the wrong length
+      return null;
+    }
+  }
+}
