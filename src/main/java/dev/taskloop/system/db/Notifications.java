@@ -9,6 +9,7 @@ import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +25,16 @@ import org.slf4j.LoggerFactory;
  * heartbeat every {@value #HEARTBEAT_MS} ms closes a connection that stopped answering, so a
  * silently dropped link is found too. Notifications sent while it was down are lost: every
  * (re)subscription calls the listener's {@code onSubscribed}, which must forget whatever it caches.
- * Gauge {@code taskloop_notifications_connected} is 1 while the subscriber holds its connection.
+ * Gauge {@code taskloop_notifications_connected} is 1 while the subscriber holds its connection,
+ * which {@code pg_stat_activity} shows as {@value #APPLICATION_NAME}.
  */
 public final class Notifications {
   private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
   static final long HEARTBEAT_MS = 10_000;
+
+  /** The listener's {@code application_name} in {@code pg_stat_activity}. */
+  static final String APPLICATION_NAME = "taskloop-listen";
+
   private static final String NOTIFY = "SELECT pg_notify($1, $2)";
 
   private final Vertx vertx;
@@ -49,10 +55,12 @@ public final class Notifications {
   }
 
   static Notifications open(Vertx vertx, AppConfig config, MeterRegistry registry) {
-    var options = PostgresPools.connectOptions(config.scaleOut().listenUrl(), config, false);
+    var options =
+        PostgresPools.connectOptions(config.scaleOut().listenUrl(), config, false)
+            .setPipeliningLimit(1)
+            .setProperties(Map.of("application_name", APPLICATION_NAME));
     PgSubscriber subscriber =
-        PgSubscriber.subscriber(vertx, options.setPipeliningLimit(1))
-            .reconnectPolicy(Notifications::reconnectDelay);
+        PgSubscriber.subscriber(vertx, options).reconnectPolicy(Notifications::reconnectDelay);
     var notifications = new Notifications(vertx, subscriber);
     Gauge.builder("taskloop.notifications.connected", notifications, Notifications::connected)
         .description("1 while the LISTEN connection for revocations between instances is up")

@@ -1,0 +1,58 @@
+package dev.taskloop.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Programs a test needs from the machine (nginx, pgbouncer, podman...): without them the test is
+ * skipped with a message on the console, except when {@code CI} is set: then it fails, since {@code
+ * .ci/run} installs them.
+ */
+public final class ExternalTools {
+  private static final List<String> DIRS = List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin");
+
+  private ExternalTools() {}
+
+  /** The path of each program, in order; skips (or under CI fails) when one is missing. */
+  public static List<Path> require(String why, String... programs) {
+    var found = new ArrayList<Path>();
+    var missing = new ArrayList<String>();
+    for (String program : programs) {
+      Path path = find(program);
+      if (path == null) {
+        missing.add(program);
+      } else {
+        found.add(path);
+      }
+    }
+    if (!missing.isEmpty()) {
+      String message =
+          why + " needs " + String.join(", ", missing) + " (apt-get install; .ci/run does it)";
+      if (System.getenv("CI") != null) {
+        Assertions.fail("CI is set, so this must run: " + message);
+      }
+      System.err.println("taskloop tests: skipping: " + message);
+      Assumptions.abort(message);
+    }
+    return found;
+  }
+
+  private static Path find(String program) {
+    var dirs = new ArrayList<String>(DIRS);
+    String path = System.getenv("PATH");
+    if (path != null) {
+      dirs.addAll(0, List.of(path.split(":")));
+    }
+    for (String dir : dirs) {
+      Path candidate = Path.of(dir, program);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+}
