@@ -51,7 +51,7 @@ public final class TestServer implements AutoCloseable {
     var database = kind.provision();
     int mark = BlockedThreadWatch.mark();
     try {
-      var config = AppConfig.fromEnv(environment(route.apply(database.url()), env));
+      var config = AppConfig.fromEnv(throughPgBouncer(kind, database, route, env));
       var server = new TestServer(database, Taskloop.start(config, vertxOptions()));
       try {
         server.warmUp(config.auth().signupEnabled());
@@ -65,6 +65,26 @@ public final class TestServer implements AutoCloseable {
       database.close();
       throw e;
     }
+  }
+
+  /**
+   * The service's environment; in the {@link PgBouncer} run, a PostgreSQL server reaches its
+   * database through PgBouncer and listens on the direct URL.
+   */
+  private static Map<String, String> throughPgBouncer(
+      TestDatabase kind,
+      TestDatabase.Provisioned database,
+      UnaryOperator<String> route,
+      Map<String, String> env) {
+    if (kind != TestDatabase.POSTGRESQL || !PgBouncer.enabled()) {
+      return environment(route.apply(database.url()), env);
+    }
+    var pg = (dev.taskloop.system.config.DatabaseUrl.Postgres) database.parsed();
+    int port = PgBouncer.in(pg.host(), pg.port()).port();
+    var extra = new HashMap<>(env);
+    extra.put("DB_PGBOUNCER", "true");
+    extra.put("DATABASE_LISTEN_URL", database.url());
+    return environment(viaPort(port).apply(route.apply(database.url())), extra);
   }
 
   /** A PostgreSQL URL with its port replaced: the service then talks to whatever listens there. */
