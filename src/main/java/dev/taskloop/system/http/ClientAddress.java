@@ -43,11 +43,20 @@ public final class ClientAddress {
     if (trusted.isEmpty()) {
       return host;
     }
-    InetAddress hop = parse(host);
+    return resolve(
+        host, request.headers().getAll("Forwarded"), request.headers().getAll("X-Forwarded-For"));
+  }
+
+  /**
+   * The rule itself: {@code peer} is the socket's address, {@code forwarded} and {@code
+   * xForwardedFor} every line of those headers.
+   */
+  String resolve(String peer, List<String> forwarded, List<String> xForwardedFor) {
+    InetAddress hop = parse(peer);
     if (hop == null || !trusted(hop)) {
-      return host;
+      return peer;
     }
-    List<String> chain = chain(request);
+    List<String> chain = chain(forwarded, xForwardedFor);
     for (int i = chain.size() - 1; i >= 0; i--) {
       InetAddress next = parse(chain.get(i));
       if (next == null) {
@@ -72,9 +81,8 @@ public final class ClientAddress {
   }
 
   /** The forwarding chain, client first: every {@code Forwarded for=}, else X-Forwarded-For. */
-  private static List<String> chain(HttpServerRequest request) {
+  private static List<String> chain(List<String> forwarded, List<String> xForwardedFor) {
     var chain = new ArrayList<String>();
-    List<String> forwarded = request.headers().getAll("Forwarded");
     if (!forwarded.isEmpty()) {
       for (String header : forwarded) {
         for (String element : header.split(",")) {
@@ -83,7 +91,7 @@ public final class ClientAddress {
       }
       return chain;
     }
-    for (String header : request.headers().getAll("X-Forwarded-For")) {
+    for (String header : xForwardedFor) {
       for (String entry : header.split(",")) {
         chain.add(entry.strip());
       }
