@@ -15,9 +15,11 @@ import java.util.stream.Collectors;
  * Debian's nginx as the load balancer in front of service processes, run from a private prefix (its
  * own config, pid, logs and temp files in a temp directory). Each front is one listener on
  * 127.0.0.1 that balances round-robin over its upstream ports, with the proxy rules of {@code
- * deploy/nginx.conf}: HTTP/1.1 keep-alive to the upstreams, X-Forwarded-For / X-Forwarded-Proto
- * set, and a retry on the next upstream only when the connection failed (never for a request an
- * upstream has already received, unless it is idempotent).
+ * deploy/nginx.conf}: HTTP/1.1 keep-alive to the upstreams, closed by nginx after 1 s idle (below
+ * the instances' {@code SHUTDOWN_DELAY_S}, so that a draining instance never has to close an idle
+ * connection nginx might be sending on), X-Forwarded-For / X-Forwarded-Proto set, and a retry on
+ * the next upstream only when the connection failed (never for a request an upstream has already
+ * received, unless it is idempotent).
  */
 public final class Nginx implements AutoCloseable {
   private final Process process;
@@ -46,6 +48,7 @@ public final class Nginx implements AutoCloseable {
           """
             upstream front%d {
           %s    keepalive 16;
+              keepalive_timeout 1s;
             }
             server {
               listen 127.0.0.1:%d;
