@@ -13,9 +13,16 @@ import java.util.function.LongFunction;
  * database must not get healthy pods restarted. Readiness asks the database (1 s budget) on a
  * connection of its own, so a busy pool does not pull every instance out of a load balancer at once
  * (the overload would become an outage); it turns 503 as soon as shutdown begins, so traffic drains
- * before the listener closes.
+ * before the listener closes. Public only for its paths, which the deployment manifests' probes
+ * must name (ManifestTest).
  */
-final class HealthRoutes {
+public final class HealthRoutes {
+  /** Liveness: 200 while the process answers. */
+  public static final String LIVE = "/health/live";
+
+  /** Readiness: 200 while the database answers and no shutdown has begun, else 503. */
+  public static final String READY = "/health/ready";
+
   static final long READY_TIMEOUT_MS = 1000;
 
   /** Body of a healthy answer. */
@@ -36,8 +43,8 @@ final class HealthRoutes {
   }
 
   void mount(Routes routes) {
-    routes.publicGet("/health/live", this::live);
-    routes.publicGet("/health/ready", this::ready);
+    routes.publicGet(LIVE, this::live);
+    routes.publicGet(READY, this::ready);
   }
 
   private void live(RoutingContext ctx) {
