@@ -15,11 +15,11 @@ import java.util.stream.Collectors;
  * Debian's nginx as the load balancer in front of service processes, run from a private prefix (its
  * own config, pid, logs and temp files in a temp directory). Each front is one listener on
  * 127.0.0.1 that balances round-robin over its upstream ports, with the proxy rules of {@code
- * deploy/nginx.conf}: HTTP/1.1 keep-alive to the upstreams, closed by nginx after 1 s idle (below
- * the instances' {@code SHUTDOWN_DELAY_S}, so that a draining instance never has to close an idle
- * connection nginx might be sending on), X-Forwarded-For / X-Forwarded-Proto set, and a retry on
- * the next upstream only when the connection failed (never for a request an upstream has already
- * received, unless it is idempotent).
+ * deploy/nginx.conf}: HTTP/1.1 keep-alive to the upstreams, X-Forwarded-For / X-Forwarded-Proto
+ * set, and a retry on the next upstream only when the connection failed (never for a request an
+ * upstream has already received, unless it is idempotent). nginx (open source) has no readiness
+ * checks: {@link #reload} takes an instance out of rotation, as an operator or a deploy script does
+ * when an instance's readiness turns 503.
  */
 public final class Nginx implements AutoCloseable {
   private final Process process;
@@ -36,10 +36,34 @@ public final class Nginx implements AutoCloseable {
   public static Nginx start(Path dir, List<List<Integer>> fronts) throws Exception {
     Path nginx = ExternalTools.require("a test behind nginx", "nginx").getFirst();
     var ports = new ArrayList<Integer>();
+    for (int i = 0; i < fronts.size(); i++) {
+      ports.add(freePort());
+    }
+    Files.writeString(dir.resolve("nginx.conf"), config(dir, servers(ports, fronts)));
+    var process =
+        new ProcessBuilder(
+                nginx.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("nginx.out").toFile())
+            .start();
+    var started = new Nginx(process, List.copyOf(ports), dir);
+    started.awaitListening();
+    return started;
+  }
+
+  /**
+   * Gives each front new upstreams and reloads nginx (SIGHUP): new workers route by the new
+   * configuration, the old ones finish their requests and close their upstream connections.
+   */
+  public void reload(List<List<Integer>> fronts) throws Exception {
+    Files.writeString(dir.resolve("nginx.conf"), config(dir, servers(ports, fronts)));
+    new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start().waitFor();
+    Thread.sleep(500); // the new workers start within milliseconds
+  }
+
+  private static String servers(List<Integer> ports, List<List<Integer>> fronts) {
     var servers = new StringBuilder();
     for (int i = 0; i < fronts.size(); i++) {
-      int port = freePort();
-      ports.add(port);
       String upstreams =
           fronts.get(i).stream()
               .map(p -> "    server 127.0.0.1:" + p + " max_fails=1 fail_timeout=2s;\n")
@@ -48,7 +72,6 @@ public final class Nginx implements AutoCloseable {
           """
             upstream front%d {
           %s    keepalive 16;
-              keepalive_timeout 1s;
             }
             server {
               listen 127.0.0.1:%d;
@@ -63,18 +86,9 @@ public final class Nginx implements AutoCloseable {
               }
             }
           """
-              .formatted(i, upstreams, port, i));
+              .formatted(i, upstreams, ports.get(i), i));
     }
-    Files.writeString(dir.resolve("nginx.conf"), config(dir, servers.toString()));
-    var process =
-        new ProcessBuilder(
-                nginx.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("nginx.out").toFile())
-            .start();
-    var started = new Nginx(process, List.copyOf(ports), dir);
-    started.awaitListening();
-    return started;
+    return servers.toString();
   }
 
   private static String config(Path dir, String servers) {

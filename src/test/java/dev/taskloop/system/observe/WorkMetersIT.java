@@ -133,8 +133,9 @@ class WorkMetersIT {
 
   @Test
   void loginLimitsCountTheir429sByLimitAndTheFailedLogins() {
-    try (var server = TestServer.start(
-            database, Map.of("LOGIN_MAX_FAILURES", "2", "LOGIN_MAX_FAILURES_PER_ADDRESS", "3"))) {
+    try (var server =
+        TestServer.start(
+            database, Map.of("LOGIN_MAX_FAILURES", "2", "LOGIN_MAX_FAILURES_PER_ADDRESS", "2"))) {
       Http anonymous = server.anonymous();
       String wrong = "{\"email\":\"victim@example.com\",\"password\":\"wrong-password\"}";
       for (int i = 0; i < 2; i++) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Two instances of the packaged service (A and B, own processes) on one PostgreSQL, behind Debian's
  * nginx: what must hold across instances holds through PostgreSQL. Front 0 balances over both,
  * front 1 reaches only A (which trusts the proxy: {@code TRUSTED_PROXIES=127.0.0.1}), front 2 only
- * B (which does not). PostgreSQL only: SQLite is one instance by nature. The last test stops B.
+ * B (which does not). PostgreSQL only: SQLite is one instance by nature. The last test stops B the
+ * way a readiness-aware balancer would: SIGTERM, readiness 503, out of rotation, exit.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutIT {
@@ -38,6 +39,7 @@ class ScaleOutIT {
   static Path dir;
   static TestDatabase.Provisioned database;
   static ServiceProcess a, b;
+  static int portA, portB;
   static Http directA, directB;
   static Nginx nginx;
   static Http balanced;
@@ -53,7 +55,7 @@ class ScaleOutIT {
     env.put("PASSWORD_HASH_ITERATIONS", "1");
     env.put("AUTH_CACHE_TTL_S", "60"); // revocation must not wait for the cache to expire
     env.put("LOGIN_MAX_FAILURES", Integer.toString(MAX_FAILURES));
-    env.put("SHUTDOWN_DELAY_S", "2");
+    env.put("SHUTDOWN_DELAY_S", "3");
     env.put("SHUTDOWN_GRACE_S", "10");
     Files.createDirectories(dir.resolve("a"));
     Files.createDirectories(dir.resolve("b"));
@@ -62,6 +64,8 @@ class ScaleOutIT {
     a = ServiceProcess.start(dir.resolve("a"), trusting);
     b = ServiceProcess.start(dir.resolve("b"), env);
     int portA = a.awaitPort(), portB = b.awaitPort();
+    ScaleOutIT.portA = portA;
+    ScaleOutIT.portB = portB;
     directA = new Http("http://127.0.0.1:" + portA);
     directB = new Http("http://127.0.0.1:" + portB);
     Files.createDirectories(dir.resolve("nginx"));
@@ -234,6 +238,10 @@ class ScaleOutIT {
     load.start(4);
     Thread.sleep(1_000);
     b.terminate();
+    // what a readiness-aware balancer does, done by hand for nginx (see deploy/nginx.conf)
+    int ready = Eventually.until(() -> directB.get("/health/ready").status(), s -> s == 503);
+    assertEquals(503, ready, "B's readiness turns 503 at once, while it still serves");
+    nginx.reload(List.of(List.of(portA), List.of(portA), List.of(portB)));
     assertEquals(0, b.awaitExit(30), b.output());
     Thread.sleep(1_000); // A alone serves everything now
     Load.Result result = load.stop();
