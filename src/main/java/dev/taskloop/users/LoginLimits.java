@@ -27,10 +27,20 @@ import java.util.UUID;
 interface LoginLimits {
 
   /** A login attempt for {@code email} from {@code address}; fails with 429 when out of tries. */
-  Future<Attempt> login(String email, String address);
+  default Future<Attempt> login(String email, String address) {
+    return attempt("email:" + Emails.key(email), LoginMeters.Limit.EMAIL, address);
+  }
 
   /** A check of a signed-in user's current password; fails with 429 when out of tries. */
-  Future<Attempt> passwordCheck(UUID userId, String address);
+  default Future<Attempt> passwordCheck(UUID userId, String address) {
+    return attempt("user:" + userId, LoginMeters.Limit.USER, address);
+  }
+
+  /**
+   * Counts an attempt for {@code subject} (its 429s metered as {@code limit}) and for {@code
+   * address}, whose bucket is {@code "address:" + address}.
+   */
+  Future<Attempt> attempt(String subject, LoginMeters.Limit limit, String address);
 
   /** Stops background work (the shared limits' clean-up of old windows). */
   default void close() {}
@@ -51,15 +61,6 @@ interface LoginLimits {
     return config.database() instanceof DatabaseUrl.Postgres
         ? new SharedLoginLimits(vertx, new LoginFailureRepository(database), config.auth(), meters)
         : new MemoryLoginLimits(config.auth(), meters);
-  }
-
-  /** The key of an email's count: the same as the one that makes emails unique. */
-  static String emailKey(String email) {
-    return "email:" + Emails.key(email);
-  }
-
-  static String userKey(UUID userId) {
-    return "user:" + userId;
   }
 
   static String addressKey(String address) {

@@ -9,7 +9,6 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.vertx.core.Future;
-import java.util.UUID;
 
 /**
  * The {@link LoginLimits} of one instance (SQLite): Bucket4j token buckets in memory, one per
@@ -48,16 +47,7 @@ final class MemoryLoginLimits implements LoginLimits {
   }
 
   @Override
-  public Future<Attempt> login(String email, String address) {
-    return attempt(LoginLimits.emailKey(email), LoginMeters.Limit.EMAIL, address);
-  }
-
-  @Override
-  public Future<Attempt> passwordCheck(UUID userId, String address) {
-    return attempt(LoginLimits.userKey(userId), LoginMeters.Limit.USER, address);
-  }
-
-  private Future<Attempt> attempt(String subject, LoginMeters.Limit limit, String address) {
+  public Future<Attempt> attempt(String subject, LoginMeters.Limit limit, String address) {
     Bucket first = bucket(subject, perSubject);
     ConsumptionProbe probe = first.tryConsumeAndReturnRemaining(1);
     if (!probe.isConsumed()) {

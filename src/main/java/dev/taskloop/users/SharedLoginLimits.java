@@ -3,7 +3,6 @@ package dev.taskloop.users;
 import dev.taskloop.system.config.AppConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,21 +35,12 @@ final class SharedLoginLimits implements LoginLimits {
   }
 
   @Override
-  public Future<Attempt> login(String email, String address) {
-    return attempt(LoginLimits.emailKey(email), LoginMeters.Limit.EMAIL, address);
-  }
-
-  @Override
-  public Future<Attempt> passwordCheck(UUID userId, String address) {
-    return attempt(LoginLimits.userKey(userId), LoginMeters.Limit.USER, address);
-  }
-
-  @Override
   public void close() {
     vertx.cancelTimer(cleaner);
   }
 
-  private Future<Attempt> attempt(String subject, LoginMeters.Limit limit, String address) {
+  @Override
+  public Future<Attempt> attempt(String subject, LoginMeters.Limit limit, String address) {
     String addressKey = LoginLimits.addressKey(address);
     return failures
         .count(subject, addressKey, windowSeconds)
@@ -61,7 +51,7 @@ final class SharedLoginLimits implements LoginLimits {
                       ? counts[0]
                       : counts[1].failures() > perAddress ? counts[1] : null;
               if (over == null) {
-                return Future.succeededFuture(attempt(subject, addressKey));
+                return Future.succeededFuture(counted(subject, addressKey));
               }
               meters.limited(over == counts[0] ? limit : LoginMeters.Limit.ADDRESS);
               return failures
@@ -70,7 +60,7 @@ final class SharedLoginLimits implements LoginLimits {
             });
   }
 
-  private Attempt attempt(String subject, String addressKey) {
+  private Attempt counted(String subject, String addressKey) {
     return new Attempt() {
       @Override
       public Future<Void> succeeded() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.taskloop.support.ServiceProcess;
 import dev.taskloop.support.TestDatabase;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,11 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,87 +27,32 @@ import org.junit.jupiter.params.provider.EnumSource;
  * SIGTERM that lets an in-flight request finish and exits with 0.
  */
 class LifecycleIT {
-  private static final Path JAR = Path.of("target", "taskloop.jar");
-  private static final Pattern LISTENING =
-      Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+) ");
 
   @TempDir Path dir;
-  private Process process;
-  private Thread reader;
-  private final List<String> output = new ArrayList<>();
+  private ServiceProcess process;
 
   @AfterEach
   void kill() {
-    if (process != null && process.isAlive()) {
-      process.destroyForcibly();
+    if (process != null) {
+      process.close();
     }
   }
 
-  private Process launch(Map<String, String> env) throws IOException {
-    assertTrue(Files.exists(JAR), "run after `package`: " + JAR.toAbsolutePath());
-    String java = ProcessHandle.current().info().command().orElse("java");
-    var builder =
-        new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString())
-            .directory(dir.toFile())
-            .redirectErrorStream(true);
-    builder
-        .environment()
-        .keySet()
-        .removeIf(k -> k.equals("DATABASE_URL") || k.startsWith("DB_") || k.equals("PORT"));
-    builder.environment().putAll(env);
-    process = builder.start();
-    reader =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try (var reader =
-                      new BufferedReader(
-                          new InputStreamReader(
-                              process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = reader.readLine()) != null; ) {
-                      synchronized (output) {
-                        output.add(line);
-                        output.notifyAll();
-                      }
-                    }
-                  } catch (IOException ignored) {
-                    // the process ended
-                  }
-                });
-    return process;
+  private void launch(Map<String, String> env) {
+    process = ServiceProcess.start(dir, env);
   }
 
-  /**
-   * Waits for the process to exit and for its output to be read to the end; returns the exit code.
-   */
+  /** Waits for the exit and the end of the output; the exit code. */
   private int awaitExit(int seconds) throws InterruptedException {
-    assertTrue(
-        process.waitFor(seconds, TimeUnit.SECONDS),
-        "exited within " + seconds + " s: " + outputText());
-    reader.join(5_000);
-    return process.exitValue();
+    return process.awaitExit(seconds);
   }
 
   private String outputText() {
-    synchronized (output) {
-      return String.join("\n", output);
-    }
+    return process.output();
   }
 
   private int awaitPort() throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 30_000;
-    synchronized (output) {
-      while (System.currentTimeMillis() < deadline) {
-        for (String line : output) {
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            return Integer.parseInt(m.group(1));
-          }
-        }
-        output.wait(200);
-      }
-    }
-    throw new AssertionError("no startup line in: " + outputText());
+    return process.awaitPort();
   }
 
   @Test
