@@ -352,6 +352,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
       k="$row/$cfg/$r"
       V[$k/rps]=$rps; V[$k/p50]=$p50; V[$k/p99]=$p99; V[$k/bad]=$bad; V[$k/sock]=$sock
       V[$k/ta]=$ta; V[$k/tb]=$tb; V[$k/tn]=$tn; V[$k/na]=$na; V[$k/nb]=$nb
+      V[$k/req]=$(awk '/ requests in /{print $1; exit}' "$f"); V[$k/req]=${V[$k/req]:-0}
       log "   $rps req/s, p50 $p50 ms, p99 $p99 ms, $sock socket errors, $bad non-2xx; requests logged: A $na, B $nb; CPU s: A $(awk -v t="$ta" -v h="$HZ" 'BEGIN{printf "%.1f", t/h}'), B $(awk -v t="$tb" -v h="$HZ" 'BEGIN{printf "%.1f", t/h}'), nginx $(awk -v t="$tn" -v h="$HZ" 'BEGIN{printf "%.1f", t/h}')"
     done
   done
@@ -370,13 +371,13 @@ field() { # row cfg field -> the median over the rounds (sum for errors)
   local row=$1 cfg=$2 fld=$3 r vals=""
   for ((r = 1; r <= ROUNDS; r++)); do vals+="${V[$row/$cfg/$r/$fld]} "; done
   case "$fld" in
-    bad|sock|ta|tb|tn|na|nb) echo "$vals" | tr ' ' '\n' | awk '{s+=$1} END{print s+0}' ;;
+    bad|sock|ta|tb|tn|na|nb|req) echo "$vals" | tr ' ' '\n' | awk '{s+=$1} END{print s+0}' ;;
     *) echo "$vals" | median ;;
   esac
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
-per_1k() { # ticks requests_per_s -> CPU ms per 1,000 requests over the row's runs
-  awk -v t="$1" -v rps="$2" -v d="$((DUR * ROUNDS))" -v h="$HZ" 'BEGIN{ if (rps > 0) printf "%.0f", (t / h * 1000) / (rps * d / 1000); else print "n/a" }'
+per_1k() { # ticks requests -> CPU ms per 1,000 requests (both summed over the rounds)
+  awk -v t="$1" -v n="$2" -v h="$HZ" 'BEGIN{ if (n > 0) printf "%.0f", (t / h * 1000) / (n / 1000); else print "n/a" }'
 }
 
 TOTAL_BAD=0; TOTAL_SOCK=0; SHARE_FAIL=""; SHARES=""
@@ -389,8 +390,9 @@ TOTAL_BAD=0; TOTAL_SOCK=0; SHARE_FAIL=""; SHARES=""
       rps=$(field "$row" "$cfg" rps); bad=$(field "$row" "$cfg" bad); sock=$(field "$row" "$cfg" sock)
       ta=$(field "$row" "$cfg" ta); tb=$(field "$row" "$cfg" tb); tn=$(field "$row" "$cfg" tn)
       TOTAL_BAD=$((TOTAL_BAD + bad)); TOTAL_SOCK=$((TOTAL_SOCK + sock))
-      nginx_cpu="–"; [ "$cfg" != a ] && nginx_cpu=$(per_1k "$tn" "$rps")
-      echo "| ${ROW_LABEL[$row]} | ${CFG_LABEL[$cfg]} | $rps | $(ratio "$rps" "$base_rps") | $(field "$row" "$cfg" p50) | $(field "$row" "$cfg" p99) | $sock | $bad | $(per_1k $((ta + tb)) "$rps") | $nginx_cpu |"
+      req=$(field "$row" "$cfg" req)
+      nginx_cpu="–"; [ "$cfg" != a ] && nginx_cpu=$(per_1k "$tn" "$req")
+      echo "| ${ROW_LABEL[$row]} | ${CFG_LABEL[$cfg]} | $rps | $(ratio "$rps" "$base_rps") | $(field "$row" "$cfg" p50) | $(field "$row" "$cfg" p99) | $sock | $bad | $(per_1k $((ta + tb)) "$req") | $nginx_cpu |"
       if [ "$cfg" = c ]; then
         na=$(field "$row" c na); nb=$(field "$row" c nb)
         if [ $((na + nb)) -gt 0 ]; then SHARE_OF="requests (access log)"; else SHARE_OF="CPU time (ACCESS_LOG=false)"; na=$ta; nb=$tb; fi
@@ -402,6 +404,7 @@ TOTAL_BAD=0; TOTAL_SOCK=0; SHARE_FAIL=""; SHARES=""
   done
   echo
   echo "(c), B's part of the two instances' $SHARE_OF:${SHARES%;} (round robin; each must have at least $MIN_SHARE %)."
+  echo "CPU columns: user+system time of both instances' JVMs (taskloop) and of nginx's workers during the run, per 1,000 requests wrk completed."
   echo "nginx error log: $NGX_ERRORS error lines (a retried upstream failure is invisible to wrk, so it is counted here)."
   echo "exit codes after SIGTERM: A **${EXIT[a]}** (${STOPPED_IN[a]} s), B **${EXIT[b]}** (${STOPPED_IN[b]} s), nginx **${EXIT[nginx]}** (${STOPPED_IN[nginx]} s); startup to GET /health/ready = 200: A ${READY[a]} s, B ${READY[b]} s."
   echo
