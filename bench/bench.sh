@@ -37,6 +37,7 @@ cd "$ROOT"
 usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; }
 log() { echo "$*" >&2; }
 die() { echo "bench.sh: $*" >&2; exit 1; }
+source "$ROOT/bench/lib.sh"   # the functions shared with bench/scale.sh
 
 # ---- settings ----------------------------------------------------------------------------------------------
 DUR="${DUR:-15}"; DUR="${DUR%s}"
@@ -102,38 +103,7 @@ JDK=$("$ROOT/taskloop" --jdk-home) || die "JDK 25 not found (see the line above)
 export JAVA_HOME="$JDK"
 JAR=target/taskloop.jar
 
-# ---- helpers -----------------------------------------------------------------------------------------------
-psqlq() { PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -h "$PG_HOST" "$@"; }
-
-urlencode() { # percent-encodes $1 for the userinfo part of DATABASE_URL
-  local s=$1 out="" c i
-  for ((i = 0; i < ${#s}; i++)); do
-    c=${s:i:1}
-    case "$c" in [A-Za-z0-9._~-]) out+=$c ;; *) out+=$(printf '%%%02X' "'$c") ;; esac
-  done
-  printf '%s' "$out"
-}
-
-now() { date +%s.%N; }
-secs_since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.2f", b-a}'; }
-
-to_ms() { # wrk latency token (812.00us, 1.23ms, 1.05s, 1.00m) -> ms
-  awk -v v="$1" 'BEGIN{ if (v ~ /us$/) {sub(/us$/,"",v); printf "%.2f", v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); printf "%.2f", v}
-    else if (v ~ /m$/) {sub(/m$/,"",v); printf "%.2f", v*60000} else if (v ~ /s$/) {sub(/s$/,"",v); printf "%.2f", v*1000} else print "n/a" }'
-}
-
-parse_wrk() { # wrk --latency output -> "rps p50_ms p99_ms errors" (errors = non-2xx/3xx responses + socket errors)
-  local f=$1 rps p50 p99 bad sock
-  rps=$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$f"); rps=${rps:-0}
-  p50=$(to_ms "$(awk '$1=="50%"{print $2}' "$f")")
-  p99=$(to_ms "$(awk '$1=="99%"{print $2}' "$f")")
-  bad=$(awk '/Non-2xx or 3xx responses:/{print $NF}' "$f"); bad=${bad:-0}
-  sock=$(awk '/Socket errors:/{gsub(",",""); s=0; for(i=1;i<=NF;i++) if ($i ~ /^[0-9]+$/) s+=$i; print s}' "$f"); sock=${sock:-0}
-  # a run that completed no request at all (wrong URL, server gone) is an error too
-  if [ "$rps" = 0 ] && [ "$((bad + sock))" = 0 ]; then sock=1; fi
-  echo "$rps $p50 $p99 $((bad + sock))"
-}
-
+# ---- helpers (and those of bench/lib.sh: psqlq, urlencode, now, secs_since, to_ms, parse_wrk, ...) ---------
 # Headers of the server being measured: the --header ones, plus the benchmark user's key when it has auth.
 WRK_H=(); CURL_H=()
 set_headers() { # [api key]
@@ -157,18 +127,10 @@ SERVER_EXIT=""
 STOP_S=""
 stop_server() { # SIGTERM, wait up to STOP_TIMEOUT s, then SIGKILL; sets SERVER_EXIT and STOP_S
   [ -n "$SERVER_PID" ] || return 0
-  local pid=$SERVER_PID t0 i rc=0
+  local pid=$SERVER_PID
   SERVER_PID=""
-  t0=$(now)
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "   server did not stop within ${STOP_TIMEOUT}s of SIGTERM: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || rc=$?
-  SERVER_EXIT=$rc
-  STOP_S=$(secs_since "$t0")
+  stop_pid "$pid" "$STOP_TIMEOUT"
+  SERVER_EXIT=$STOP_RC
 }
 OUT=""; RUN_JAR=""; BASE_JAR=""; WORKTREE=""
 cleanup() { # on every exit: stop the server, remove the jar copies and the baseline worktree, drop an empty results dir
@@ -185,17 +147,6 @@ trap cleanup EXIT
 trap 'log "bench.sh: interrupted"; exit 130' INT
 trap 'log "bench.sh: terminated"; exit 143' TERM
 
-private_copy() { # JAR -> path of a private copy in /tmp (a rebuild during the run cannot pull classes from under the JVM)
-  local copy
-  copy=$(mktemp /tmp/taskloop-bench.XXXXXX.jar)
-  cp "$1" "$copy"
-  if ! "$JDK/bin/jar" tf "$copy" 2>/dev/null | grep -x 'dev/taskloop/Main.class' >/dev/null; then
-    rm -f "$copy"
-    die "$1 is incomplete (being rebuilt right now?); run again in a minute"
-  fi
-  echo "$copy"
-}
-
 USERINFO=$(urlencode "$PGUSER")
 [ -n "${PGPASSWORD:-}" ] && USERINFO+=":$(urlencode "$PGPASSWORD")"
 
@@ -211,28 +162,17 @@ serve() { # TAG LABEL JAR DIR DO_PGBENCH(0|1) DO_WRK(0|1)
   mkdir -p "$dir"
 
   log "== [$label] database $BENCH_DB on $PGUSER@$PG_HOST:$PGPORT: drop and recreate"
-  psqlq -d postgres -c "DROP DATABASE IF EXISTS \"$BENCH_DB\" WITH (FORCE)" >/dev/null || die "cannot drop database $BENCH_DB"
-  psqlq -d postgres -c "CREATE DATABASE \"$BENCH_DB\"" >/dev/null || die "cannot create database $BENCH_DB"
+  recreate_db "$BENCH_DB"
 
   log "== [$label] taskloop on $BASE (JDK $JDK${DB_POOL_SIZE:+, DB_POOL_SIZE=$DB_POOL_SIZE})"
-  local t0 startup=""
-  t0=$(now)
-  # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
-  DATABASE_URL="postgresql://$USERINFO@$PG_HOST:$PGPORT/$BENCH_DB" HOST="$HOST" PORT="$BENCH_PORT" SIGNUP_ENABLED=true \
-    "$JDK/bin/java" ${JAVA_OPTS:-} -jar "$jar" > "$dir/server.log" 2>&1 9>&- &
-  SERVER_PID=$!
-  for ((i = 0; i < START_TIMEOUT * 20; i++)); do
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$BASE/health/ready" || true)" = 200 ]; then
-      startup=$(secs_since "$t0"); break
-    fi
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.05
-  done
-  if [ -z "$startup" ]; then
-    if kill -0 "$SERVER_PID" 2>/dev/null; then log "   not ready within ${START_TIMEOUT}s"; else log "   the server exited during startup"; fi
+  local startup=""
+  start_service "$jar" "$BENCH_PORT" "$BENCH_DB" "$dir/server.log"
+  SERVER_PID=$SERVICE_PID
+  if ! wait_ready "$SERVER_PID" "$BENCH_PORT" "$START_TIMEOUT"; then
     tail -n 20 "$dir/server.log" >&2 || true
     die "taskloop did not become ready (GET /health/ready != 200); log: $dir/server.log"
   fi
+  startup=$READY_S
   log "   ready after ${startup}s (pid $SERVER_PID): $(grep -m1 'listening on' "$dir/server.log" | sed 's/^.* - //' || true)"
 
   # The schema decides: tasks.owner_id (issue 3 on) means API keys on every /tasks request.
@@ -240,12 +180,8 @@ serve() { # TAG LABEL JAR DIR DO_PGBENCH(0|1) DO_WRK(0|1)
     WHERE table_schema = ANY (current_schemas(false)) AND table_name = 'tasks' AND column_name = 'owner_id'")
   if [ "$has_owner" = 1 ]; then
     log "== [$label] tasks.owner_id exists: signing up $BENCH_EMAIL (POST /users) for an API key"
-    resp=$(curl -s --max-time 30 -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' \
-      --data "{\"email\":\"$BENCH_EMAIL\",\"password\":\"$BENCH_PASSWORD\"}" "$BASE/users" || true)
-    got=${resp##*$'\n'}
-    [ "$got" = 201 ] || die "POST /users answered ${got:-nothing}, expected 201 (see $dir/server.log): ${resp%$'\n'*}"
-    key=$(printf '%s' "${resp%$'\n'*}" | grep -o '"key" *: *"tl_[A-Za-z0-9_-]*"' | head -n1 | sed 's/.*"\(tl_[^"]*\)"$/\1/' || true)
-    [ -n "$key" ] || die "no api_key.key in the POST /users answer: ${resp%$'\n'*}"
+    signup_user "$BENCH_PORT" "$BENCH_EMAIL" "$BENCH_PASSWORD" "$dir/server.log"
+    key=$SIGNUP_KEY
     owner=$(psqlq -d "$BENCH_DB" -Atc "SELECT id FROM users WHERE email_normalized = '$BENCH_EMAIL'")
     [[ "$owner" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$ ]] || die "no users row for $BENCH_EMAIL after the sign-up ('$owner')"
     S_AUTH[$tag]=1
@@ -258,26 +194,7 @@ serve() { # TAG LABEL JAR DIR DO_PGBENCH(0|1) DO_WRK(0|1)
   set_headers "$key"
 
   log "== [$label] seeding 10,000 tasks${owner:+ owned by $owner}"
-  local ocol="" oval=""
-  if [ -n "$owner" ]; then ocol="owner_id, "; oval="'$owner'::uuid, "; fi
-  psqlq -d "$BENCH_DB" > "$dir/seed.txt" 2>&1 <<SQL || die "seeding failed, see $dir/seed.txt"
-TRUNCATE tasks RESTART IDENTITY;
-INSERT INTO tasks (${ocol}id, title, description, is_completed, created_at, updated_at)
-SELECT ${oval}i,
-       'task ' || i,
-       CASE WHEN i % 4 = 0 THEN NULL ELSE 'description of task ' || i || ', seeded for the benchmark' END,
-       i % 3 = 0,
-       now() - (10000 - i) * interval '1 minute',
-       now() - (10000 - i) * interval '1 minute'
-FROM generate_series(1, 10000) AS i;
--- the ids were given explicitly: move the identity past them so POST /tasks gets 10001, 10002, ...
-SELECT setval(pg_get_serial_sequence('tasks', 'id'), 10000);
-ANALYZE tasks;
-SQL
-  psqlq -d "$BENCH_DB" -c "CHECKPOINT" >/dev/null 2>&1 || true   # superuser only; evens out the runs
-  local n
-  n=$(psqlq -d "$BENCH_DB" -Atc "SELECT count(*) || ' ' || min(id) || ' ' || max(id) FROM tasks${owner:+ WHERE owner_id = '$owner'}")
-  [ "$n" = "10000 1 10000" ] || die "seeding produced '$n' (count min max), expected '10000 1 10000'"
+  seed_tasks "$BENCH_DB" "$owner" "$dir/seed.txt"
 
   # every measured request must answer 2xx; wrk alone would not notice 3xx answers
   for check in "GET /tasks/1 200" "GET /tasks/10000 200" "GET /tasks?skip=9990&limit=10 200" "GET /tasks?after=9990&limit=10 200"; do
@@ -351,16 +268,10 @@ if curl -s -o /dev/null --max-time 1 "$BASE/"; then die "port $BENCH_PORT on $HO
 OUT="$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
 
-if [ -e "$LOCK" ]; then exec 9<"$LOCK"; else exec 9>"$LOCK"; fi
-log "waiting for $LOCK (up to ${LOCK_WAIT}s) ..."
-flock -w "$LOCK_WAIT" 9 || die "another benchmark held $LOCK for more than ${LOCK_WAIT}s"
+take_bench_lock "$LOCK" "$LOCK_WAIT"
 
 # build inside the lock too: a build would disturb another benchmark's numbers
-if [ ! -f "$JAR" ] || [ -n "$(find src/main pom.xml -newer "$JAR" -print -quit)" ]; then
-  log "== building $JAR (./taskloop build)"
-  ./taskloop build 9>&- || die "build failed"
-fi
-[ -f "$JAR" ] || die "$JAR missing after the build"
+build_if_stale "$JAR"
 RUN_JAR=$(private_copy "$JAR")
 CURRENT_REV=$(git rev-parse --short HEAD)
 if [ -n "$(git status --porcelain --untracked-files=no -- src/main pom.xml 2>/dev/null || true)" ]; then

@@ -14,6 +14,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 ROWS="${ROWS:-1000000}"; DB="${BENCH_DB:-taskloop_export}"; PORT="${BENCH_PORT:-8091}"
 source "$ROOT/bench/lib.sh"
+simple_setup
 
 seed() {
   echo "seeding $ROWS tasks on $KIND ..." >&2

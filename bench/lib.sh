@@ -1,11 +1,172 @@
-# Shared setup of bench/export.sh and bench/paging.sh (sourced, not run). Expects ROOT as the
-# project root, DB (a plain identifier) and PORT. Defines psql(); sets JDK, OUT, PID, KEY, OWNER.
-export PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
-[[ "$DB" =~ ^[A-Za-z0-9_]+$ ]] || { echo "bench: BENCH_DB must be a plain identifier" >&2; exit 2; }
-JDK=$("$ROOT/taskloop" --jdk-home || true) # the lookup of ./taskloop; it says why when it fails
-[ -n "$JDK" ] || { echo "bench: JDK 25 not found" >&2; exit 1; }
+# Shared functions of the benchmark kits (sourced, not run). Sourcing only defines functions.
+#   bench/bench.sh, bench/scale.sh: the functions below (lock, build, start/stop, sign-up, seed, wrk output).
+#   bench/export.sh, bench/paging.sh: simple_setup, then start_with_user.
+# A kit defines log() and die() before sourcing (defaults below otherwise). The PostgreSQL functions use
+# PG_HOST (default 127.0.0.1), PGPORT and PGUSER; start_service uses JDK, USERINFO and JAVA_OPTS.
+declare -F log >/dev/null || log() { echo "$*" >&2; }
+declare -F die >/dev/null || die() { echo "bench: $*" >&2; exit 1; }
 
-psql() { command psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 "$@"; }
+# ---- time, URLs, wrk output --------------------------------------------------------------------------------
+now() { date +%s.%N; }
+secs_since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.2f", b-a}'; }
+
+urlencode() { # percent-encodes $1 for the userinfo part of DATABASE_URL
+  local s=$1 out="" c i
+  for ((i = 0; i < ${#s}; i++)); do
+    c=${s:i:1}
+    case "$c" in [A-Za-z0-9._~-]) out+=$c ;; *) out+=$(printf '%%%02X' "'$c") ;; esac
+  done
+  printf '%s' "$out"
+}
+
+to_ms() { # wrk latency token (812.00us, 1.23ms, 1.05s, 1.00m) -> ms
+  awk -v v="$1" 'BEGIN{ if (v ~ /us$/) {sub(/us$/,"",v); printf "%.2f", v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); printf "%.2f", v}
+    else if (v ~ /m$/) {sub(/m$/,"",v); printf "%.2f", v*60000} else if (v ~ /s$/) {sub(/s$/,"",v); printf "%.2f", v*1000} else print "n/a" }'
+}
+
+wrk_figures() { # wrk --latency output -> "rps p50_ms p99_ms non2xx socket_errors" (non2xx = non-2xx/3xx responses)
+  local f=$1 rps p50 p99 bad sock
+  rps=$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$f"); rps=${rps:-0}
+  p50=$(to_ms "$(awk '$1=="50%"{print $2}' "$f")")
+  p99=$(to_ms "$(awk '$1=="99%"{print $2}' "$f")")
+  bad=$(awk '/Non-2xx or 3xx responses:/{print $NF}' "$f"); bad=${bad:-0}
+  sock=$(awk '/Socket errors:/{gsub(",",""); s=0; for(i=1;i<=NF;i++) if ($i ~ /^[0-9]+$/) s+=$i; print s}' "$f"); sock=${sock:-0}
+  # a run that completed no request at all (wrong URL, server gone) is an error too
+  if [ "$rps" = 0 ] && [ "$((bad + sock))" = 0 ]; then sock=1; fi
+  echo "$rps $p50 $p99 $bad $sock"
+}
+
+parse_wrk() { # wrk --latency output -> "rps p50_ms p99_ms errors" (errors = non-2xx/3xx responses + socket errors)
+  local rps p50 p99 bad sock
+  read -r rps p50 p99 bad sock <<<"$(wrk_figures "$1")"
+  echo "$rps $p50 $p99 $((bad + sock))"
+}
+
+cpu_ticks() { # pid -> utime+stime of the process so far, in clock ticks (getconf CLK_TCK a second); 0 when gone
+  awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# ---- the lock, the build -----------------------------------------------------------------------------------
+take_bench_lock() { # LOCKFILE WAIT_S: flock on fd 9, shared by every kit so two benchmarks never overlap.
+  # Children must not inherit fd 9 (start them with 9>&-), or one left behind would hold the lock.
+  local lock=$1 wait_s=$2
+  if [ -e "$lock" ]; then exec 9<"$lock"; else exec 9>"$lock"; fi
+  log "waiting for $lock (up to ${wait_s}s) ..."
+  flock -w "$wait_s" 9 || die "another benchmark held $lock for more than ${wait_s}s"
+}
+
+build_if_stale() { # JAR (relative to the project root, the current directory): ./taskloop build when missing or older than the sources
+  local jar=$1
+  if [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]; then
+    log "== building $jar (./taskloop build)"
+    ./taskloop build 9>&- || die "build failed"
+  fi
+  [ -f "$jar" ] || die "$jar missing after the build"
+}
+
+private_copy() { # JAR -> path of a private copy in /tmp (a rebuild during the run cannot pull classes from under the JVM)
+  local copy
+  copy=$(mktemp /tmp/taskloop-bench.XXXXXX.jar)
+  cp "$1" "$copy"
+  if ! "$JDK/bin/jar" tf "$copy" 2>/dev/null | grep -x 'dev/taskloop/Main.class' >/dev/null; then
+    rm -f "$copy"
+    die "$1 is incomplete (being rebuilt right now?); run again in a minute"
+  fi
+  echo "$copy"
+}
+
+# ---- PostgreSQL --------------------------------------------------------------------------------------------
+psqlq() { PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -h "${PG_HOST:-127.0.0.1}" "$@"; }
+
+recreate_db() { # NAME: drop (with its connections) and create again
+  psqlq -d postgres -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null || die "cannot drop database $1"
+  psqlq -d postgres -c "CREATE DATABASE \"$1\"" >/dev/null || die "cannot create database $1"
+}
+
+seed_tasks() { # DB OWNER(uuid, or "" for a schema without owners) LOGFILE: exactly tasks 1..10000, ANALYZEd
+  local db=$1 owner=$2 logfile=$3 ocol="" oval="" n
+  if [ -n "$owner" ]; then ocol="owner_id, "; oval="'$owner'::uuid, "; fi
+  psqlq -d "$db" > "$logfile" 2>&1 <<SQL || die "seeding failed, see $logfile"
+TRUNCATE tasks RESTART IDENTITY;
+INSERT INTO tasks (${ocol}id, title, description, is_completed, created_at, updated_at)
+SELECT ${oval}i,
+       'task ' || i,
+       CASE WHEN i % 4 = 0 THEN NULL ELSE 'description of task ' || i || ', seeded for the benchmark' END,
+       i % 3 = 0,
+       now() - (10000 - i) * interval '1 minute',
+       now() - (10000 - i) * interval '1 minute'
+FROM generate_series(1, 10000) AS i;
+-- the ids were given explicitly: move the identity past them so POST /tasks gets 10001, 10002, ...
+SELECT setval(pg_get_serial_sequence('tasks', 'id'), 10000);
+ANALYZE tasks;
+SQL
+  psqlq -d "$db" -c "CHECKPOINT" >/dev/null 2>&1 || true   # superuser only; evens out the runs
+  n=$(psqlq -d "$db" -Atc "SELECT count(*) || ' ' || min(id) || ' ' || max(id) FROM tasks${owner:+ WHERE owner_id = '$owner'}")
+  [ "$n" = "10000 1 10000" ] || die "seeding produced '$n' (count min max), expected '10000 1 10000'"
+}
+
+# ---- the service -------------------------------------------------------------------------------------------
+SERVICE_PID=""
+start_service() { # JAR PORT DB LOGFILE: java -jar in the background, 127.0.0.1:PORT on PostgreSQL DB; sets SERVICE_PID
+  # (not in a subshell: the caller waits for it). The caller's other service variables pass through.
+  local jar=$1 port=$2 db=$3 logfile=$4
+  # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
+  DATABASE_URL="postgresql://${USERINFO:-$PGUSER}@${PG_HOST:-127.0.0.1}:$PGPORT/$db" HOST=127.0.0.1 PORT="$port" SIGNUP_ENABLED=true \
+    "$JDK/bin/java" ${JAVA_OPTS:-} -jar "$jar" > "$logfile" 2>&1 9>&- &
+  SERVICE_PID=$!
+}
+
+READY_S=""
+wait_ready() { # PID PORT TIMEOUT_S [T0]: until GET /health/ready = 200; sets READY_S (seconds since T0, a now() value,
+  # default the call); returns 1 when the process exited or the time ran out (message on stderr)
+  local pid=$1 port=$2 timeout=$3 t0=${4:-$(now)} i
+  READY_S=""
+  for ((i = 0; i < timeout * 20; i++)); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$port/health/ready" || true)" = 200 ]; then
+      READY_S=$(secs_since "$t0"); return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || { log "   the server exited during startup"; return 1; }
+    sleep 0.05
+  done
+  log "   not ready within ${timeout}s"; return 1
+}
+
+SIGNUP_KEY=""
+signup_user() { # PORT EMAIL PASSWORD LOGFILE(for the message): POST /users must answer 201; sets SIGNUP_KEY
+  local port=$1 email=$2 password=$3 logfile=$4 resp got
+  resp=$(curl -s --max-time 30 -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' \
+    --data "{\"email\":\"$email\",\"password\":\"$password\"}" "http://127.0.0.1:$port/users" || true)
+  got=${resp##*$'\n'}
+  [ "$got" = 201 ] || die "POST /users answered ${got:-nothing}, expected 201 (see $logfile): ${resp%$'\n'*}"
+  SIGNUP_KEY=$(printf '%s' "${resp%$'\n'*}" | grep -o '"key" *: *"tl_[A-Za-z0-9_-]*"' | head -n1 | sed 's/.*"\(tl_[^"]*\)"$/\1/' || true)
+  [ -n "$SIGNUP_KEY" ] || die "no api_key.key in the POST /users answer: ${resp%$'\n'*}"
+}
+
+STOP_RC=""; STOP_S=""
+stop_pid() { # PID TIMEOUT_S: SIGTERM, wait up to TIMEOUT_S, then SIGKILL; sets STOP_RC (exit status) and STOP_S
+  local pid=$1 timeout=$2 t0 i rc=0
+  t0=$(now)
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < timeout * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "   pid $pid did not stop within ${timeout}s of SIGTERM: SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || rc=$?
+  STOP_RC=$rc
+  STOP_S=$(secs_since "$t0")
+}
+
+# ---- the simple kits (export.sh, paging.sh) ----------------------------------------------------------------
+# simple_setup: expects ROOT as the project root, DB (a plain identifier) and PORT. Defines psql();
+# sets JDK. Then start_with_user sets OUT, PID, KEY, OWNER.
+simple_setup() {
+  export PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
+  [[ "$DB" =~ ^[A-Za-z0-9_]+$ ]] || { echo "bench: BENCH_DB must be a plain identifier" >&2; exit 2; }
+  JDK=$("$ROOT/taskloop" --jdk-home || true) # the lookup of ./taskloop; it says why when it fails
+  [ -n "$JDK" ] || { echo "bench: JDK 25 not found" >&2; exit 1; }
+  psql() { command psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 "$@"; }
+}
 
 # start_with_user NAME [JVM flags...]: build if needed, recreate the database ($DB on PostgreSQL,
 # or a fresh file when KIND=sqlite), start the service on it, wait until ready, sign up

@@ -11,6 +11,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 ROWS="${ROWS:-1000000}"; DUR="${DUR:-10}"; DB="${BENCH_DB:-taskloop_paging}"; PORT="${BENCH_PORT:-8092}"
 source "$ROOT/bench/lib.sh"
+simple_setup
 start_with_user paging
 echo "seeding $ROWS tasks ..." >&2
 psql -d "$DB" -c "INSERT INTO tasks (owner_id, title, is_completed, created_at, updated_at)
