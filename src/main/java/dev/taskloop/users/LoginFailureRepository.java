@@ -14,7 +14,8 @@ import java.util.Map;
  * All SQL of the shared login limits (PostgreSQL only: table {@code login_failures}, migration V5).
  * A row counts the failures of one bucket in its window; buckets are stored as the hex SHA-256 of
  * their key, so no email that someone tried (existing or not) or address is kept in the clear, and
- * every key has the same size. Each statement is one atomic round trip on the write pool.
+ * every key has the same size; unsalted, it hides nothing from a database reader who guesses the
+ * email or address. Each statement is one atomic round trip on the write pool.
  */
 final class LoginFailureRepository {
   /** Counts one attempt on both buckets, starting a new window where the old one has ended. */
@@ -29,18 +30,23 @@ final class LoginFailureRepository {
           + " RETURNING bucket, failures,"
           + " GREATEST(1, CEIL(EXTRACT(EPOCH FROM window_ends - now())))::int AS seconds_left";
 
-  /** Takes back an attempt that was refused: it never ran. */
+  /*
+   * Only COUNT holds two rows at once, and it locks the subject's before the address's (a subject
+   * row is never another attempt's address row), so COUNTs cannot deadlock. Every other statement
+   * touches one row: UNCOUNT and SUCCEEDED run per bucket, subject first, and the clean-up skips
+   * rows an attempt holds.
+   */
+
+  /** Takes back one bucket's count of an attempt that was refused: it never ran. */
   private static final String UNCOUNT =
-      "UPDATE login_failures SET failures = failures - 1"
-          + " WHERE bucket IN (#{subject}, #{address}) AND failures > 0";
+      "UPDATE login_failures SET failures = failures - 1 WHERE bucket = #{bucket} AND failures > 0";
 
-  /** A right password: the subject starts over, the address gets its try back. */
-  private static final String SUCCEEDED =
-      "WITH cleared AS (DELETE FROM login_failures WHERE bucket = #{subject})"
-          + " UPDATE login_failures SET failures = failures - 1"
-          + " WHERE bucket = #{address} AND failures > 0";
+  /** A right password: the subject starts over. */
+  private static final String CLEAR = "DELETE FROM login_failures WHERE bucket = #{bucket}";
 
-  private static final String CLEAN_UP = "DELETE FROM login_failures WHERE window_ends < now()";
+  private static final String CLEAN_UP =
+      "DELETE FROM login_failures WHERE bucket IN (SELECT bucket FROM login_failures"
+          + " WHERE window_ends < now() LIMIT 10000 FOR UPDATE SKIP LOCKED)";
 
   private final Database db;
 
@@ -68,16 +74,19 @@ final class LoginFailureRepository {
   }
 
   Future<Void> uncount(String subject, String address) {
-    return db.write(UNCOUNT, Map.of("subject", bucket(subject), "address", bucket(address)))
+    return db.write(UNCOUNT, Map.of("bucket", bucket(subject)))
+        .compose(done -> db.write(UNCOUNT, Map.of("bucket", bucket(address))))
         .mapEmpty();
   }
 
+  /** A right password: the subject starts over, the address gets its try back. */
   Future<Void> succeeded(String subject, String address) {
-    return db.write(SUCCEEDED, Map.of("subject", bucket(subject), "address", bucket(address)))
+    return db.write(CLEAR, Map.of("bucket", bucket(subject)))
+        .compose(done -> db.write(UNCOUNT, Map.of("bucket", bucket(address))))
         .mapEmpty();
   }
 
-  /** Deletes the rows whose window has ended; how many. */
+  /** Deletes (up to 10,000 of) the rows whose window has ended; how many. */
   Future<Integer> cleanUp() {
     return db.write(CLEAN_UP, Map.of()).map(rows -> rows.rowCount());
   }

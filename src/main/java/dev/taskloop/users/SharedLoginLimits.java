@@ -63,8 +63,14 @@ final class SharedLoginLimits implements LoginLimits {
   private Attempt counted(String subject, String addressKey) {
     return new Attempt() {
       @Override
-      public Future<Void> succeeded() {
-        return failures.succeeded(subject, addressKey);
+      public Future<Void> succeeded() { // best effort: a right password is never refused for it
+        return failures
+            .succeeded(subject, addressKey)
+            .recover(
+                e -> {
+                  LOG.warn("could not clear a login-limit count after a success: {}", e.toString());
+                  return Future.succeededFuture();
+                });
       }
 
       @Override

@@ -105,4 +105,22 @@ class LoginLimitsIT {
       }
     }
   }
+
+  @Test
+  void concurrentRightAndWrongPasswordsNeverDeadlock() throws Exception {
+    try (var server = TestServer.start(database, Map.of("LOGIN_MAX_FAILURES", "1000"))) {
+      server.signUp("busy@example.com", PASSWORD);
+      var counter = new java.util.concurrent.atomic.AtomicInteger();
+      var statuses =
+          AccountsIT.inParallel(
+              16,
+              () ->
+                  login(
+                      server.anonymous(),
+                      "busy@example.com",
+                      counter.getAndIncrement() % 2 == 0 ? PASSWORD : "wrong-password"));
+      assertEquals(8, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+      assertEquals(8, statuses.stream().filter(s -> s == 401).count(), statuses.toString());
+    }
+  }
 }

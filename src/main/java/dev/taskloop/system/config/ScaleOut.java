@@ -13,7 +13,7 @@ import java.util.List;
  * @param trustedProxies the proxies whose forwarded headers name the client ({@code
  *     TRUSTED_PROXIES}: comma-separated addresses or CIDR blocks such as {@code 10.0.0.0/8, ::1};
  *     default none). Only when a request's socket peer is one of them is its client address taken
- *     from {@code Forwarded} or {@code X-Forwarded-For}; else it is the socket peer
+ *     from {@code X-Forwarded-For} ({@code Forwarded} is never believed); else it is the peer
  * @param pgbouncer {@code DB_PGBOUNCER}: the PostgreSQL URL goes through PgBouncer in transaction
  *     mode (default false): no prepared statement outlives its statement, and the session settings
  *     (statement and lock timeouts) are not sent, since a transaction pool cannot keep them; {@code

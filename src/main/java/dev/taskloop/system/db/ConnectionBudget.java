@@ -64,7 +64,11 @@ final class ConnectionBudget {
       free
     };
     if (config.scaleOut().pgbouncer()) {
-      LOG.info(line + " (through PgBouncer, whose pool sizes bound the server's share)", args);
+      LOG.info(
+          line
+              + " (through PgBouncer, whose pool sizes bound the server's share, but for the listener's"
+              + " direct connection)",
+          args);
     } else if (need > free) {
       LOG.warn(line + ": too few; lower DB_POOL_SIZE or raise max_connections", args);
     } else {

@@ -1,6 +1,7 @@
 package dev.taskloop.system.db;
 
 import dev.taskloop.system.config.AppConfig;
+import dev.taskloop.system.config.DatabaseUrl;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -42,6 +43,8 @@ public final class Notifications {
   private final long heartbeat;
   private boolean connecting;
   private volatile boolean closed;
+  private volatile boolean beating; // a heartbeat is waiting for its answer
+  private volatile long retry = -1; // the timer of a first connection's next attempt
 
   private Notifications(Vertx vertx, PgSubscriber subscriber) {
     this.vertx = vertx;
@@ -57,10 +60,18 @@ public final class Notifications {
   static Notifications open(Vertx vertx, AppConfig config, MeterRegistry registry) {
     var options =
         PostgresPools.connectOptions(config.scaleOut().listenUrl(), config, false)
-            .setPipeliningLimit(1)
+            .setPipeliningLimit(4) // room for a close behind a heartbeat that hangs
             .setProperties(Map.of("application_name", APPLICATION_NAME));
     PgSubscriber subscriber =
         PgSubscriber.subscriber(vertx, options).reconnectPolicy(Notifications::reconnectDelay);
+    if (config.database() instanceof DatabaseUrl.Postgres main
+        && !main.database().equals(config.scaleOut().listenUrl().database())) {
+      LOG.warn(
+          "DATABASE_LISTEN_URL names database {}, DATABASE_URL {}: NOTIFY is per database, so"
+              + " revocations will not reach this instance",
+          config.scaleOut().listenUrl().database(),
+          main.database());
+    }
     var notifications = new Notifications(vertx, subscriber);
     Gauge.builder("taskloop.notifications.connected", notifications, Notifications::connected)
         .description("1 while the LISTEN connection for revocations between instances is up")
@@ -110,9 +121,14 @@ public final class Notifications {
         .close() // PgSubscriber connects again only once closed
         .onComplete(
             done ->
-                vertx.setTimer(
-                    reconnectDelay(attempt + 1),
-                    id -> subscriber.connect().onFailure(again -> retryFirst(attempt + 1, again))));
+                retry =
+                    vertx.setTimer(
+                        reconnectDelay(attempt + 1),
+                        id -> {
+                          if (!closed) {
+                            subscriber.connect().onFailure(again -> retryFirst(attempt + 1, again));
+                          }
+                        }));
   }
 
   /** Sends {@code payload} on {@code channel} when {@code tx} commits (a transaction's). */
@@ -129,18 +145,27 @@ public final class Notifications {
   /** A connection that does not answer within the heartbeat is closed, so it gets replaced. */
   private void beat() {
     PgConnection connection = subscriber.actualConnection();
-    if (connection == null) {
+    if (connection == null || beating) {
       return;
     }
+    beating = true;
     long timeout =
         vertx.setTimer(
             HEARTBEAT_MS,
             id -> {
               LOG.warn(
                   "the LISTEN connection did not answer for {} ms; replacing it", HEARTBEAT_MS);
+              beating = false;
               connection.close();
             });
-    connection.query("SELECT 1").execute().onComplete(done -> vertx.cancelTimer(timeout));
+    connection
+        .query("SELECT 1")
+        .execute()
+        .onComplete(
+            done -> {
+              beating = false;
+              vertx.cancelTimer(timeout);
+            });
   }
 
   Future<Void> close() {
@@ -149,6 +174,9 @@ public final class Notifications {
       return Future.succeededFuture();
     }
     vertx.cancelTimer(heartbeat);
+    if (retry >= 0) {
+      vertx.cancelTimer(retry);
+    }
     return subscriber.close();
   }
 }

@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  * (waiting for a free connection), the connect timeout (TCP connect and TLS handshake of a new
  * connection). A connection that hears nothing from the server for {@link #socketIdle} is closed:
  * that bounds a server or network that stalls without closing the connection. It also closes a
- * connection idle in the pool that long (measured), so on PostgreSQL idle connections live at most
- * {@code min(DB_IDLE_TIMEOUT_S, socketIdle)}, about 63 s with the defaults.
+ * connection idle in the pool that long, so the pool closes idle connections 5 s before that
+ * ({@link #idleBelowSocket}): about 58 s with the defaults, or {@code DB_IDLE_TIMEOUT_S} if
+ * shorter.
  *
  * <p>Dead connections ({@code pool_pre_ping}): the client reads every socket all the time, so a
  * close or reset from the server or a middlebox evicts the connection as soon as it arrives; the
@@ -51,30 +52,44 @@ final class PostgresPools {
     int total = config.poolSize();
     int readSize = readSize(total);
     Pool writes =
-        pool(
-            vertx,
-            connect,
-            tcp,
-            DatabaseClients.poolOptions(config, "taskloop-pg-writes", total - readSize));
+        pool(vertx, connect, tcp, options(config, "taskloop-pg-writes", total - readSize));
     Pool exports =
+        pool(vertx, connect, tcp, options(config, "taskloop-pg-exports", config.exportPoolSize()));
+    Pool health =
         pool(
             vertx,
             connect,
             tcp,
-            DatabaseClients.poolOptions(config, "taskloop-pg-exports", config.exportPoolSize()));
-    Pool health =
-        pool(vertx, connect, tcp, DatabaseClients.healthPoolOptions(config, "taskloop-pg-health"));
+            idleBelowSocket(
+                config, DatabaseClients.healthPoolOptions(config, "taskloop-pg-health")));
     if (readSize == 0) {
       return new Clients(writes, writes, exports, health);
     }
     SqlClient reads =
         PgBuilder.client()
-            .with(DatabaseClients.poolOptions(config, "taskloop-pg-reads", readSize))
+            .with(options(config, "taskloop-pg-reads", readSize))
             .with(tcp)
             .connectingTo(connect)
             .using(vertx)
             .build();
     return new Clients(reads, writes, exports, health);
+  }
+
+  /**
+   * The pool closes an idle connection before its socket's idle bound ({@link #socketIdle}) would:
+   * else a statement can be sent on a connection in the instant the bound closes it, and a write
+   * met that way is not resent (503). {@code DB_IDLE_TIMEOUT_S} applies when it is shorter.
+   */
+  private static PoolOptions options(AppConfig config, String name, int size) {
+    return idleBelowSocket(config, DatabaseClients.poolOptions(config, name, size));
+  }
+
+  private static PoolOptions idleBelowSocket(AppConfig config, PoolOptions options) {
+    long socketMillis = socketIdle(config).toMillis();
+    long bound = Math.max(1_000, socketMillis - 5_000);
+    long configured = config.poolGuards().idleTimeout().toMillis();
+    long idle = configured == 0 ? bound : Math.min(configured, bound);
+    return options.setIdleTimeout((int) idle).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
   }
 
   /** The pipelined read client's share of {@code total} connections: half, rounded down. */

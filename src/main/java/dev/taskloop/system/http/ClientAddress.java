@@ -15,12 +15,13 @@ import java.util.List;
 /**
  * Who sent a request: the one rule for the per-address login limit and the access log. It is the
  * socket peer, unless that peer is one of {@code TRUSTED_PROXIES}: then it is the nearest address
- * in the forwarding chain ({@code Forwarded}'s {@code for=}, else {@code X-Forwarded-For}) that is
- * not itself a trusted proxy, read from the right, since only the entries our own proxies appended
- * can be believed (a client can put anything on the left). An entry that is not an IP address (RFC
- * 7239's {@code unknown} or an obfuscated name) stops the walk at the last trusted hop. Addresses
- * come back in their canonical text form. Netty's {@link IpSubnetFilterRule} does the CIDR
- * matching.
+ * in {@code X-Forwarded-For} that is not itself a trusted proxy, read from the right, since only
+ * the entries our own proxies appended can be believed (a client can put anything on the left). An
+ * entry that is not an IP address stops the walk at the last trusted hop. RFC 7239's {@code
+ * Forwarded} is ignored on purpose: nginx, HAProxy and the cloud balancers set X-Forwarded-For and
+ * pass a client's own {@code Forwarded} through, so believing both would let a client name itself.
+ * Addresses come back in their canonical text form. Netty's {@link IpSubnetFilterRule} does the
+ * CIDR matching.
  */
 public final class ClientAddress {
   private final List<IpSubnetFilterRule> trusted;
@@ -43,20 +44,16 @@ public final class ClientAddress {
     if (trusted.isEmpty()) {
       return host;
     }
-    return resolve(
-        host, request.headers().getAll("Forwarded"), request.headers().getAll("X-Forwarded-For"));
+    return resolve(host, request.headers().getAll("X-Forwarded-For"));
   }
 
-  /**
-   * The rule itself: {@code peer} is the socket's address, {@code forwarded} and {@code
-   * xForwardedFor} every line of those headers.
-   */
-  String resolve(String peer, List<String> forwarded, List<String> xForwardedFor) {
+  /** The rule itself: {@code peer} is the socket's address, {@code xForwardedFor} every line. */
+  String resolve(String peer, List<String> xForwardedFor) {
     InetAddress hop = parse(peer);
     if (hop == null || !trusted(hop)) {
       return peer;
     }
-    List<String> chain = chain(forwarded, xForwardedFor);
+    List<String> chain = chain(xForwardedFor);
     for (int i = chain.size() - 1; i >= 0; i--) {
       InetAddress next = parse(chain.get(i));
       if (next == null) {
@@ -80,37 +77,15 @@ public final class ClientAddress {
     return false;
   }
 
-  /** The forwarding chain, client first: every {@code Forwarded for=}, else X-Forwarded-For. */
-  private static List<String> chain(List<String> forwarded, List<String> xForwardedFor) {
+  /** The forwarding chain, client first. */
+  private static List<String> chain(List<String> xForwardedFor) {
     var chain = new ArrayList<String>();
-    if (!forwarded.isEmpty()) {
-      for (String header : forwarded) {
-        for (String element : header.split(",")) {
-          chain.add(forParameter(element));
-        }
-      }
-      return chain;
-    }
     for (String header : xForwardedFor) {
       for (String entry : header.split(",")) {
         chain.add(entry.strip());
       }
     }
     return chain;
-  }
-
-  /** RFC 7239: the {@code for} parameter of one element, or "" when it has none. */
-  private static String forParameter(String element) {
-    for (String pair : element.split(";")) {
-      int equals = pair.indexOf('=');
-      if (equals > 0 && pair.substring(0, equals).strip().equalsIgnoreCase("for")) {
-        String value = pair.substring(equals + 1).strip();
-        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-            ? value.substring(1, value.length() - 1)
-            : value;
-      }
-    }
-    return "";
   }
 
   /** An IP address literal, optionally {@code [v6]:port} or {@code v4:port}; else null. */

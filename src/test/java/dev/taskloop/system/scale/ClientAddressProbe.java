@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * A request from another client address than the proxy's: a socket bound to 127.0.0.2 (all of
- * 127.0.0.0/8 is loopback), with a forged {@code X-Forwarded-For} that only an untrusting service
- * would ignore for the right reason, and the {@code client=} its access-log line shows.
+ * 127.0.0.0/8 is loopback), with a forged {@code X-Forwarded-For} and {@code Forwarded} that
+ * neither service may believe, and the {@code client=} its access-log line shows.
  */
 final class ClientAddressProbe {
   private ClientAddressProbe() {}
@@ -25,6 +25,7 @@ final class ClientAddressProbe {
       socket.setSoTimeout(5_000);
       String request =
           "GET /health/live HTTP/1.1\r\nHost: taskloop\r\nX-Forwarded-For: 198.51.100.7\r\n"
+              + "Forwarded: for=6.6.6.6\r\n"
               + "X-Request-Id: "
               + requestId
               + "\r\nConnection: close\r\n\r\n";
