@@ -71,8 +71,9 @@ class WorkMetersIT {
             "PASSWORD_HASH_WORKERS", "1",
             "PASSWORD_HASH_MEMORY_KIB", "4096",
             "PASSWORD_HASH_ITERATIONS", "2",
-            "LOGIN_MAX_FAILURES", "1000");
-    int logins = 40;
+            "LOGIN_MAX_FAILURES", "1000",
+            "LOGIN_MAX_FAILURES_PER_ADDRESS", "1000");
+    int logins = 64; // twice what may wait, so that some arrive while it is full
     try (var server = TestServer.start(database, env);
         var clients = Executors.newFixedThreadPool(logins)) {
       String[] hashing = {"pool", "password_hashing"};
