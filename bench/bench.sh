@@ -268,15 +268,7 @@ if curl -s -o /dev/null --max-time 1 "$BASE/"; then die "port $BENCH_PORT on $HO
 OUT="$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
 
-take_bench_lock "$LOCK" "$LOCK_WAIT"
-
-# build inside the lock too: a build would disturb another benchmark's numbers
-build_if_stale "$JAR"
-RUN_JAR=$(private_copy "$JAR")
-CURRENT_REV=$(git rev-parse --short HEAD)
-if [ -n "$(git status --porcelain --untracked-files=no -- src/main pom.xml 2>/dev/null || true)" ]; then
-  CURRENT_REV+=" + uncommitted changes"
-fi
+locked_current_jar "$LOCK" "$LOCK_WAIT" "$JAR"
 
 if [ -n "$BASELINE_REV" ]; then
   WORKTREE=$(mktemp -d /tmp/taskloop-baseline-XXXXXX)

@@ -76,6 +76,17 @@ private_copy() { # JAR -> path of a private copy in /tmp (a rebuild during the r
 }
 
 # ---- PostgreSQL --------------------------------------------------------------------------------------------
+locked_current_jar() { # LOCKFILE WAIT_S JAR: take the shared lock, then (inside it: a build would disturb another
+  # benchmark's numbers) build JAR if stale and copy it; sets RUN_JAR and CURRENT_REV (short HEAD, "+ uncommitted changes")
+  take_bench_lock "$1" "$2"
+  build_if_stale "$3"
+  RUN_JAR=$(private_copy "$3")
+  CURRENT_REV=$(git rev-parse --short HEAD)
+  if [ -n "$(git status --porcelain --untracked-files=no -- src/main pom.xml 2>/dev/null || true)" ]; then
+    CURRENT_REV+=" + uncommitted changes"
+  fi
+}
+
 psqlq() { PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -h "${PG_HOST:-127.0.0.1}" "$@"; }
 
 recreate_db() { # NAME: drop (with its connections) and create again

@@ -252,13 +252,7 @@ for p in "$PORT_A" "$PORT_B" "$PROXY_PORT_1" "$PROXY_PORT_2"; do
 done
 OUT="$ROOT/bench/results/scale-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
-take_bench_lock "$LOCK" "$LOCK_WAIT"
-build_if_stale "$JAR"
-RUN_JAR=$(private_copy "$JAR")
-CURRENT_REV=$(git rev-parse --short HEAD)
-if [ -n "$(git status --porcelain --untracked-files=no -- src/main pom.xml 2>/dev/null || true)" ]; then
-  CURRENT_REV+=" + uncommitted changes"
-fi
+locked_current_jar "$LOCK" "$LOCK_WAIT" "$JAR"
 
 log "== database $SCALE_DB on $PGUSER@$PG_HOST:$PGPORT: drop and recreate"
 recreate_db "$SCALE_DB"

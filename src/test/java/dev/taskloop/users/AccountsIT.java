@@ -9,16 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskloop.support.Http;
+import dev.taskloop.support.Parallel;
 import dev.taskloop.support.SharedServer;
 import dev.taskloop.support.TestDatabase;
 import dev.taskloop.support.TestServer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -39,20 +36,6 @@ class AccountsIT extends SharedServer {
     return server
         .anonymous()
         .post("/auth/api-keys", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
-  }
-
-  /** Runs {@code n} copies of {@code call} at once; their statuses. */
-  static List<Integer> inParallel(int n, Callable<Integer> call) throws Exception {
-    var pool = Executors.newFixedThreadPool(n);
-    try {
-      var statuses = new ArrayList<Integer>();
-      for (var f : pool.invokeAll(java.util.Collections.nCopies(n, call))) {
-        statuses.add(f.get());
-      }
-      return statuses;
-    } finally {
-      pool.shutdown();
-    }
   }
 
   static Set<String> fieldNames(JsonNode node) {
@@ -103,7 +86,7 @@ class AccountsIT extends SharedServer {
 
   @Test
   void concurrentSignUpsWithOneEmailGiveOne201() throws Exception {
-    var statuses = inParallel(6, () -> signUp("race@example.com", PASSWORD).status());
+    var statuses = Parallel.run(6, () -> signUp("race@example.com", PASSWORD).status());
     assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
     assertEquals(5, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
   }

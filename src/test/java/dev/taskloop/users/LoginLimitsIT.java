@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskloop.support.Http;
+import dev.taskloop.support.Parallel;
 import dev.taskloop.support.Scrape;
 import dev.taskloop.support.TestDatabase;
 import dev.taskloop.support.TestServer;
@@ -56,8 +57,7 @@ class LoginLimitsIT {
     try (var limited = TestServer.start(database, env)) {
       limited.signUp("parallel@example.com", PASSWORD);
       var statuses =
-          AccountsIT.inParallel(
-              10, () -> login(limited.anonymous(), "parallel@example.com", "guess-guess"));
+          Parallel.run(10, () -> login(limited.anonymous(), "parallel@example.com", "guess-guess"));
       assertEquals(3, statuses.stream().filter(s -> s == 401).count(), statuses.toString());
       assertEquals(7, statuses.stream().filter(s -> s == 429).count(), statuses.toString());
     }
@@ -112,7 +112,7 @@ class LoginLimitsIT {
       server.signUp("busy@example.com", PASSWORD);
       var counter = new java.util.concurrent.atomic.AtomicInteger();
       var statuses =
-          AccountsIT.inParallel(
+          Parallel.run(
               16,
               () ->
                   login(

@@ -75,15 +75,16 @@ final class PostgresPools {
     return new Clients(reads, writes, exports, health);
   }
 
+  /** {@code DatabaseClients.poolOptions}, closing idle connections {@link #idleBelowSocket}. */
+  private static PoolOptions options(AppConfig config, String name, int size) {
+    return idleBelowSocket(config, DatabaseClients.poolOptions(config, name, size));
+  }
+
   /**
    * The pool closes an idle connection before its socket's idle bound ({@link #socketIdle}) would:
    * else a statement can be sent on a connection in the instant the bound closes it, and a write
    * met that way is not resent (503). {@code DB_IDLE_TIMEOUT_S} applies when it is shorter.
    */
-  private static PoolOptions options(AppConfig config, String name, int size) {
-    return idleBelowSocket(config, DatabaseClients.poolOptions(config, name, size));
-  }
-
   private static PoolOptions idleBelowSocket(AppConfig config, PoolOptions options) {
     long socketMillis = socketIdle(config).toMillis();
     long bound = Math.max(1_000, socketMillis - 5_000);

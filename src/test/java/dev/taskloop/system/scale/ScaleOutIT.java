@@ -7,16 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskloop.support.Eventually;
 import dev.taskloop.support.Http;
 import dev.taskloop.support.Nginx;
+import dev.taskloop.support.Parallel;
 import dev.taskloop.support.ServiceProcess;
 import dev.taskloop.support.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -99,20 +97,10 @@ class ScaleOutIT {
         "/auth/api-keys", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
   }
 
-  static <T> List<T> inParallel(int n, Callable<T> call) throws Exception {
-    try (var pool = Executors.newFixedThreadPool(n)) {
-      var results = new ArrayList<T>();
-      for (var f : pool.invokeAll(java.util.Collections.nCopies(n, call))) {
-        results.add(f.get());
-      }
-      return results;
-    }
-  }
-
   @Test
   @Order(1)
   void signUpRaceAcrossInstancesGivesOne201() throws Exception {
-    var statuses = inParallel(8, () -> signUp(balanced, "race@example.com").status());
+    var statuses = Parallel.run(8, () -> signUp(balanced, "race@example.com").status());
     assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
     assertEquals(7, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
     for (ServiceProcess instance : new ServiceProcess[] {a, b}) { // both took part
