@@ -116,6 +116,22 @@ SQL
   [ "$n" = "10000 1 10000" ] || die "seeding produced '$n' (count min max), expected '10000 1 10000'"
 }
 
+seed_sqlite_tasks() { # FILE OWNER(uuid): exactly tasks 1..10000 of OWNER in the service's SQLite file (python3's sqlite3)
+  python3 - "$1" "$2" <<'PY' || die "seeding $1 failed"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=30)
+now = "strftime('%Y-%m-%dT%H:%M:%f', 'now')"
+db.execute("DELETE FROM tasks")
+db.executemany("INSERT INTO tasks (owner_id, id, title, description, is_completed, created_at, updated_at)"
+               f" VALUES (?, ?, ?, ?, ?, {now}, {now})",
+               [(sys.argv[2], i, f"task {i}", None if i % 4 == 0 else f"description of task {i}, seeded for the benchmark",
+                 i % 3 == 0) for i in range(1, 10001)])
+db.commit()
+n = db.execute("SELECT count(*), min(id), max(id) FROM tasks WHERE owner_id = ?", (sys.argv[2],)).fetchone()
+sys.exit(0 if n == (10000, 1, 10000) else f"seeding produced {n}")
+PY
+}
+
 # ---- the service -------------------------------------------------------------------------------------------
 SERVICE_PID=""
 start_service() { # JAR PORT DB LOGFILE: java -jar in the background, 127.0.0.1:PORT on PostgreSQL DB; sets SERVICE_PID

@@ -83,8 +83,7 @@ final class CategoryRepository {
   Future<Slice<Category>> list(UUID owner, PageRequest<Long> page, boolean withItems) {
     var params = page.params();
     params.put("owner", owner);
-    String sql =
-        page.byIdSql("SELECT " + CATEGORY + " FROM categories", List.of("owner_id = #{owner}"));
+    String sql = page.byIdSql(CATEGORY, "categories", List.of("owner_id = #{owner}"));
     return db.read(sql, params)
         .compose(
             rows -> {

@@ -52,7 +52,7 @@ final class ItemRepository {
       params.put("category", categoryId);
       conditions.add("category_id = #{category}");
     }
-    return db.read(page.byIdSql("SELECT " + ITEM + " FROM items", conditions), params)
+    return db.read(page.byIdSql(ITEM, "items", conditions), params)
         .map(rows -> page.slice(CatalogRows.items(rows)));
   }
 

@@ -150,7 +150,7 @@ final class TaskRepository {
         completed == null
             ? List.of("owner_id = #{owner}")
             : List.of("owner_id = #{owner}", "is_completed = #{completed}");
-    return page.byIdSql("SELECT " + COLUMNS + " FROM tasks", conditions);
+    return page.byIdSql(COLUMNS, "tasks", conditions);
   }
 
   private static Optional<Task> first(RowSet<Row> rows) {

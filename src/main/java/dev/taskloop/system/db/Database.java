@@ -15,7 +15,6 @@ import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -43,10 +42,6 @@ public final class Database {
   private final Watched watched;
   private final DatabaseWatch watch;
   private final AtomicLong statements = new AtomicLong();
-  private final Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> readTemplates =
-      new ConcurrentHashMap<>();
-  private final Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> writeTemplates =
-      new ConcurrentHashMap<>();
 
   private Database(DatabaseClients clients, boolean echo, DatabaseWatch watch) {
     this.clients = clients;
@@ -115,8 +110,7 @@ public final class Database {
 
   /** Runs one statement on the read client. */
   public Future<RowSet<Row>> read(String sql, Map<String, Object> params) {
-    var template = template(readTemplates, reads, sql);
-    return run(template, watch.reads(), sql, params, readTimeoutMillis, Resend.READ);
+    return run(clients.reading(), watch.reads(), sql, params, readTimeoutMillis, Resend.READ);
   }
 
   /**
@@ -124,22 +118,18 @@ public final class Database {
    * hold up the short statements pipelined behind it on a read connection.
    */
   public Future<RowSet<Row>> scan(String sql, Map<String, Object> params) {
-    return onWrites(sql, params, Resend.READ);
+    return run(clients.scanning(), watch.writes(), sql, params, requestTimeoutMillis, Resend.READ);
   }
 
   /** Runs one statement on the write pool; it commits on its own. */
   public Future<RowSet<Row>> write(String sql, Map<String, Object> params) {
-    return onWrites(sql, params, Resend.WRITE);
-  }
-
-  private Future<RowSet<Row>> onWrites(String sql, Map<String, Object> params, Resend resend) {
-    var template = template(writeTemplates, writes, sql);
-    return run(template, watch.writes(), sql, params, requestTimeoutMillis, resend);
+    return run(clients.writing(), watch.writes(), sql, params, requestTimeoutMillis, Resend.WRITE);
   }
 
   /** Runs one statement on the connection of a transaction opened by {@link #inTransaction}. */
   public Future<RowSet<Row>> on(SqlConnection tx, String sql, Map<String, Object> params) {
-    return run(SqlTemplate.forQuery(tx, sql), null, sql, params, requestTimeoutMillis, Resend.NONE);
+    Statements onTx = (text, values) -> SqlTemplate.forQuery(tx, text).execute(values);
+    return run(onTx, null, sql, params, requestTimeoutMillis, Resend.NONE);
   }
 
   /**
@@ -210,16 +200,14 @@ public final class Database {
     watch.close();
     Future<Void> closeReads = reads == writes ? Future.succeededFuture() : reads.close();
     return Future.join(
-            closeReads, writes.close(), clients.health().close(), clients.notifications().close())
+            List.of(
+                closeReads,
+                writes.close(),
+                clients.health().close(),
+                clients.notifications().close(),
+                clients.closeEngines()))
         .eventually(clients.streams()::close)
         .mapEmpty();
-  }
-
-  private static SqlTemplate<Map<String, Object>, RowSet<Row>> template(
-      Map<String, SqlTemplate<Map<String, Object>, RowSet<Row>>> cache,
-      SqlClient client,
-      String sql) {
-    return cache.computeIfAbsent(sql, text -> SqlTemplate.forQuery(client, text));
   }
 
   /** Statements run so far (every read, write, scan and transaction statement): for N+1 checks. */
@@ -229,7 +217,7 @@ public final class Database {
 
   /** Runs one statement: checked out of {@code pool} (null: a transaction's), timed, translated. */
   private Future<RowSet<Row>> run(
-      SqlTemplate<Map<String, Object>, RowSet<Row>> template,
+      Statements on,
       PoolWatch pool,
       String sql,
       Map<String, Object> params,
@@ -237,7 +225,7 @@ public final class Database {
       Resend resend) {
     statements.incrementAndGet();
     Future<RowSet<Row>> result =
-        watched.statement(pool, sql, () -> resend.run(() -> template.execute(params)));
+        watched.statement(pool, sql, () -> resend.run(() -> on.run(sql, params)));
     if (timeoutMillis > 0) {
       result = result.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
     }

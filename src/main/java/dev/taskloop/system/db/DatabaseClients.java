@@ -3,10 +3,12 @@ package dev.taskloop.system.db;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.config.DatabaseUrl;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,10 +33,19 @@ record DatabaseClients(
     Streams streams,
     Notifications notifications,
     long requestTimeoutMillis,
-    long readTimeoutMillis) {
+    long readTimeoutMillis,
+    Statements reading,
+    Statements writing,
+    Statements scanning,
+    List<SqliteEngine> engines) {
 
   /** How often each pool looks for connections past their lifetime or idle too long. */
   static final int CLEANER_PERIOD_MS = 1000;
+
+  /** Stops {@link SqliteEngine}'s threads (none on PostgreSQL) once their queued work is done. */
+  Future<Void> closeEngines() {
+    return Future.join(engines.stream().map(SqliteEngine::close).toList()).mapEmpty();
+  }
 
   /** Opens the pools of {@code config.database()}; see {@link Database#open}. */
   static DatabaseClients open(Vertx vertx, AppConfig config, MeterRegistry registry) {
@@ -94,7 +105,18 @@ record DatabaseClients(
             config.statementTimeout().toMillis(),
             config.acquireTimeout().toMillis());
     return new DatabaseClients(
-        url, pools.pool(), pools.pool(), pools.health(), streams, Notifications.none(vertx), 0, 0);
+        url,
+        pools.pool(),
+        pools.pool(),
+        pools.health(),
+        streams,
+        Notifications.none(vertx),
+        0,
+        0,
+        pools.readers()::run,
+        pools.writer()::run,
+        pools.readers()::run,
+        List.of(pools.readers(), pools.writer()));
   }
 
   private static DatabaseClients postgres(
@@ -111,6 +133,10 @@ record DatabaseClients(
         Streams.postgres(pools.exports()),
         Notifications.open(vertx, config, registry),
         request,
-        statementMillis == 0 ? 0 : read);
+        statementMillis == 0 ? 0 : read,
+        Statements.on(pools.reads()),
+        Statements.on(pools.writes()),
+        Statements.on(pools.writes()),
+        List.of());
   }
 }

@@ -4,6 +4,7 @@ import dev.taskloop.system.config.AppConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,6 +18,8 @@ final class DatabaseWatch {
   private final DbMeters meters;
   private final PoolWatch reads;
   private final PoolWatch writes;
+  private final PoolWatch scans;
+  private final PoolWatch transactions;
   private final PoolWatch exports;
   private final PoolWatch health;
   private final PoolWatch report;
@@ -33,10 +36,12 @@ final class DatabaseWatch {
     this.meters = meters;
     this.reads = all.get(0);
     this.writes = all.get(1);
-    this.exports = all.get(2);
-    this.health = all.get(3);
-    this.report = all.get(4);
-    // one pool serves reads and writes on SQLite (and with DB_POOL_SIZE=1): listed once
+    this.scans = all.get(2);
+    this.transactions = all.get(3);
+    this.exports = all.get(4);
+    this.health = all.get(5);
+    this.report = all.get(6);
+    // one pool can serve several kinds of work (PostgreSQL's plain pool): listed once
     this.pools = all.stream().distinct().toList();
     pools.forEach(meters::pool);
     this.leaks = new LeakWatch(vertx, config.poolGuards().leakThreshold().toMillis(), pools);
@@ -51,6 +56,23 @@ final class DatabaseWatch {
       Vertx vertx, AppConfig config, MeterRegistry registry, DatabaseClients clients) {
     var reportOpen = new AtomicInteger();
     var meters = new DbMeters(registry);
+    List<PoolWatch> work =
+        clients.engines().isEmpty()
+            ? postgres(config, meters, clients)
+            : sqlite(config, meters, clients);
+    var all = new ArrayList<>(work);
+    all.add(meters.watch("exports", config.exportPoolSize(), 1, clients.streams()::open));
+    all.add(meters.watch("health", 1, 1, clients.health()::size));
+    all.add(meters.watch("report", config.reportWorkers(), 1, reportOpen::get));
+    return new DatabaseWatch(vertx, config, meters, all, reportOpen);
+  }
+
+  /**
+   * reads, writes, scans, transactions on PostgreSQL: the pipelined client and the plain pool (one
+   * plain pool, {@code main}, with {@code DB_POOL_SIZE=1}); scans and transactions use the latter.
+   */
+  private static List<PoolWatch> postgres(
+      AppConfig config, DbMeters meters, DatabaseClients clients) {
     boolean shared = clients.reads() == clients.writes();
     int readSize = shared ? 0 : PostgresPools.readSize(config.poolSize());
     PoolWatch writes =
@@ -61,14 +83,21 @@ final class DatabaseWatch {
             ? writes
             : meters.watch(
                 "reads", readSize, config.pipeliningLimit(), ((Pool) clients.reads())::size);
-    var all =
-        List.of(
-            reads,
-            writes,
-            meters.watch("exports", config.exportPoolSize(), 1, clients.streams()::open),
-            meters.watch("health", 1, 1, clients.health()::size),
-            meters.watch("report", config.reportWorkers(), 1, reportOpen::get));
-    return new DatabaseWatch(vertx, config, meters, all, reportOpen);
+    return List.of(reads, writes, writes, writes);
+  }
+
+  /**
+   * reads, writes, scans, transactions on SQLite: the reader threads (scans too), the writer
+   * thread, and the JDBC pool that runs transactions.
+   */
+  private static List<PoolWatch> sqlite(
+      AppConfig config, DbMeters meters, DatabaseClients clients) {
+    SqliteEngine readers = clients.engines().get(0), writer = clients.engines().get(1);
+    PoolWatch reads = meters.watch("reads", readers.threads(), 1, readers::size);
+    PoolWatch writes = meters.watch("writes", writer.threads(), 1, writer::size);
+    PoolWatch transactions =
+        meters.watch("transactions", config.poolSize(), 1, clients.writes()::size);
+    return List.of(reads, writes, reads, transactions);
   }
 
   /** The legacy report's plain JDBC, whose connections are the {@code report} pool. */
@@ -86,6 +115,16 @@ final class DatabaseWatch {
 
   PoolWatch writes() {
     return writes;
+  }
+
+  /** Where long reads run: the plain pool on PostgreSQL, the readers on SQLite. */
+  PoolWatch scans() {
+    return scans;
+  }
+
+  /** Where transactions run: the plain pool on PostgreSQL, the JDBC pool on SQLite. */
+  PoolWatch transactions() {
+    return transactions;
   }
 
   PoolWatch exports() {

@@ -30,21 +30,31 @@ public record PageRequest<K>(long skip, K after, int limit) {
   }
 
   /**
-   * The SQL of this page of a list in id order: {@code selectFrom} ("SELECT cols FROM table") with
-   * every condition ANDed, then the key or the offset. Each list has few such texts (keyset or
-   * offset, filter or not), so each is prepared once and cached.
+   * The SQL of this page of {@code table}'s rows in id order ({@code id} its primary key), with
+   * every condition ANDed. A keyset page seeks to the key. An offset page skips in the index alone
+   * and reads only the rows it returns: the ids are found first ({@code ORDER BY id LIMIT .. OFFSET
+   * ..} over the conditions' index, covering, so the skipped rows are never fetched), then the
+   * page's rows by id (a "deferred join"). Each list has few such texts (keyset or offset, filter
+   * or not), so each is prepared once and cached.
    */
-  public String byIdSql(String selectFrom, List<String> conditions) {
-    var sql =
-        new StringBuilder(selectFrom).append(" WHERE ").append(String.join(" AND ", conditions));
+  public String byIdSql(String columns, String table, List<String> conditions) {
+    String where = " WHERE " + String.join(" AND ", conditions);
     if (after != null) {
-      sql.append(" AND id > #{after}");
+      return "SELECT "
+          + columns
+          + " FROM "
+          + table
+          + where
+          + " AND id > #{after} ORDER BY id LIMIT #{limit}";
     }
-    sql.append(" ORDER BY id LIMIT #{limit}");
-    if (after == null) {
-      sql.append(" OFFSET #{skip}");
-    }
-    return sql.toString();
+    return "SELECT "
+        + columns
+        + " FROM "
+        + table
+        + " WHERE id IN (SELECT id FROM "
+        + table
+        + where
+        + " ORDER BY id LIMIT #{limit} OFFSET #{skip}) ORDER BY id";
   }
 
   /** The page out of rows fetched with {@link #params()}: the look-ahead row only tells. */

@@ -23,8 +23,9 @@ import javax.sql.DataSource;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The embedded database: a Vert.x JDBC pool over sqlite-jdbc. Every JDBC call runs on a Vert.x
- * worker thread, never on an event loop.
+ * The embedded database over sqlite-jdbc: single statements run on {@link SqliteEngine}'s threads
+ * (readers, and one writer with group commit); transactions on a Vert.x JDBC pool, whose calls run
+ * on Vert.x worker threads. No JDBC call runs on an event loop.
  *
  * <p>Each connection uses WAL (readers do not wait for the writer), foreign keys on, a busy timeout
  * equal to {@code DB_LOCK_TIMEOUT_MS}, and IMMEDIATE transactions: a transaction takes the write
@@ -36,11 +37,17 @@ import org.sqlite.SQLiteDataSource;
  */
 final class SqlitePools {
   /**
-   * The application's pool; readiness's own one-connection pool; the plain data source that {@link
-   * SqliteCursor} opens its connections from; and the timer thread that cancels their statements
-   * (one per database, so closing one database stops its thread: see {@link Streams}).
+   * The pool (transactions); readiness's own pool; the data source of {@link SqliteCursor} and the
+   * engines; the timer that cancels statements (one per database: see {@link Streams}); the
+   * engines.
    */
-  record Clients(Pool pool, Pool health, DataSource cursors, ScheduledExecutorService timer) {}
+  record Clients(
+      Pool pool,
+      Pool health,
+      DataSource cursors,
+      ScheduledExecutorService timer,
+      SqliteEngine readers,
+      SqliteEngine writer) {}
 
   private SqlitePools() {}
 
@@ -66,12 +73,18 @@ final class SqlitePools {
     dataSource.setUrl(url.jdbcUrl());
     // With setUrl, pragmas in the URL are not all honoured (busy_timeout is not): use the setters.
     dataSource.setJournalMode("WAL");
-    dataSource.setSynchronous("NORMAL"); // durable at each WAL checkpoint; the usual WAL pairing
+    // Every acknowledged write is on disk: the WAL is synced at each commit. NORMAL (the usual WAL
+    // pairing) survives a crash of the process but may lose the last commits to a power cut or an
+    // OS crash; group commit (SqliteWriter) pays the sync once per group instead of once per write.
+    dataSource.setSynchronous("FULL");
     dataSource.setEnforceForeignKeys(true);
     dataSource.setBusyTimeout(busyTimeoutMillis(config));
     dataSource.setTransactionMode("IMMEDIATE");
     ScheduledExecutorService timer = timer();
     DataSource pooled = fixed(dataSource, config.statementTimeout().toMillis(), timer);
+    var readers =
+        SqliteEngine.readers(vertx, config, () -> SqliteSession.of(dataSource, timer, config));
+    var writer = SqliteEngine.writer(vertx, config, SqliteSession.of(dataSource, timer, config));
     return new Clients(
         JDBCPool.pool(
             vertx,
@@ -80,7 +93,9 @@ final class SqlitePools {
         JDBCPool.pool(
             vertx, pooled, DatabaseClients.healthPoolOptions(config, "taskloop-sqlite-health")),
         dataSource,
-        timer);
+        timer,
+        readers,
+        writer);
   }
 
   /**

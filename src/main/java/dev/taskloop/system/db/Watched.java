@@ -84,7 +84,7 @@ final class Watched {
 
   /** {@link Database#inTransaction} on {@code writes}, a checkout of its pool. */
   <T> Future<T> transaction(Pool writes, Function<SqlConnection, Future<T>> work) {
-    PoolWatch pool = watch.writes();
+    PoolWatch pool = watch.transactions();
     if (refusing()) {
       return refused();
     }

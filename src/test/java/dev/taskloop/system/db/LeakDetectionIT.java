@@ -100,7 +100,7 @@ class LeakDetectionIT {
                             .withHeader("X-Request-Id", "leak-transaction-1")
                             .patch("/items/" + item, "{\"name\":\"Ink\"}"));
         String line = await(log, Level.WARN, "leak-transaction-1").getFormattedMessage();
-        assertTrue(line.startsWith("transaction on pool " + writesPool()), line);
+        assertTrue(line.startsWith("transaction on pool " + transactionsPool()), line);
         assertTrue(line.contains("route /items/{id}"), line);
         lock.rollback();
         patch.join();
@@ -109,7 +109,7 @@ class LeakDetectionIT {
           await(log, Level.INFO, "leak-transaction-1")
               .getFormattedMessage()
               .contains("returned after"));
-      assertEquals(1, Scrape.value(server, LEAKS, pool(writesPool())));
+      assertEquals(1, Scrape.value(server, LEAKS, pool(transactionsPool())));
     }
   }
 
@@ -149,8 +149,14 @@ class LeakDetectionIT {
     }
   }
 
-  private String writesPool() {
-    return database == TestDatabase.SQLITE ? "main" : "writes";
+  /** Where single writes run, on both databases. */
+  private static String writesPool() {
+    return "writes";
+  }
+
+  /** Where transactions run: SQLite's JDBC pool, PostgreSQL's plain pool. */
+  private String transactionsPool() {
+    return database == TestDatabase.SQLITE ? "transactions" : "writes";
   }
 
   /** The first line at {@code level} that names {@code requestId}, waiting up to 5 s for it. */

@@ -28,12 +28,13 @@ class PageRequestTest {
     assertFalse(keyset.params().containsKey("skip"));
     assertEquals(
         "SELECT id FROM t WHERE owner_id = #{owner} AND id > #{after} ORDER BY id LIMIT #{limit}",
-        keyset.byIdSql("SELECT id FROM t", List.of("owner_id = #{owner}")));
+        keyset.byIdSql("id", "t", List.of("owner_id = #{owner}")));
     var offset = new PageRequest<Long>(20, null, 10);
     assertEquals(20L, offset.params().get("skip"));
     assertEquals(
-        "SELECT id FROM t WHERE a AND b ORDER BY id LIMIT #{limit} OFFSET #{skip}",
-        offset.byIdSql("SELECT id FROM t", List.of("a", "b")));
+        "SELECT id, x FROM t WHERE id IN (SELECT id FROM t WHERE a AND b"
+            + " ORDER BY id LIMIT #{limit} OFFSET #{skip}) ORDER BY id",
+        offset.byIdSql("id, x", "t", List.of("a", "b")));
   }
 
   @Test

@@ -25,6 +25,9 @@ class TimestampsTest {
         "2026-01-02t03:04:05.5z|2026-01-02T03:04:05.500Z",
         "2026-01-02T03:04:05.123456789Z|2026-01-02T03:04:05.123456789Z",
         "2026-01-02|2026-01-02T00:00:00Z",
+        "2026-01-02 03:04:05.7|2026-01-02T03:04:05.700Z",
+        "2026-01-02T03:04:05Z|2026-01-02T03:04:05Z",
+        " 2026-01-02T03:04:05.000001 |2026-01-02T03:04:05.000001Z",
         "1767323045000|2026-01-02T03:04:05Z" // sqlite-jdbc's epoch milliseconds
       })
   void readsEveryForm(String stored, String expected) {
@@ -33,7 +36,15 @@ class TimestampsTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"", "yesterday", "2026-13-02", "2026-01-02T25:00", "2026-01-02T03:04:05Zjunk"})
+      strings = {
+        "",
+        "yesterday",
+        "2026-13-02",
+        "2026-01-02T25:00",
+        "2026-01-02T03:04:05Zjunk",
+        "2026-01-02T03:04:0x",
+        "2026-01-02T03:60:05"
+      })
   void refusesWhatIsNoTimestamp(String stored) {
     assertThrows(DateTimeParseException.class, () -> Timestamps.parse(stored));
   }

@@ -11,6 +11,7 @@ import dev.taskloop.support.SharedServer;
 import dev.taskloop.support.TestDatabase;
 import dev.taskloop.support.TestServer;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -181,26 +182,53 @@ class HttpErrorsIT extends SharedServer {
   }
 
   @Test
-  void exhaustedPoolFailsFastWith503AndRetryAfter() {
-    var env = Map.of("DB_POOL_SIZE", "1", "DB_POOL_ACQUIRE_TIMEOUT_MS", "300");
+  void exhaustedPoolFailsFastWith503AndRetryAfter() throws Exception {
+    var env =
+        Map.of(
+            "DB_POOL_SIZE", "1",
+            "DB_POOL_ACQUIRE_TIMEOUT_MS", "300",
+            "DB_LOCK_TIMEOUT_MS", "2000");
     try (var server = TestServer.start(database, env)) {
       long id = server.http().post("/tasks", "{\"title\":\"x\"}").json().get("id").asLong();
+      // PostgreSQL: the test takes the pool's only connection. SQLite: reads have threads of
+      // their own (and WAL readers never wait), so the test makes the one writer wait for the
+      // write lock instead, and the next writes queue behind it.
+      boolean sqlite = database == TestDatabase.SQLITE;
       SqlConnection held = server.app().database().writes().getConnection().await();
+      Transaction tx = sqlite ? held.begin().await() : null;
+      Thread stuck = null;
+      if (sqlite) {
+        held.query("UPDATE tasks SET title = 'held' WHERE id = " + id).execute().await();
+        stuck =
+            Thread.ofVirtual()
+                .start(() -> server.http().patch("/tasks/" + id, "{\"title\":\"waits\"}"));
+        Thread.sleep(200);
+      }
       try {
         long start = System.nanoTime();
-        var response = server.http().get("/tasks/" + id);
+        var response =
+            sqlite
+                ? server.http().post("/tasks", "{\"title\":\"y\"}")
+                : server.http().get("/tasks/" + id);
         long millis = (System.nanoTime() - start) / 1_000_000;
 
         assertProblem(response, 503, "service-unavailable");
         assertEquals("1", response.header("retry-after").orElseThrow());
-        assertTrue(millis < 3000, "failed fast, after " + millis + " ms");
+        assertTrue(millis < (sqlite ? 1500 : 3000), "failed fast, after " + millis + " ms");
         assertProblem(
             server.http().post("/tasks", "{\"title\":\"y\"}"), 503, "service-unavailable");
       } finally {
+        if (tx != null) {
+          tx.rollback().await();
+        }
         held.close().await();
+        if (stuck != null) {
+          stuck.join();
+        }
       }
       assertEquals(
           200, server.http().get("/tasks/" + id).status(), "recovers once a connection is free");
+      assertEquals(201, server.http().post("/tasks", "{\"title\":\"z\"}").status(), "writes too");
     }
   }
 }
