@@ -17,12 +17,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * PostgreSQL through the reactive client, within the configured connection budget: {@code
  * DB_POOL_SIZE} connections split between a pipelined read client (a fifth, at least one) and a
- * plain write pool (the rest). A pipelined client cannot run transactions, and pipelining measured slower
- * for single-row INSERTs (commits bunch up on fewer connections), so each path gets the client that
- * measured faster for it. A budget of 1 puts everything on one plain pool. Streaming exports have
- * {@code DB_EXPORT_POOL_SIZE} connections of their own (an export holds its connection while its
- * client reads), and readiness one more, so that a busy pool never makes a healthy instance look
- * down.
+ * plain write pool (the rest). A pipelined client cannot run transactions, and pipelining measured
+ * slower for single-row INSERTs (commits bunch up on fewer connections), so each path gets the
+ * client that measured faster for it. A budget of 1 puts everything on one plain pool. Streaming
+ * exports have {@code DB_EXPORT_POOL_SIZE} connections of their own (an export holds its connection
+ * while its client reads), and readiness one more, so that a busy pool never makes a healthy
+ * instance look down.
  *
  * <p>Time bounds, from the inside out: {@code lock_timeout} (waiting for another transaction's
  * lock), {@code statement_timeout} (the whole statement, server side), the pool's acquire timeout

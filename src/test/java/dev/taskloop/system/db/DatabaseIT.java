@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import dev.taskloop.support.LogCapture;
+import dev.taskloop.support.Parallel;
 import dev.taskloop.support.TestDatabase;
 import dev.taskloop.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -37,6 +39,53 @@ class DatabaseIT {
         .iterator()
         .next()
         .getLong("n");
+  }
+
+  /**
+   * Concurrent single writes (on SQLite they are committed in groups): each acknowledged one is
+   * there, each failed one is not, and a failure does not take the others with it.
+   */
+  @Test
+  void concurrentWritesCommitEachOnItsOwn() throws Exception {
+    try (var server = TestServer.start(database)) {
+      Database db = server.app().database();
+      var outcomes =
+          Parallel.run(
+              48,
+              () -> {
+                int n = ThreadLocalRandom.current().nextInt(1_000_000);
+                String title = n % 3 == 0 ? "" : "t" + n; // every third violates the CHECK
+                try {
+                  db.write(INSERT, row(db, title)).await();
+                  return title;
+                } catch (DatabaseException.Constraint refused) {
+                  return null;
+                }
+              });
+      long acknowledged = outcomes.stream().filter(t -> t != null).count();
+      assertTrue(acknowledged > 0 && acknowledged < 48, "both kinds ran: " + acknowledged);
+      assertEquals(acknowledged, count(db), "exactly the acknowledged writes are there");
+    }
+  }
+
+  /**
+   * An acknowledged write survives a power cut: SQLite syncs the WAL at every commit (FULL, on the
+   * reader and the writer threads alike), and the service never turns PostgreSQL's off.
+   */
+  @Test
+  void acknowledgedWritesAreDurable() {
+    try (var server = TestServer.start(database)) {
+      Database db = server.app().database();
+      if (database == TestDatabase.SQLITE) {
+        assertEquals(
+            2, db.read("PRAGMA synchronous", Map.of()).await().iterator().next().getInteger(0));
+        assertEquals(
+            2, db.write("PRAGMA synchronous", Map.of()).await().iterator().next().getInteger(0));
+      } else {
+        var on = db.write("SHOW synchronous_commit", Map.of()).await().iterator().next();
+        assertEquals("on", on.getString(0));
+      }
+    }
   }
 
   @Test
