@@ -119,7 +119,9 @@ def traces(data):
         dev = max(abs(n - mid) for n in series) / mid * 100 if mid else 0
         sx = pw / max(len(series) - 1, 1)
         y_of = lambda v: py + ph - ph * v / ymax  # noqa: E731
-        out.append(text(px, py - 8, f"{s['label']}: median {mid:,.0f}/s, largest deviation {dev:.0f} %", 12, extra='font-weight="bold"'))
+        errors = sum(runs_of(s, "get_one", "errors"))
+        note = f" ({errors} errors: not valid)" if errors else ""
+        out.append(text(px, py - 8, f"{s['label']}: median {mid:,.0f}/s, largest deviation {dev:.0f} %{note}", 12, extra='font-weight="bold"'))
         out.append(f'<rect x="{px}" y="{y_of(mid * 1.25):.1f}" width="{pw}" height="{y_of(mid * 0.75) - y_of(mid * 1.25):.1f}" fill="#e8f0e8"/>')
         for k in range(5):
             v = ymax * k / 4
