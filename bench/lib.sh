@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # RUN_JAR, SERVICE_PID, READY_S, ... are set here for the kit that sources this file
 # Shared functions of the benchmark kits (sourced, not run). Sourcing only defines functions.
 #   bench/bench.sh, bench/scale.sh: the functions below (lock, build, start/stop, sign-up, seed, wrk output).
 #   bench/export.sh, bench/paging.sh: simple_setup, then start_with_user.
@@ -112,6 +114,7 @@ SELECT setval(pg_get_serial_sequence('tasks', 'id'), 10000);
 ANALYZE tasks;
 SQL
   psqlq -d "$db" -c "CHECKPOINT" >/dev/null 2>&1 || true   # superuser only; evens out the runs
+  # shellcheck disable=SC2016  # the quotes around $owner are SQL's, inside the double-quoted string
   n=$(psqlq -d "$db" -Atc "SELECT count(*) || ' ' || min(id) || ' ' || max(id) FROM tasks${owner:+ WHERE owner_id = '$owner'}")
   [ "$n" = "10000 1 10000" ] || die "seeding produced '$n' (count min max), expected '10000 1 10000'"
 }
@@ -136,9 +139,13 @@ PY
 SERVICE_PID=""
 start_service() { # JAR PORT DB LOGFILE: java -jar in the background, 127.0.0.1:PORT on PostgreSQL DB; sets SERVICE_PID
   # (not in a subshell: the caller waits for it). The caller's other service variables pass through.
-  local jar=$1 port=$2 db=$3 logfile=$4
+  start_service_url "$1" "$2" "postgresql://${USERINFO:-$PGUSER}@${PG_HOST:-127.0.0.1}:$PGPORT/$3" "$4"
+}
+
+start_service_url() { # JAR PORT DATABASE_URL LOGFILE: as start_service, on any database URL (sqlite:/path/file.db)
+  local jar=$1 port=$2 url=$3 logfile=$4
   # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
-  DATABASE_URL="postgresql://${USERINFO:-$PGUSER}@${PG_HOST:-127.0.0.1}:$PGPORT/$db" HOST=127.0.0.1 PORT="$port" SIGNUP_ENABLED=true \
+  DATABASE_URL="$url" HOST=127.0.0.1 PORT="$port" SIGNUP_ENABLED=true \
     "$JDK/bin/java" ${JAVA_OPTS:-} -jar "$jar" > "$logfile" 2>&1 9>&- &
   SERVICE_PID=$!
 }
@@ -146,10 +153,15 @@ start_service() { # JAR PORT DB LOGFILE: java -jar in the background, 127.0.0.1:
 READY_S=""
 wait_ready() { # PID PORT TIMEOUT_S [T0]: until GET /health/ready = 200; sets READY_S (seconds since T0, a now() value,
   # default the call); returns 1 when the process exited or the time ran out (message on stderr)
-  local pid=$1 port=$2 timeout=$3 t0=${4:-$(now)} i
+  wait_200 "$1" "http://127.0.0.1:$2/health/ready" "$3" "${4:-$(now)}"
+}
+
+wait_200() { # PID URL TIMEOUT_S [T0]: until GET URL = 200; sets READY_S as wait_ready does; returns 1 when the
+  # process exited or the time ran out (message on stderr)
+  local pid=$1 url=$2 timeout=$3 t0=${4:-$(now)} i
   READY_S=""
   for ((i = 0; i < timeout * 20; i++)); do
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$port/health/ready" || true)" = 200 ]; then
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" || true)" = 200 ]; then
       READY_S=$(secs_since "$t0"); return 0
     fi
     kill -0 "$pid" 2>/dev/null || { log "   the server exited during startup"; return 1; }
@@ -158,8 +170,15 @@ wait_ready() { # PID PORT TIMEOUT_S [T0]: until GET /health/ready = 200; sets RE
   log "   not ready within ${timeout}s"; return 1
 }
 
-SIGNUP_KEY=""
+tree_rss_mb() { # PID -> resident memory of the process and all its descendants, MB (uvicorn's workers count too)
+  ps -eo pid=,ppid=,rss= | awk -v root="$1" '{pp[$1] = $2; r[$1] = $3}
+    END { for (p in pp) { q = p; for (d = 0; d < 16 && q > 1; d++) { if (q == root) { s += r[p]; break }; q = pp[q] } }
+          if (s > 0) printf "%.0f", s / 1024; else print "n/a" }'
+}
+
+SIGNUP_KEY=""; SIGNUP_USER_ID=""
 signup_user() { # PORT EMAIL PASSWORD LOGFILE(for the message): POST /users must answer 201; sets SIGNUP_KEY
+  # and SIGNUP_USER_ID (user.id of the answer, "" when absent)
   local port=$1 email=$2 password=$3 logfile=$4 resp got
   resp=$(curl -s --max-time 30 -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' \
     --data "{\"email\":\"$email\",\"password\":\"$password\"}" "http://127.0.0.1:$port/users" || true)
@@ -167,6 +186,7 @@ signup_user() { # PORT EMAIL PASSWORD LOGFILE(for the message): POST /users must
   [ "$got" = 201 ] || die "POST /users answered ${got:-nothing}, expected 201 (see $logfile): ${resp%$'\n'*}"
   SIGNUP_KEY=$(printf '%s' "${resp%$'\n'*}" | grep -o '"key" *: *"tl_[A-Za-z0-9_-]*"' | head -n1 | sed 's/.*"\(tl_[^"]*\)"$/\1/' || true)
   [ -n "$SIGNUP_KEY" ] || die "no api_key.key in the POST /users answer: ${resp%$'\n'*}"
+  SIGNUP_USER_ID=$(printf '%s' "${resp%$'\n'*}" | python3 -c 'import json, sys; print(json.load(sys.stdin)["user"]["id"])' 2>/dev/null || true)
 }
 
 STOP_RC=""; STOP_S=""
@@ -192,6 +212,7 @@ simple_setup() {
   [[ "$DB" =~ ^[A-Za-z0-9_]+$ ]] || { echo "bench: BENCH_DB must be a plain identifier" >&2; exit 2; }
   JDK=$("$ROOT/taskloop" --jdk-home || true) # the lookup of ./taskloop; it says why when it fails
   [ -n "$JDK" ] || { echo "bench: JDK 25 not found" >&2; exit 1; }
+  # shellcheck disable=SC2317  # called by the kits that use simple_setup
   psql() { command psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 "$@"; }
 }
 
@@ -209,6 +230,7 @@ start_with_user() {
     psql -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
     url="postgresql://$PGUSER@127.0.0.1:$PGPORT/$DB"
   fi
+  # shellcheck disable=SC2153  # PORT is the calling kit's
   DATABASE_URL="$url" PORT=$PORT HOST=127.0.0.1 \
     "$JDK/bin/java" "$@" -jar "$ROOT/target/taskloop.jar" > "$OUT/server.log" 2>&1 &
   PID=$!
