@@ -3,6 +3,7 @@ package dev.taskloop.system.http;
 import static net.logstash.logback.argument.StructuredArguments.v;
 
 import dev.taskloop.system.observe.HttpServerMeters;
+import dev.taskloop.system.observe.LogSetup;
 import dev.taskloop.system.observe.RequestContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -120,15 +121,53 @@ final class AccessLog {
     long now = System.nanoTime();
     long started = current == null ? now : current.startNanos();
     String user = current == null ? null : current.userId();
+    String method = request.method().name();
+    String template = route == null ? UNMATCHED : route;
+    double millis = Math.round((now - started) / 10_000.0) / 100.0;
+    long bytes = response.bytesWritten();
+    String userId = user == null ? "-" : user;
+    String client = clients.of(request);
+    String end = completed ? "" : " incomplete";
+    if (!LogSetup.structured()) { // text: the message alone, without formatting eight arguments
+      LOG.info(text(method, template, status, millis, bytes, userId, client, end));
+      return;
+    }
     LOG.info(
         "{} {} {} {} ms {} B user={} client={}{}",
-        v("method", request.method().name()),
-        v("route", route == null ? UNMATCHED : route),
+        v("method", method),
+        v("route", template),
         v("status", status),
-        v("durationMs", Math.round((now - started) / 10_000.0) / 100.0),
-        v("bytes", response.bytesWritten()),
-        v("userId", user == null ? "-" : user),
-        v("client", clients.of(request)),
-        completed ? "" : " incomplete");
+        v("durationMs", millis),
+        v("bytes", bytes),
+        v("userId", userId),
+        v("client", client),
+        end);
+  }
+
+  private static String text(
+      String method,
+      String route,
+      int status,
+      double millis,
+      long bytes,
+      String user,
+      String client,
+      String end) {
+    return new StringBuilder(128)
+        .append(method)
+        .append(' ')
+        .append(route)
+        .append(' ')
+        .append(status)
+        .append(' ')
+        .append(millis)
+        .append(" ms ")
+        .append(bytes)
+        .append(" B user=")
+        .append(user)
+        .append(" client=")
+        .append(client)
+        .append(end)
+        .toString();
   }
 }

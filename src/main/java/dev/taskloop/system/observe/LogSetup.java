@@ -41,10 +41,21 @@ public final class LogSetup {
   private static final Map<ConsoleAppender<ILoggingEvent>, Encoder<ILoggingEvent>> JSON =
       new IdentityHashMap<>();
 
+  private static volatile boolean structured;
+
   private LogSetup() {}
+
+  /**
+   * Whether lines are written as JSON, whose fields come from a line's structured arguments; text
+   * lines only need their message (the access log builds it directly then).
+   */
+  public static boolean structured() {
+    return structured;
+  }
 
   /** Writes every following line in {@code format}; call before anything else logs. */
   public static synchronized void apply(LogFormat format) {
+    structured = format == LogFormat.JSON;
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return; // another SLF4J binding: its own configuration decides
     }
