@@ -2,7 +2,6 @@ package dev.taskloop;
 
 import ch.qos.logback.classic.Level;
 import dev.taskloop.system.config.AppConfig;
-import dev.taskloop.system.startup.StartupPhases;
 import dev.taskloop.system.startup.TrainingRun;
 import io.vertx.core.VertxOptions;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -7,7 +7,6 @@ import dev.taskloop.system.http.Json;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.observe.LogSetup;
 import dev.taskloop.system.observe.Telemetry;
-import dev.taskloop.system.startup.StartupPhases;
 import dev.taskloop.tasks.TaskFeature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -83,7 +82,7 @@ public final class Taskloop {
   }
 
   /** As {@link #start(AppConfig, VertxOptions)}, timing its phases on {@code phases} (DEBUG). */
-  public static Taskloop start(AppConfig config, VertxOptions vertxOptions, StartupPhases phases) {
+  static Taskloop start(AppConfig config, VertxOptions vertxOptions, StartupPhases phases) {
     long startNanos = System.nanoTime();
     LogSetup.apply(config.observability().logFormat()); // before the first line of this start
     // a database that is not up yet gets DB_CONNECT_TIMEOUT_S from here, migration and ping alike

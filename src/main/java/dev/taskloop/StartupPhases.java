@@ -1,4 +1,4 @@
-package dev.taskloop.system.startup;
+package dev.taskloop;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * to {@link #begin()} (class loading before {@code main}), {@code total} the time from the
  * process's start to the last mark. Used by one thread (main), not thread-safe.
  */
-public final class StartupPhases {
+final class StartupPhases {
   /** The logger of the phase line, documented in the README's operating guide. */
-  public static final String LOGGER = "dev.taskloop.startup";
+  static final String LOGGER = "dev.taskloop.startup";
 
   private final long beganNanos;
   private final long jvmMillis;
@@ -31,7 +31,7 @@ public final class StartupPhases {
   }
 
   /** Starts timing now; the time before it since the process started becomes {@code jvm}. */
-  public static StartupPhases begin() {
+  static StartupPhases begin() {
     long now = System.nanoTime();
     long jvm =
         ProcessHandle.current()
@@ -43,19 +43,14 @@ public final class StartupPhases {
   }
 
   /** Ends the phase {@code name}: the time since the previous mark (or {@link #begin()}). */
-  public void mark(String name) {
+  void mark(String name) {
     long now = System.nanoTime();
     millis.merge(name, TimeUnit.NANOSECONDS.toMillis(now - lastNanos), Long::sum);
     lastNanos = now;
   }
 
-  /** Milliseconds since {@link #begin()}. */
-  public long elapsedMillis() {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - beganNanos);
-  }
-
   /** Logs the phases so far as one DEBUG line. */
-  public void log() {
+  void log() {
     Logger log =
         LoggerFactory.getLogger(LOGGER); // not in begin(): logging's setup is no "jvm" time
     if (!log.isDebugEnabled()) {
