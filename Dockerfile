@@ -17,7 +17,16 @@ RUN groupadd --system --gid 10001 taskloop \
  && mkdir -p /app/data \
  && chown 10001:10001 /app/data
 WORKDIR /app
+COPY config/jvm.options /app/jvm.options
 COPY target/taskloop.jar /app/taskloop.jar
+# The AOT cache (JEP 483/514) belongs to one JVM build and one jar path, so the image makes its own
+# with its own java, by the jar's training run (the service on a throw-away SQLite file in /tmp, real
+# requests through the JDK's HTTP client, a graceful stop). A failed training run fails the build.
+# Root's and read-only, like the jar: the JVM only maps it.
+RUN java @/app/jvm.options -XX:AOTCacheOutput=/app/taskloop.aot -jar /app/taskloop.jar train \
+      > /tmp/training.log 2>&1 || { cat /tmp/training.log; exit 1; } \
+ && rm -f /tmp/training.log \
+ && test -s /app/taskloop.aot
 USER 10001:10001
 
 # Listen on every interface: 127.0.0.1, the service's default, is unreachable from outside the
@@ -29,10 +38,8 @@ EXPOSE 8000
 # favour of their own probes (/health/live, /health/ready). compose.yaml relies on nginx's
 # passive checks instead.
 #
-# Exec form, so that the JVM is PID 1 and gets the SIGTERM itself (the service drains and exits
-# 0; docker's default stop signal is SIGTERM). MaxRAMPercentage sizes the heap from the
-# container's memory limit (the JVM's default is 25 %); the rest is for metaspace, threads and
-# Netty's direct buffers. ExitOnOutOfMemoryError lets the orchestrator restart a JVM that ran out
-# of heap instead of leaving it half-working. JAVA_TOOL_OPTIONS stays free for the operator's own
-# flags (for example -Xmx, which wins over the percentage).
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/taskloop.jar"]
+# The JVM flags are config/jvm.options, the same as `./taskloop run` (heap bound, GC,
+# ExitOnOutOfMemoryError: see the README), then the cache, then $JAVA_OPTS, which wins (for example
+# JAVA_OPTS=-Xmx512m). The shell only expands $JAVA_OPTS and execs: the JVM is PID 1 and gets the
+# SIGTERM itself (the service drains and exits 0; docker's default stop signal is SIGTERM).
+ENTRYPOINT ["/bin/sh", "-c", "exec java @/app/jvm.options -XX:AOTCache=/app/taskloop.aot $JAVA_OPTS -jar /app/taskloop.jar"]

@@ -4,6 +4,7 @@
 #   bench/ab.sh --a "METRICS_ENABLED=true" --b "METRICS_ENABLED=false"            # PostgreSQL
 #   TASKLOOP_DB=sqlite bench/ab.sh --a "METRICS_ENABLED=true" --b "METRICS_ENABLED=false"
 #   bench/ab.sh --a-jar /tmp/old.jar --b-jar target/taskloop.jar                   # two builds
+#   bench/ab.sh --a-java "-Xmx512m" --b-java "-Xmx128m"                            # two JVM settings
 #
 # Why: this machine's speed moves by 20 % and more between runs a minute apart, so two settings measured
 # one after the other (bench.sh --baseline) cannot show a 3 % cost. Here both servers run side by side on
@@ -23,14 +24,16 @@ cd "$ROOT"
 log() { echo "$*" >&2; }
 die() { echo "ab.sh: $*" >&2; exit 1; }
 
-A_ENV=""; B_ENV=""; A_JAR=""; B_JAR=""
+A_ENV=""; B_ENV=""; A_JAR=""; B_JAR=""; A_JAVA=""; B_JAVA=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --a) A_ENV=$2; shift 2 ;;
     --b) B_ENV=$2; shift 2 ;;
     --a-jar) A_JAR=$2; shift 2 ;;
     --b-jar) B_JAR=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --a-java) A_JAVA=$2; shift 2 ;;
+    --b-java) B_JAVA=$2; shift 2 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
@@ -70,17 +73,17 @@ seed() { # side: 10,000 tasks owned by the benchmark user, ids 1..10000
   fi
 }
 
-start() { # side jar port "ENV=V ..."
-  local s=$1 jar=$2 port=$3 envs=$4 url i resp
+start() { # side jar port "ENV=V ..." "JVM flags"
+  local s=$1 jar=$2 port=$3 envs=$4 flags=$5 url i resp
   if [ "$DB_KIND" = sqlite ]; then
     url="sqlite:$OUT/$s.db"
   else
     psqlq -d postgres -c "DROP DATABASE IF EXISTS ${AB_DB}_$s WITH (FORCE)" -c "CREATE DATABASE ${AB_DB}_$s" >/dev/null
     url="postgresql://$PGUSER@127.0.0.1:$PGPORT/${AB_DB}_$s"
   fi
-  # shellcheck disable=SC2086  # envs and JAVA_OPTS are lists
+  # shellcheck disable=SC2086  # envs, JAVA_OPTS and flags are lists
   env $envs DATABASE_URL="$url" HOST=127.0.0.1 PORT="$port" SIGNUP_ENABLED=true ACCESS_LOG="${ACCESS_LOG:-true}" \
-    "$JDK/bin/java" ${JAVA_OPTS:-} -jar "$jar" > "$OUT/server-$s.log" 2>&1 9>&- &
+    "$JDK/bin/java" @"$ROOT/config/jvm.options" ${JAVA_OPTS:-} $flags -jar "$jar" > "$OUT/server-$s.log" 2>&1 9>&- &
   PID[$s]=$!
   for ((i = 0; i < 1200; i++)); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready" || true)" = 200 ] && break
@@ -110,9 +113,9 @@ run() { # side port script seconds -> "rps cpu_ms_per_1000"
     'BEGIN{ printf "%.0f %.3f", r, (c / hz * 1000) / (r * d / 1000) }'
 }
 
-log "== A: ${A_ENV:-(no extra env)} $A_JAR on :$PORT_A; B: ${B_ENV:-(no extra env)} $B_JAR on :$PORT_B; $DB_KIND"
-start a "$A_JAR" "$PORT_A" "$A_ENV"
-start b "$B_JAR" "$PORT_B" "$B_ENV"
+log "== A: ${A_ENV:-(no extra env)} ${A_JAVA} $A_JAR on :$PORT_A; B: ${B_ENV:-(no extra env)} ${B_JAVA} $B_JAR on :$PORT_B; $DB_KIND"
+start a "$A_JAR" "$PORT_A" "$A_ENV" "$A_JAVA"
+start b "$B_JAR" "$PORT_B" "$B_ENV" "$B_JAVA"
 log "== warm-up ${WARM}s each"
 for s in a b; do port=PORT_${s^^}; run "$s" "${!port}" warmup "$WARM" >/dev/null; done
 
@@ -142,7 +145,7 @@ for s in a b; do wait "${PID[$s]}" || die "server $s did not exit 0 after SIGTER
     echo "$row: median B÷A req/s **$(echo "${RATIO_RPS[$row]}" | median)**, median B÷A CPU per request **$(echo "${RATIO_CPU[$row]}" | median)** over $ROUNDS rounds"
   done
   echo
-  echo "A = ${A_ENV:-no extra env} ($A_JAR), B = ${B_ENV:-no extra env} ($B_JAR); $DB_KIND; wrk -t$THREADS -c$CONNS -d${DUR}s per row and side," \
+  echo "A = ${A_ENV:-no extra env} ${A_JAVA:+JVM $A_JAVA }($A_JAR), B = ${B_ENV:-no extra env} ${B_JAVA:+JVM $B_JAVA }($B_JAR); $DB_KIND; default JVM flags $(./taskloop --jvm-flags 2>/dev/null), JAVA_OPTS=${JAVA_OPTS:-none}; wrk -t$THREADS -c$CONNS -d${DUR}s per row and side," \
     "alternating order; $(nproc) cores shared by wrk, both servers and the database; $(git rev-parse --short HEAD); $(date -u +%FT%TZ)."
 } > "$OUT/summary.md"
 cat "$OUT/summary.md"

@@ -192,7 +192,7 @@ start_service() { # drill db [VAR=value ...]: a fresh database, the service on i
     url="postgresql://postgres@127.0.0.1:$PG_PORT/$name"; DBARGS=(--pg-port "$PG_PORT" --pg-db "$name")
   fi
   port_free "$PORT" || die "port $PORT is taken"
-  env "$@" DATABASE_URL="$url" HOST=127.0.0.1 PORT="$PORT" "$JDK/bin/java" -jar "$JAR" > "$RUN/server.log" 2>&1 &
+  env "$@" DATABASE_URL="$url" HOST=127.0.0.1 PORT="$PORT" "$JDK/bin/java" @"$ROOT/config/jvm.options" -jar "$JAR" > "$RUN/server.log" 2>&1 &
   SVC_PID=$!
   for ((i = 0; i < 120; i++)); do
     curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/health/ready" && break

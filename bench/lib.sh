@@ -6,6 +6,9 @@
 # A kit defines log() and die() before sourcing (defaults below otherwise). The PostgreSQL functions use
 # PG_HOST (default 127.0.0.1), PGPORT and PGUSER; start_service uses JDK, USERINFO and JAVA_OPTS.
 declare -F log >/dev/null || log() { echo "$*" >&2; }
+# The service's default JVM flags (the one place of them, as for ./taskloop run and the image); every kit
+# starts the jar with @$JVM_OPTIONS first, then JAVA_OPTS, which wins.
+JVM_OPTIONS="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/config/jvm.options"
 declare -F die >/dev/null || die() { echo "bench: $*" >&2; exit 1; }
 
 # ---- time, URLs, wrk output --------------------------------------------------------------------------------
@@ -146,7 +149,7 @@ start_service_url() { # JAR PORT DATABASE_URL LOGFILE: as start_service, on any 
   local jar=$1 port=$2 url=$3 logfile=$4
   # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
   DATABASE_URL="$url" HOST=127.0.0.1 PORT="$port" SIGNUP_ENABLED=true \
-    "$JDK/bin/java" ${JAVA_OPTS:-} -jar "$jar" > "$logfile" 2>&1 9>&- &
+    "$JDK/bin/java" @"$JVM_OPTIONS" ${JAVA_OPTS:-} -jar "$jar" > "$logfile" 2>&1 9>&- &
   SERVICE_PID=$!
 }
 
@@ -232,7 +235,7 @@ start_with_user() {
   fi
   # shellcheck disable=SC2153  # PORT is the calling kit's
   DATABASE_URL="$url" PORT=$PORT HOST=127.0.0.1 \
-    "$JDK/bin/java" "$@" -jar "$ROOT/target/taskloop.jar" > "$OUT/server.log" 2>&1 &
+    "$JDK/bin/java" @"$JVM_OPTIONS" "$@" -jar "$ROOT/target/taskloop.jar" > "$OUT/server.log" 2>&1 &
   PID=$!
   trap 'kill $PID 2>/dev/null || true' EXIT
   for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/health/ready" && break; sleep 0.5; done

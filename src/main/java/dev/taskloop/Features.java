@@ -42,7 +42,7 @@ record Features(
     UserFeature users;
     try {
       auth = new AuthFeature(database, config.auth(), registry);
-      // bad Argon2 settings fail here
+      // Argon2 parameters: bounded by the configuration (ConfigSections)
       users = new UserFeature(vertx, database, config, auth, clients, registry);
       bootstrapAdmin(config, users, tasks);
     } catch (Exception e) { // await() rethrows checked exceptions as they are

@@ -2,6 +2,7 @@ package dev.taskloop;
 
 import ch.qos.logback.classic.Level;
 import dev.taskloop.system.config.AppConfig;
+import dev.taskloop.system.startup.TrainingRun;
 import io.vertx.core.VertxOptions;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -10,16 +11,42 @@ import sun.misc.Signal;
 
 /**
  * Entry point: {@code java -jar taskloop.jar}. Exit codes: 0 after a graceful stop (SIGTERM or
- * SIGINT), 1 when startup fails, 2 for a configuration error.
+ * SIGINT), 1 when startup fails, 2 for a configuration error. {@code java -jar taskloop.jar train}
+ * is the AOT cache's training run instead ({@link TrainingRun}): 0 when it passed, else 1.
  */
 final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length == 1 && args[0].equals("train")) {
+      train();
+    }
+    var phases = StartupPhases.begin();
     AppConfig config = configOrExit();
+    logLevel(config);
+    phases.mark("config");
+    stopOnSignals(startOrExit(config, phases));
+  }
+
+  private static void logLevel(AppConfig config) {
     var root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(config.logLevel()));
-    stopOnSignals(startOrExit(config));
+  }
+
+  /** The training run: the service on a throw-away database, real requests, a graceful stop. */
+  private static void train() {
+    try {
+      TrainingRun.run(
+          config -> {
+            logLevel(config);
+            var app = Taskloop.start(config, new VertxOptions());
+            return new TrainingRun.Service(app.port(), app::shutdown);
+          });
+    } catch (Throwable e) {
+      LoggerFactory.getLogger(Main.class).error("training run failed", e);
+      System.exit(1);
+    }
+    System.exit(0);
   }
 
   /** The configuration from the environment; a bad value exits with 2 and one line. */
@@ -34,10 +61,10 @@ final class Main {
   }
 
   /** The started service; a failed start exits with 1. */
-  private static Taskloop startOrExit(AppConfig config) {
+  private static Taskloop startOrExit(AppConfig config, StartupPhases phases) {
     Logger log = LoggerFactory.getLogger(Main.class);
     try {
-      return Taskloop.start(config, new VertxOptions());
+      return Taskloop.start(config, new VertxOptions(), phases);
     } catch (Taskloop.StartupException e) {
       log.error("taskloop failed to start: {}", e.getMessage());
       log.debug("startup failure", e);

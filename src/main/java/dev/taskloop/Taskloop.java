@@ -78,11 +78,17 @@ public final class Taskloop {
    * loop.
    */
   public static Taskloop start(AppConfig config, VertxOptions vertxOptions) {
+    return start(config, vertxOptions, StartupPhases.begin());
+  }
+
+  /** As {@link #start(AppConfig, VertxOptions)}, timing its phases on {@code phases} (DEBUG). */
+  static Taskloop start(AppConfig config, VertxOptions vertxOptions, StartupPhases phases) {
     long startNanos = System.nanoTime();
     LogSetup.apply(config.observability().logFormat()); // before the first line of this start
     // a database that is not up yet gets DB_CONNECT_TIMEOUT_S from here, migration and ping alike
     long untilNanos = startNanos + config.poolGuards().startupTimeout().toNanos();
     String schemaVersion = migrate(config, untilNanos);
+    phases.mark("migrate");
     var resources = new Resources();
     try {
       Telemetry telemetry = Telemetry.create(config, version());
@@ -92,6 +98,7 @@ public final class Taskloop {
           telemetry.vertx(new VertxOptions(vertxOptions).setEventLoopPoolSize(EVENT_LOOPS));
       resources.add("Vert.x", () -> awaitAtMost(vertx.close()));
       Database database = openDatabase(vertx, config, telemetry, resources, untilNanos);
+      phases.mark("pools");
       Json.warmUp(TaskFeature.wireSample()); // on this thread, not the first requests' event loop
       var draining = new AtomicBoolean();
       Features features = Features.build(vertx, database, config, telemetry, resources);
@@ -100,11 +107,14 @@ public final class Taskloop {
       resources.add("tracing", telemetry::closeTracing);
       var ops = new Operations(config, telemetry, database);
       ops.listen(vertx, draining::get, resources); // before the servers: it closes after them
+      phases.mark("features");
       HttpVerticle first =
           MainServers.listen(
               vertx, config, database, features, ops, telemetry, draining, resources);
       var app = new Taskloop(config, vertx, database, telemetry, first, ops, draining, resources);
+      phases.mark("listen");
       app.logStarted(schemaVersion, startNanos);
+      phases.log();
       return app;
     } catch (Throwable e) { // whatever failed, nothing that was opened stays open
       resources.closeAll();

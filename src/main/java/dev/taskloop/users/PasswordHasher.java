@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,9 +54,28 @@ final class PasswordHasher {
             32,
             Argon2.ID,
             19);
-    // Verified instead when the email is unknown, so that answer takes as long as a wrong password.
-    this.dummyHash =
-        Password.hash("not a real password").addRandomSalt(16).with(function).getResult();
+    this.dummyHash = dummyHash(config);
+  }
+
+  /**
+   * Verified instead when the email is unknown, so that answer takes as long as a wrong password: a
+   * PHC string with these parameters, a random salt and a random digest, which no password matches.
+   * Written rather than computed, so that startup does not spend one Argon2 run on it.
+   */
+  private static String dummyHash(AppConfig.Auth config) {
+    var random = new SecureRandom();
+    byte[] salt = new byte[16];
+    byte[] digest = new byte[32];
+    random.nextBytes(salt);
+    random.nextBytes(digest);
+    Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+    return "$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s"
+        .formatted(
+            config.hashMemoryKib(),
+            config.hashIterations(),
+            config.hashParallelism(),
+            b64.encodeToString(salt),
+            b64.encodeToString(digest));
   }
 
   Future<String> hash(String password) {

@@ -36,12 +36,16 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** Starts the jar in {@code dir} with {@code env} (no DATABASE_URL, DB_* or PORT inherited). */
   public static ServiceProcess start(Path dir, Map<String, String> env) {
-    assertTrue(Files.exists(JAR), "run after `package`: " + JAR.toAbsolutePath());
-    String java = ProcessHandle.current().info().command().orElse("java");
-    var builder =
-        new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString())
-            .directory(dir.toFile())
-            .redirectErrorStream(true);
+    return start(dir, env, List.of());
+  }
+
+  /** As {@link #start(Path, Map)}, with {@code jvmFlags} before {@code -jar}. */
+  public static ServiceProcess start(Path dir, Map<String, String> env, List<String> jvmFlags) {
+    var command = new ArrayList<String>();
+    command.add(java());
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-jar", jar().toString()));
+    var builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     builder
         .environment()
         .keySet()
@@ -52,6 +56,17 @@ public final class ServiceProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The packaged jar's absolute path; fails when it has not been built. */
+  public static Path jar() {
+    assertTrue(Files.exists(JAR), "run after `package`: " + JAR.toAbsolutePath());
+    return JAR.toAbsolutePath();
+  }
+
+  /** The JVM running the tests, which also runs the jar. */
+  public static String java() {
+    return ProcessHandle.current().info().command().orElse("java");
   }
 
   private void read() {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -34,8 +35,9 @@ final class Migrations {
     Flyway flyway = flyway(url, (int) Math.max(1, (connectTimeout.toMillis() + 999) / 1000));
     try {
       MigrateResult result = flyway.migrate();
-      String version =
-          flyway.info().current() == null ? "0" : flyway.info().current().getVersion().toString();
+      // info() resolves every migration and reads the history again: once, not once per question
+      MigrationInfo current = flyway.info().current();
+      String version = current == null ? "0" : current.getVersion().toString();
       return new Result(version, result.migrationsExecuted);
     } catch (FlywayException e) {
       throw new Database.StartupFailure(explain(url, e), e);

@@ -29,10 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Dockerfile built with podman from the real jar, run as Kubernetes runs it (read-only root,
  * /tmp writable, no capabilities) against PostgreSQL: it gets ready, serves an authenticated
- * request as a non-root user, and stops on SIGTERM with exit code 0. No registry is reachable, so
- * the base is local: a debootstrap'd Debian (kept as {@value #DEBIAN}, made once, about 40 s) with
- * a runtime jlinked from this test's own JDK at the Temurin images' path. Without podman, runc or
- * debootstrap the test is skipped with a message, unless {@code CI} is set: then it fails.
+ * request as a non-root user, with the AOT cache its build made (JAVA_OPTS=-XX:AOTMode=on: the JVM
+ * exits at once if it cannot use it), and stops on SIGTERM with exit code 0. No registry is
+ * reachable, so the base is local: a debootstrap'd Debian (kept as {@value #DEBIAN}, made once,
+ * about 40 s) with a runtime jlinked from this test's own JDK at the Temurin images' path. Without
+ * podman, runc or debootstrap the test is skipped with a message, unless {@code CI} is set: then it
+ * fails.
  */
 class ImageIT {
   private static final String DEBIAN = "localhost/bookworm-min";
@@ -94,6 +96,8 @@ class ImageIT {
                   "DATABASE_URL=" + db.url(),
                   "-e",
                   "SHUTDOWN_DELAY_S=1",
+                  "-e", // the JVM refuses to start unless it can use the image's AOT cache
+                  "JAVA_OPTS=-XX:AOTMode=on",
                   image)
               .strip();
       var http = new Http("http://127.0.0.1:" + port);
