@@ -32,8 +32,7 @@ class PageRequestTest {
     var offset = new PageRequest<Long>(20, null, 10);
     assertEquals(20L, offset.params().get("skip"));
     assertEquals(
-        "SELECT id, x FROM t WHERE id IN (SELECT id FROM t WHERE a AND b"
-            + " ORDER BY id LIMIT #{limit} OFFSET #{skip}) ORDER BY id",
+        "SELECT id, x FROM t WHERE a AND b ORDER BY id LIMIT #{limit} OFFSET #{skip}",
         offset.byIdSql("id, x", "t", List.of("a", "b")));
   }
 
