@@ -114,11 +114,12 @@ public final class Database {
   }
 
   /**
-   * Runs a read that may take long (an OFFSET page, a report) on the plain pool, where it cannot
-   * hold up the short statements pipelined behind it on a read connection.
+   * Runs a read that may take long (an OFFSET page, a report) on PostgreSQL's plain pool, where it
+   * cannot hold up the short statements pipelined behind it on a read connection (SQLite: a reader
+   * thread).
    */
   public Future<RowSet<Row>> scan(String sql, Map<String, Object> params) {
-    return run(clients.scanning(), watch.writes(), sql, params, requestTimeoutMillis, Resend.READ);
+    return run(clients.scanning(), watch.scans(), sql, params, requestTimeoutMillis, Resend.READ);
   }
 
   /** Runs one statement on the write pool; it commits on its own. */

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Threads that own SQLite connections and run single statements on them: the embedded database's
@@ -28,12 +30,13 @@ import java.util.function.Supplier;
  * one thread, since SQLite has one write lock, and commits the writes queued meanwhile together
  * (group commit).
  *
- * <p>The pool guards apply to each queue as to a pool: at most {@code DB_POOL_MAX_WAITING}
- * statements wait (one more is refused at once, 503), one that waited longer than the acquire
- * timeout fails (503) without running; see {@link SqliteSession} for lifetime, idle and statement
- * timeout.
+ * <p>The pool guards apply to each queue as to a pool: at most {@code DB_POOL_MAX_WAITING} wait
+ * (one more: 503 at once); one that waited past the acquire timeout fails (503) unrun; lifetime,
+ * idle and statement timeout: {@link SqliteSession}.
  */
 final class SqliteEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteEngine.class);
+
   /** How often an idle thread wakes to look at its connection's idle time. */
   static final long IDLE_POLL_MS = 250;
 
@@ -61,10 +64,10 @@ final class SqliteEngine {
     this.sweeper = vertx.setPeriodic(SWEEP_MS, id -> queue.removeIf(this::expired));
   }
 
-  /** {@link #readerCount} reader threads, each with a session from {@code session}. */
+  /** {@link SqlitePools#readerCount} reader threads, each with a session from {@code session}. */
   static SqliteEngine readers(Vertx vertx, AppConfig config, Supplier<SqliteSession> session) {
     var engine = new SqliteEngine(vertx, "sqlite-reader", config);
-    for (int i = 0; i < readerCount(config); i++) {
+    for (int i = 0; i < SqlitePools.readerCount(config); i++) {
       SqliteSession own = session.get();
       engine.start(i, own, job -> engine.runOne(own, job));
     }
@@ -76,14 +79,6 @@ final class SqliteEngine {
     var engine = new SqliteEngine(vertx, "sqlite-writer", config);
     engine.startBatching(session, new SqliteWriter(session));
     return engine;
-  }
-
-  /**
-   * Reader threads: {@code DB_POOL_SIZE}, but no more than the cores (a point read takes
-   * microseconds; more threads than cores would only wait for one).
-   */
-  static int readerCount(AppConfig config) {
-    return Math.max(1, Math.min(config.poolSize(), Runtime.getRuntime().availableProcessors()));
   }
 
   /** Queues one statement; the future completes on the caller's context. */
@@ -106,7 +101,11 @@ final class SqliteEngine {
       return promise.future();
     }
     NamedSql named = NamedSql.of(sql);
-    queue.offer(new SqliteJob(named.jdbc(), named.values(params), promise, System.nanoTime()));
+    var job = new SqliteJob(named.jdbc(), named.values(params), promise, System.nanoTime());
+    queue.offer(job);
+    if (closed && queue.remove(job)) { // closed meanwhile: the threads may be gone already
+      job.fail(new Unavailable(Reason.UNREACHABLE, null));
+    }
     return promise.future();
   }
 
@@ -129,6 +128,10 @@ final class SqliteEngine {
         () -> {
           for (Thread thread : threads) {
             thread.join(TimeUnit.SECONDS.toMillis(30));
+          }
+          SqliteJob left; // none, unless a thread hung past its 30 s: no request waits forever
+          while ((left = queue.poll()) != null) {
+            left.fail(new Unavailable(Reason.UNREACHABLE, null));
           }
           return null;
         },
@@ -189,13 +192,26 @@ final class SqliteEngine {
                 () -> {
                   try {
                     while (!closed || !queue.isEmpty()) {
-                      step.run();
+                      steadily(step, session);
                     }
                   } finally {
                     session.close();
                   }
                 });
     threads.add(thread);
+  }
+
+  /**
+   * One step of a thread's loop, which nothing may end but {@link #close}: a failure that escaped
+   * the step's own handling (a bug) is logged, the connection replaced, and the thread goes on.
+   */
+  private void steadily(Runnable step, SqliteSession session) {
+    try {
+      step.run();
+    } catch (RuntimeException | Error e) {
+      LOG.error("{}: a statement thread's step failed; its connection is replaced", name, e);
+      session.close();
+    }
   }
 
   /** The next job that has not waited too long, or null after an idle poll. */

@@ -99,6 +99,14 @@ final class SqlitePools {
   }
 
   /**
+   * Reader threads: {@code DB_POOL_SIZE}, but no more than the cores (a point read takes
+   * microseconds; more threads than cores would only wait for one).
+   */
+  static int readerCount(AppConfig config) {
+    return Math.max(1, Math.min(config.poolSize(), Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
    * SQLite's busy timeout for every connection, the service's and the report's: the lock wait, or
    * (when nothing bounds it) as long as SQLite can say.
    */

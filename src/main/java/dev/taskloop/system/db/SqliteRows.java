@@ -5,7 +5,12 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowIterator;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.desc.ColumnDescriptor;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The rows (or the row count) of one statement run by {@link SqliteSession}, as the {@link RowSet}
@@ -29,6 +34,27 @@ final class SqliteRows implements RowSet<Row> {
   /** A statement without a result set: only how many rows it changed. */
   static SqliteRows updated(int count) {
     return new SqliteRows(List.of(), List.of(), count);
+  }
+
+  /** The types as the JDBC pool stores them: UUIDs and timestamps as their text. */
+  static Object parameter(Object value) {
+    return switch (value) {
+      case UUID uuid -> uuid.toString();
+      case LocalDateTime time -> time.toString();
+      case null, default -> value;
+    };
+  }
+
+  static List<Row> read(ResultSet results, List<String> columns) throws SQLException {
+    var rows = new ArrayList<Row>();
+    while (results.next()) {
+      var values = new ArrayList<Object>(columns.size());
+      for (int i = 1; i <= columns.size(); i++) {
+        values.add(results.getObject(i));
+      }
+      rows.add(new ArrayRow(columns, values));
+    }
+    return rows;
   }
 
   @Override

@@ -1,19 +1,17 @@
 package dev.taskloop.system.db;
 
 import dev.taskloop.system.config.AppConfig;
-import io.vertx.sqlclient.Row;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
@@ -62,6 +60,7 @@ final class SqliteSession implements AutoCloseable {
   private Connection connection;
   private long openedAt, usedAt;
   private boolean inTransaction;
+  private PreparedStatement running; // guarded by this: what the timeout may interrupt
   private final Map<String, Cached> statements =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -105,17 +104,16 @@ final class SqliteSession implements AutoCloseable {
     Cached cached = prepared(sql);
     PreparedStatement statement = cached.statement();
     for (int i = 0; i < values.size(); i++) {
-      statement.setObject(i + 1, parameter(values.get(i)));
+      statement.setObject(i + 1, SqliteRows.parameter(values.get(i)));
     }
-    ScheduledFuture<?> timeout =
-        timeoutMillis > 0 ? SqlitePools.cancelAfter(timer, statement, timeoutMillis) : null;
+    ScheduledFuture<?> timeout = timeoutMillis > 0 ? cancelAfterTimeout(statement) : null;
     try {
       if (!statement.execute()) {
         return SqliteRows.updated(statement.getUpdateCount());
       }
       try (ResultSet results = statement.getResultSet()) {
         List<String> columns = cached.columns(results);
-        return SqliteRows.of(columns, rows(results, columns));
+        return SqliteRows.of(columns, SqliteRows.read(results, columns));
       }
     } catch (SQLException | RuntimeException e) {
       // a failed statement may be left unusable: prepared again next time; after the timeout's
@@ -129,30 +127,37 @@ final class SqliteSession implements AutoCloseable {
     } finally {
       if (timeout != null) {
         timeout.cancel(false);
+        synchronized (this) {
+          running = null; // a timer task already under way now cancels nothing
+        }
       }
       usedAt = System.nanoTime();
     }
   }
 
-  /** The types as the JDBC pool stores them: UUIDs and timestamps as their text. */
-  private static Object parameter(Object value) {
-    return switch (value) {
-      case UUID uuid -> uuid.toString();
-      case LocalDateTime time -> time.toString();
-      case null, default -> value;
-    };
-  }
-
-  private static List<Row> rows(ResultSet results, List<String> columns) throws SQLException {
-    var rows = new ArrayList<Row>();
-    while (results.next()) {
-      var values = new ArrayList<Object>(columns.size());
-      for (int i = 1; i <= columns.size(); i++) {
-        values.add(results.getObject(i));
-      }
-      rows.add(new ArrayRow(columns, values));
+  /**
+   * Interrupts {@code statement} after the statement timeout, only if it is still the one running
+   * (sqlite3_interrupt hits the connection: a timer firing as the statement ends must not interrupt
+   * the next one).
+   */
+  private ScheduledFuture<?> cancelAfterTimeout(PreparedStatement statement) {
+    synchronized (this) {
+      running = statement;
     }
-    return rows;
+    return timer.schedule(
+        () -> {
+          synchronized (this) {
+            if (running == statement) {
+              try {
+                statement.cancel();
+              } catch (SQLException ignored) {
+                // closed meanwhile: nothing to cancel
+              }
+            }
+          }
+        },
+        timeoutMillis,
+        TimeUnit.MILLISECONDS);
   }
 
   private Cached prepared(String sql) throws SQLException {

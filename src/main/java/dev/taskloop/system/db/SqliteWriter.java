@@ -69,6 +69,7 @@ final class SqliteWriter {
           results.add(null);
           if (!rolledBackTo(job, e)) { // the transaction is gone: all before it with it
             var again = new ArrayList<>(group.subList(0, i));
+            again.removeIf(earlier -> earlier.promise().future().isComplete()); // failed alone
             again.addAll(group.subList(i + 1, group.size()));
             return again;
           }
@@ -82,12 +83,21 @@ final class SqliteWriter {
     } finally {
       session.inTransaction(false);
     }
+    acknowledge(group, results);
+    return null;
+  }
+
+  /** Completes the committed writes' promises ({@code results}: null for those failed alone). */
+  private static void acknowledge(List<SqliteJob> group, List<SqliteRows> results) {
     for (int i = 0; i < group.size(); i++) {
       if (results.get(i) != null) {
-        group.get(i).promise().tryComplete(results.get(i));
+        try {
+          group.get(i).promise().tryComplete(results.get(i));
+        } catch (RuntimeException closing) { // its context is gone; the others still get theirs
+          continue;
+        }
       }
     }
-    return null;
   }
 
   /** Undoes the failed write alone and fails it; false when the transaction itself is gone. */
@@ -103,11 +113,15 @@ final class SqliteWriter {
     }
   }
 
+  /**
+   * Ends the transaction; when even ROLLBACK fails, the connection is closed, which always ends it
+   * (else the next group would run inside it, and a lone write would never commit).
+   */
   private void rollback() {
     try {
       session.run("ROLLBACK", NONE);
-    } catch (SQLException | RuntimeException ignored) {
-      // no transaction left to roll back
+    } catch (SQLException | RuntimeException e) {
+      session.close();
     }
   }
 }
