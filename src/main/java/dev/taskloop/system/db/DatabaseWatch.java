@@ -15,11 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * through them.
  */
 final class DatabaseWatch {
+  /** The pools the statements' kinds of work run on; one pool may serve several. */
+  private record Work(PoolWatch reads, PoolWatch writes, PoolWatch scans, PoolWatch transactions) {
+    List<PoolWatch> all() {
+      return List.of(reads, writes, scans, transactions);
+    }
+  }
+
   private final DbMeters meters;
-  private final PoolWatch reads;
-  private final PoolWatch writes;
-  private final PoolWatch scans;
-  private final PoolWatch transactions;
+  private final Work work;
   private final PoolWatch exports;
   private final PoolWatch health;
   private final PoolWatch report;
@@ -31,16 +35,16 @@ final class DatabaseWatch {
       Vertx vertx,
       AppConfig config,
       DbMeters meters,
-      List<PoolWatch> all,
+      Work work,
+      List<PoolWatch> others,
       AtomicInteger reportOpen) {
     this.meters = meters;
-    this.reads = all.get(0);
-    this.writes = all.get(1);
-    this.scans = all.get(2);
-    this.transactions = all.get(3);
-    this.exports = all.get(4);
-    this.health = all.get(5);
-    this.report = all.get(6);
+    this.work = work;
+    this.exports = others.get(0);
+    this.health = others.get(1);
+    this.report = others.get(2);
+    var all = new ArrayList<>(work.all());
+    all.addAll(List.of(exports, health, report));
     // one pool can serve several kinds of work (PostgreSQL's plain pool): listed once
     this.pools = all.stream().distinct().toList();
     pools.forEach(meters::pool);
@@ -56,23 +60,23 @@ final class DatabaseWatch {
       Vertx vertx, AppConfig config, MeterRegistry registry, DatabaseClients clients) {
     var reportOpen = new AtomicInteger();
     var meters = new DbMeters(registry);
-    List<PoolWatch> work =
+    Work work =
         clients.engines().isEmpty()
             ? postgres(config, meters, clients)
             : sqlite(config, meters, clients);
-    var all = new ArrayList<>(work);
-    all.add(meters.watch("exports", config.exportPoolSize(), 1, clients.streams()::open));
-    all.add(meters.watch("health", 1, 1, clients.health()::size));
-    all.add(meters.watch("report", config.reportWorkers(), 1, reportOpen::get));
-    return new DatabaseWatch(vertx, config, meters, all, reportOpen);
+    var others =
+        List.of(
+            meters.watch("exports", config.exportPoolSize(), 1, clients.streams()::open),
+            meters.watch("health", 1, 1, clients.health()::size),
+            meters.watch("report", config.reportWorkers(), 1, reportOpen::get));
+    return new DatabaseWatch(vertx, config, meters, work, others, reportOpen);
   }
 
   /**
    * reads, writes, scans, transactions on PostgreSQL: the pipelined client and the plain pool (one
    * plain pool, {@code main}, with {@code DB_POOL_SIZE=1}); scans and transactions use the latter.
    */
-  private static List<PoolWatch> postgres(
-      AppConfig config, DbMeters meters, DatabaseClients clients) {
+  private static Work postgres(AppConfig config, DbMeters meters, DatabaseClients clients) {
     boolean shared = clients.reads() == clients.writes();
     int readSize = shared ? 0 : PostgresPools.readSize(config.poolSize());
     PoolWatch writes =
@@ -83,21 +87,20 @@ final class DatabaseWatch {
             ? writes
             : meters.watch(
                 "reads", readSize, config.pipeliningLimit(), ((Pool) clients.reads())::size);
-    return List.of(reads, writes, writes, writes);
+    return new Work(reads, writes, writes, writes);
   }
 
   /**
    * reads, writes, scans, transactions on SQLite: the reader threads (scans too), the writer
    * thread, and the JDBC pool that runs transactions.
    */
-  private static List<PoolWatch> sqlite(
-      AppConfig config, DbMeters meters, DatabaseClients clients) {
+  private static Work sqlite(AppConfig config, DbMeters meters, DatabaseClients clients) {
     SqliteEngine readers = clients.engines().get(0), writer = clients.engines().get(1);
     PoolWatch reads = meters.watch("reads", readers.threads(), 1, readers::size);
     PoolWatch writes = meters.watch("writes", writer.threads(), 1, writer::size);
     PoolWatch transactions =
         meters.watch("transactions", config.poolSize(), 1, clients.writes()::size);
-    return List.of(reads, writes, reads, transactions);
+    return new Work(reads, writes, reads, transactions);
   }
 
   /** The legacy report's plain JDBC, whose connections are the {@code report} pool. */
@@ -110,21 +113,21 @@ final class DatabaseWatch {
   }
 
   PoolWatch reads() {
-    return reads;
+    return work.reads();
   }
 
   PoolWatch writes() {
-    return writes;
+    return work.writes();
   }
 
   /** Where long reads run: the plain pool on PostgreSQL, the readers on SQLite. */
   PoolWatch scans() {
-    return scans;
+    return work.scans();
   }
 
   /** Where transactions run: the plain pool on PostgreSQL, the JDBC pool on SQLite. */
   PoolWatch transactions() {
-    return transactions;
+    return work.transactions();
   }
 
   PoolWatch exports() {
