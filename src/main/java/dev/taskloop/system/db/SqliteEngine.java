@@ -96,13 +96,15 @@ final class SqliteEngine {
       promise.fail(new Unavailable(Reason.UNREACHABLE, null));
       return promise.future();
     }
-    if (maxWaiting >= 0 && queue.size() + 1 - idle.get() > maxWaiting) {
-      promise.fail(new Unavailable(Reason.POOL_QUEUE_FULL, null));
-      return promise.future();
-    }
     NamedSql named = NamedSql.of(sql);
     var job = new SqliteJob(named.jdbc(), named.values(params), promise, System.nanoTime());
-    queue.offer(job);
+    synchronized (queue) { // the bound's check and the offer as one: a burst cannot overshoot it
+      if (maxWaiting >= 0 && queue.size() + 1 - idle.get() > maxWaiting) {
+        promise.fail(new Unavailable(Reason.POOL_QUEUE_FULL, null));
+        return promise.future();
+      }
+      queue.offer(job);
+    }
     if (closed && queue.remove(job)) { // closed meanwhile: the threads may be gone already
       job.fail(new Unavailable(Reason.UNREACHABLE, null));
     }
