@@ -69,7 +69,7 @@ seed() { # side: 10,000 tasks owned by the benchmark user, ids 1..10000
       INSERT INTO tasks (owner_id, id, title, description, is_completed, created_at, updated_at)
       SELECT '$owner'::uuid, i, 'task ' || i, 'description of task ' || i, i % 3 = 0, now(), now()
       FROM generate_series(1, 10000) AS i;
-      SELECT setval(pg_get_serial_sequence('tasks', 'id'), 10000); ANALYZE tasks;" >/dev/null
+      SELECT setval(pg_get_serial_sequence('tasks', 'id'), 10000);" -c "VACUUM ANALYZE tasks" >/dev/null
   fi
 }
 

@@ -17,7 +17,7 @@
 # 127.0.0.1:$BENCH_PORT), wait for GET /health/ready = 200 (= startup seconds); if its schema has
 # tasks.owner_id (API keys), sign up a benchmark user (POST /users) and send its key as
 # "Authorization: Bearer" on every request; seed exactly 10,000 tasks (ids 1..10000, owned by that user)
-# and ANALYZE; warm up $WARM s with a mix of all requests; then wrk -t$THREADS -c$CONNS -d${DUR}s
+# and VACUUM ANALYZE (as autovacuum leaves it within a minute); warm up $WARM s with a mix of all requests; then wrk -t$THREADS -c$CONNS -d${DUR}s
 # --timeout 5s --latency on GET /tasks/{id} (with a per-second trace), GET /tasks?skip=&limit=10,
 # GET /tasks?after=&limit=10 and POST /tasks; record the server's RSS; stop it with SIGTERM (must exit 0).
 # pgbench runs the current build's GET-one SELECT once per run, before any wrk load: on the current

@@ -32,26 +32,27 @@ public record PageRequest<K>(long skip, K after, int limit) {
   /**
    * The SQL of this page of {@code table}'s rows in id order, with every condition ANDed, then the
    * key or the offset. Each list has few such texts (keyset or offset, filter or not), so each is
-   * prepared once and cached. (An offset page as a "deferred join", the ids first and then their
-   * rows, measured slower: PostgreSQL's generic plan of {@code id IN (.. LIMIT $n OFFSET $m)}
-   * hashes the whole table.)
+   * prepared once and cached.
+   *
+   * <p>An offset page seeks its first id with a subquery, {@code id >= (SELECT id .. ORDER BY id
+   * LIMIT 1 OFFSET #{skip})}, and reads only its own rows: the skipped rows are counted in the
+   * index alone (an index-only scan on PostgreSQL once the table is vacuumed, a covering index on
+   * SQLite) instead of fetched from the table one by one, half the database's time per page at an
+   * offset of 5,000 (pgbench on the benchmark's seed). One statement, one snapshot: the same rows
+   * as {@code LIMIT .. OFFSET}, none past the end. (The ids as a list, {@code id IN (.. LIMIT
+   * OFFSET)}, measured slower: PostgreSQL's generic plan hashes the whole table.)
    */
   public String byIdSql(String columns, String table, List<String> conditions) {
-    var sql =
-        new StringBuilder("SELECT ")
-            .append(columns)
-            .append(" FROM ")
-            .append(table)
-            .append(" WHERE ")
-            .append(String.join(" AND ", conditions));
+    String where = " FROM " + table + " WHERE " + String.join(" AND ", conditions);
+    var sql = new StringBuilder("SELECT ").append(columns).append(where);
     if (after != null) {
       sql.append(" AND id > #{after}");
+    } else {
+      sql.append(" AND id >= (SELECT id")
+          .append(where)
+          .append(" ORDER BY id LIMIT 1 OFFSET #{skip})");
     }
-    sql.append(" ORDER BY id LIMIT #{limit}");
-    if (after == null) {
-      sql.append(" OFFSET #{skip}");
-    }
-    return sql.toString();
+    return sql.append(" ORDER BY id LIMIT #{limit}").toString();
   }
 
   /** The page out of rows fetched with {@link #params()}: the look-ahead row only tells. */

@@ -32,7 +32,8 @@ class PageRequestTest {
     var offset = new PageRequest<Long>(20, null, 10);
     assertEquals(20L, offset.params().get("skip"));
     assertEquals(
-        "SELECT id, x FROM t WHERE a AND b ORDER BY id LIMIT #{limit} OFFSET #{skip}",
+        "SELECT id, x FROM t WHERE a AND b AND id >= (SELECT id FROM t WHERE a AND b"
+            + " ORDER BY id LIMIT 1 OFFSET #{skip}) ORDER BY id LIMIT #{limit}",
         offset.byIdSql("id, x", "t", List.of("a", "b")));
   }
 
