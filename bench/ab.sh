@@ -15,7 +15,7 @@
 # /proc), which moves less with the machine's speed than req/s. The summary is the median of the
 # per-round ratios B / A. Servers are stopped with SIGTERM at the end (must exit 0).
 #
-# Env (defaults): ROUNDS=6 DUR=8 WARM=8 THREADS=2 CONNS=64 TASKLOOP_DB=postgresql PORT_A=8091 PORT_B=8092
+# Env (defaults): AB_ROWS="get_one post" (the bench/wrk scripts measured, e.g. "get_list get_keyset"), ROUNDS=6 DUR=8 WARM=8 THREADS=2 CONNS=64 TASKLOOP_DB=postgresql PORT_A=8091 PORT_B=8092
 #   AB_DB=taskloop_ab (PostgreSQL databases ${AB_DB}_a and ${AB_DB}_b, DROPPED and recreated), PGPORT=5432,
 #   PGUSER=postgres, JAVA_OPTS. Holds flock $BENCH_LOCK (default /tmp/bench.lock) like bench.sh.
 set -euo pipefail
@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
-ROUNDS="${ROUNDS:-6}"; DUR="${DUR:-8}"; WARM="${WARM:-8}"; THREADS="${THREADS:-2}"; CONNS="${CONNS:-64}"
+AB_ROWS="${AB_ROWS:-get_one post}"; ROUNDS="${ROUNDS:-6}"; DUR="${DUR:-8}"; WARM="${WARM:-8}"; THREADS="${THREADS:-2}"; CONNS="${CONNS:-64}"
 DB_KIND="${TASKLOOP_DB:-postgresql}"; AB_DB="${AB_DB:-taskloop_ab}"
 PORT_A="${PORT_A:-8091}"; PORT_B="${PORT_B:-8092}"
 export PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
@@ -126,7 +126,7 @@ declare -A RATIO_RPS RATIO_CPU
 } > "$OUT/rounds.md"
 for ((r = 1; r <= ROUNDS; r++)); do
   order="a b"; [ $((r % 2)) = 0 ] && order="b a"
-  for row in get_one post; do
+  for row in $AB_ROWS; do
     declare -A RES=()
     for s in $order; do port=PORT_${s^^}; RES[$s]=$(run "$s" "${!port}" "$row" "$DUR"); done
     read -r ar ac <<<"${RES[a]}"; read -r br bc <<<"${RES[b]}"
@@ -141,7 +141,7 @@ for s in a b; do wait "${PID[$s]}" || die "server $s did not exit 0 after SIGTER
 {
   cat "$OUT/rounds.md"
   echo
-  for row in get_one post; do
+  for row in $AB_ROWS; do
     echo "$row: median B÷A req/s **$(echo "${RATIO_RPS[$row]}" | median)**, median B÷A CPU per request **$(echo "${RATIO_CPU[$row]}" | median)** over $ROUNDS rounds"
   done
   echo
