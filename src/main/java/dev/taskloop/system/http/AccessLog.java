@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The same end of the exchange records the request's {@link HttpServerMeters}, so one hook per
  * request serves both. With {@code ACCESS_LOG=false} and {@code METRICS_ENABLED=false} nothing is
- * registered per request. The line goes through Logback's AsyncAppender (logback.xml), so an event
- * loop never waits on stdout.
+ * registered per request. The line goes through an async appender (logback.xml), so an event loop
+ * never waits on stdout.
  */
 final class AccessLog {
   static final String LOGGER = "dev.taskloop.access";

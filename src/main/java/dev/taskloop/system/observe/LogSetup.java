@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
 import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.fieldnames.LogstashCommonFieldNames;
 import net.logstash.logback.fieldnames.LogstashFieldNames;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies {@code LOG_FORMAT} at startup, in code rather than in logback.xml so that it also works
  * for a service started in-process with its environment as a map (the tests): the console appender
- * of the root logger (directly or behind the AsyncAppender) keeps its text pattern, or gets {@link
+ * of the root logger (directly or behind an async appender) keeps its text pattern, or gets {@link
  * #jsonEncoder}. Switching back to text restores the configured pattern.
  *
  * <p>JSON is one object per line, through logstash-logback-encoder (Jackson's streaming generator):
@@ -89,13 +90,20 @@ public final class LogSetup {
     return encoder;
   }
 
-  /** The root logger's console appenders, also those behind an AsyncAppender. */
+  /**
+   * The root logger's console appenders, also those behind an async appender (logback.xml's, or
+   * Logback's own).
+   */
   private static List<ConsoleAppender<ILoggingEvent>> consoles(LoggerContext context) {
     var found = new ArrayList<ConsoleAppender<ILoggingEvent>>();
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     for (var it = root.iteratorForAppenders(); it.hasNext(); ) {
       Appender<ILoggingEvent> appender = it.next();
-      if (appender instanceof AsyncAppenderBase<ILoggingEvent> async) {
+      if (appender instanceof LoggingEventAsyncDisruptorAppender async) {
+        for (var inner = async.iteratorForAppenders(); inner.hasNext(); ) {
+          addIfConsole(inner.next(), found);
+        }
+      } else if (appender instanceof AsyncAppenderBase<ILoggingEvent> async) {
         for (var inner = async.iteratorForAppenders(); inner.hasNext(); ) {
           addIfConsole(inner.next(), found);
         }
