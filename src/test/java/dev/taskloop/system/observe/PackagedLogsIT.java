@@ -1,0 +1,82 @@
+package dev.taskloop.system.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskloop.support.Http;
+import dev.taskloop.support.ServiceProcess;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar's own logback.xml (the tests' logback-test.xml has no async appender): lines
+ * reach stdout while the service runs, though the console flushes only at the end of each batch;
+ * {@code LOG_FORMAT=json} finds the console behind the async appender; the last line of a stop is
+ * written before the process exits.
+ */
+class PackagedLogsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private ServiceProcess process;
+
+  @AfterEach
+  void kill() {
+    if (process != null) {
+      process.close();
+    }
+  }
+
+  @Test
+  void accessLinesReachStdoutWhileRunningAndTheStopLineBeforeTheExit() throws Exception {
+    process = ServiceProcess.start(dir, Map.of("DATABASE_URL", "sqlite:./app.db", "PORT", "0"));
+    var http = new Http("http://127.0.0.1:" + process.awaitPort());
+    assertEquals(200, http.get("/health/live").status());
+    String line = awaitLine(l -> l.contains("dev.taskloop.access") && l.contains("/health/live"));
+    assertTrue(line.contains("GET /health/live 200 "), line);
+
+    process.terminate();
+    assertEquals(0, process.awaitExit(30));
+    String last = process.output().strip().lines().reduce((a, b) -> b).orElseThrow();
+    assertTrue(last.contains("stopped in "), process.output());
+  }
+
+  @Test
+  void jsonFormatAppliesToTheConsoleBehindTheAsyncAppender() throws Exception {
+    process =
+        ServiceProcess.start(
+            dir, Map.of("DATABASE_URL", "sqlite:./app.db", "PORT", "0", "LOG_FORMAT", "json"));
+    var http = new Http("http://127.0.0.1:" + process.awaitPort());
+    assertEquals(200, http.get("/health/live").status());
+    String line = awaitLine(l -> l.contains("\"dev.taskloop.access\""));
+    var fields = JSON.readTree(line);
+    assertEquals("GET", fields.path("method").asText(), line);
+    assertEquals(200, fields.path("status").asInt(), line);
+
+    process.terminate();
+    assertEquals(0, process.awaitExit(30));
+    for (String each : process.output().strip().lines().toList()) {
+      if (each.startsWith("{")) {
+        assertTrue(JSON.readTree(each).has("timestamp"), each);
+      }
+    }
+  }
+
+  /** The first line of the output that matches, waiting up to 5 s for it (no stop in between). */
+  private String awaitLine(Predicate<String> wanted) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (System.currentTimeMillis() < deadline) {
+      var found = process.output().lines().filter(wanted).findFirst();
+      if (found.isPresent()) {
+        return found.get();
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no such line within 5 s: " + process.output());
+  }
+}
