@@ -7,7 +7,9 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -53,12 +55,35 @@ public final class Nginx implements AutoCloseable {
 
   /**
    * Gives each front new upstreams and reloads nginx (SIGHUP): new workers route by the new
-   * configuration, the old ones finish their requests and close their upstream connections.
+   * configuration, the old ones finish their requests and close their connections. Returns once the
+   * old worker has exited and a new one runs.
+   *
+   * <p>An old worker closes each client keep-alive connection after its current response, which
+   * said nothing of closing: a client's next request sent on it in that instant is lost (an nginx
+   * reload's own race, whatever the upstreams do). Callers that count lost requests send none while
+   * this runs.
    */
   public void reload(List<List<Integer>> fronts) throws Exception {
     Files.writeString(dir.resolve("nginx.conf"), config(dir, servers(ports, fronts)));
+    Set<Long> old = workers();
     new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start().waitFor();
-    Thread.sleep(500); // the new workers start within milliseconds
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      Set<Long> now = workers();
+      if (!now.isEmpty() && Collections.disjoint(now, old)) {
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("nginx's old worker did not give way: " + now + " " + log());
+      }
+      Thread.sleep(20);
+    }
+    Thread.sleep(200); // the clients see the old worker's connections closed
+  }
+
+  /** The master's worker processes. */
+  private Set<Long> workers() {
+    return process.children().map(ProcessHandle::pid).collect(Collectors.toSet());
   }
 
   private static String servers(List<Integer> ports, List<List<Integer>> fronts) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Steady traffic through the load balancer while an instance stops: each thread alternates a POST
@@ -20,6 +21,9 @@ final class Load {
   private final List<String> failures = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
 
+  /** Each round holds it shared; {@link #pause} takes it exclusive, once no round is in flight. */
+  private final ReentrantReadWriteLock rounds = new ReentrantReadWriteLock();
+
   Load(Http http) {
     this.http = http;
   }
@@ -33,6 +37,7 @@ final class Load {
   private void run() {
     int i = 0;
     while (running.get()) {
+      rounds.readLock().lock();
       try {
         var created = http.post("/tasks", "{\"title\":\"load " + i++ + "\"}");
         record(created, "POST /tasks");
@@ -43,8 +48,20 @@ final class Load {
         synchronized (failures) {
           failures.add(e.toString());
         }
+      } finally {
+        rounds.readLock().unlock();
       }
     }
+  }
+
+  /** Waits until no request is in flight and holds new ones back until {@link #resume}. */
+  void pause() {
+    rounds.writeLock().lock();
+  }
+
+  /** Lets the threads go on; by the thread that paused. */
+  void resume() {
+    rounds.writeLock().unlock();
   }
 
   private void record(Http.Response response, String what) {

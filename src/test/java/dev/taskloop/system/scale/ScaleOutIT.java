@@ -229,8 +229,13 @@ class ScaleOutIT {
     // what a readiness-aware balancer does, done by hand for nginx (see deploy/nginx.conf)
     int ready = Eventually.until(() -> directB.get("/health/ready").status(), s -> s == 503);
     assertEquals(503, ready, "B's readiness turns 503 at once, while it still serves");
+    Thread.sleep(500); // B serves its share of the load while it reports 503
+    load.pause(); // nginx's reload loses requests of its own (see Nginx.reload)
     nginx.reload(List.of(List.of(portA), List.of(portA), List.of(portB)));
+    load.resume();
     assertEquals(0, b.awaitExit(30), b.output());
+    String drained = b.output().substring(b.output().indexOf("shutting down"));
+    assertTrue(drained.contains("POST /tasks 201 "), "B served while draining: " + drained);
     Thread.sleep(1_000); // A alone serves everything now
     Load.Result result = load.stop();
     assertTrue(result.ok() > 100, result.toString());
