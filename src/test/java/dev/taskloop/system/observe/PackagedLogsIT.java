@@ -9,7 +9,6 @@ import dev.taskloop.support.ServiceProcess;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,52 +22,48 @@ class PackagedLogsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
-  private ServiceProcess process;
 
-  @AfterEach
-  void kill() {
-    if (process != null) {
-      process.close();
+  @Test
+  void accessLinesReachStdoutWhileRunningAndTheStopLineBeforeTheExit() throws Exception {
+    try (var process =
+        ServiceProcess.start(dir, Map.of("DATABASE_URL", "sqlite:./app.db", "PORT", "0"))) {
+      var http = new Http("http://127.0.0.1:" + process.awaitPort());
+      assertEquals(200, http.get("/health/live").status());
+      String line =
+          awaitLine(process, l -> l.contains("dev.taskloop.access") && l.contains("/health/live"));
+      assertTrue(line.contains("GET /health/live 200 "), line);
+
+      process.terminate();
+      assertEquals(0, process.awaitExit(30));
+      String last = process.output().strip().lines().reduce((a, b) -> b).orElseThrow();
+      assertTrue(last.contains("stopped in "), process.output());
     }
   }
 
   @Test
-  void accessLinesReachStdoutWhileRunningAndTheStopLineBeforeTheExit() throws Exception {
-    process = ServiceProcess.start(dir, Map.of("DATABASE_URL", "sqlite:./app.db", "PORT", "0"));
-    var http = new Http("http://127.0.0.1:" + process.awaitPort());
-    assertEquals(200, http.get("/health/live").status());
-    String line = awaitLine(l -> l.contains("dev.taskloop.access") && l.contains("/health/live"));
-    assertTrue(line.contains("GET /health/live 200 "), line);
-
-    process.terminate();
-    assertEquals(0, process.awaitExit(30));
-    String last = process.output().strip().lines().reduce((a, b) -> b).orElseThrow();
-    assertTrue(last.contains("stopped in "), process.output());
-  }
-
-  @Test
   void jsonFormatAppliesToTheConsoleBehindTheAsyncAppender() throws Exception {
-    process =
-        ServiceProcess.start(
-            dir, Map.of("DATABASE_URL", "sqlite:./app.db", "PORT", "0", "LOG_FORMAT", "json"));
-    var http = new Http("http://127.0.0.1:" + process.awaitPort());
-    assertEquals(200, http.get("/health/live").status());
-    String line = awaitLine(l -> l.contains("\"dev.taskloop.access\""));
-    var fields = JSON.readTree(line);
-    assertEquals("GET", fields.path("method").asText(), line);
-    assertEquals(200, fields.path("status").asInt(), line);
+    var env = Map.of("DATABASE_URL", "sqlite:./app.db", "PORT", "0", "LOG_FORMAT", "json");
+    try (var process = ServiceProcess.start(dir, env)) {
+      var http = new Http("http://127.0.0.1:" + process.awaitPort());
+      assertEquals(200, http.get("/health/live").status());
+      String line = awaitLine(process, l -> l.contains("\"dev.taskloop.access\""));
+      var fields = JSON.readTree(line);
+      assertEquals("GET", fields.path("method").asText(), line);
+      assertEquals(200, fields.path("status").asInt(), line);
 
-    process.terminate();
-    assertEquals(0, process.awaitExit(30));
-    for (String each : process.output().strip().lines().toList()) {
-      if (each.startsWith("{")) {
-        assertTrue(JSON.readTree(each).has("timestamp"), each);
+      process.terminate();
+      assertEquals(0, process.awaitExit(30));
+      for (String each : process.output().strip().lines().toList()) {
+        if (each.startsWith("{")) {
+          assertTrue(JSON.readTree(each).has("timestamp"), each);
+        }
       }
     }
   }
 
   /** The first line of the output that matches, waiting up to 5 s for it (no stop in between). */
-  private String awaitLine(Predicate<String> wanted) throws InterruptedException {
+  private static String awaitLine(ServiceProcess process, Predicate<String> wanted)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + 5_000;
     while (System.currentTimeMillis() < deadline) {
       var found = process.output().lines().filter(wanted).findFirst();
