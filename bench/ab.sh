@@ -15,7 +15,8 @@
 # /proc), which moves less with the machine's speed than req/s. The summary is the median of the
 # per-round ratios B / A. Servers are stopped with SIGTERM at the end (must exit 0).
 #
-# Env (defaults): AB_ROWS="get_one post" (the bench/wrk scripts measured, e.g. "get_list get_keyset"), ROUNDS=6 DUR=8 WARM=8 THREADS=2 CONNS=64 TASKLOOP_DB=postgresql PORT_A=8091 PORT_B=8092
+# Env (defaults): ROUNDS=6 DUR=8 WARM=8 THREADS=2 CONNS=64 TASKLOOP_DB=postgresql PORT_A=8091 PORT_B=8092
+#   AB_ROWS="get_one post" (the bench/wrk scripts measured, e.g. "get_list get_keyset"),
 #   AB_DB=taskloop_ab (PostgreSQL databases ${AB_DB}_a and ${AB_DB}_b, DROPPED and recreated), PGPORT=5432,
 #   PGUSER=postgres, JAVA_OPTS. Holds flock $BENCH_LOCK (default /tmp/bench.lock) like bench.sh.
 set -euo pipefail
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
     --b-jar) B_JAR=$2; shift 2 ;;
     --a-java) A_JAVA=$2; shift 2 ;;
     --b-java) B_JAVA=$2; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done

@@ -4,15 +4,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
-import ch.qos.logback.core.AsyncAppenderBase;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.spi.AppenderAttachable;
 import dev.taskloop.system.config.AppConfig.Observability.LogFormat;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
 import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.fieldnames.LogstashCommonFieldNames;
 import net.logstash.logback.fieldnames.LogstashFieldNames;
@@ -91,22 +90,17 @@ public final class LogSetup {
   }
 
   /**
-   * The root logger's console appenders, also those behind an async appender (logback.xml's, or
-   * Logback's own).
+   * The root logger's console appenders, also those behind an appender that delegates to others
+   * (logback.xml's async appender, Logback's own AsyncAppender): every appender attached to the
+   * root logger handles its logging events, so those it delegates to do too.
    */
   private static List<ConsoleAppender<ILoggingEvent>> consoles(LoggerContext context) {
     var found = new ArrayList<ConsoleAppender<ILoggingEvent>>();
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     for (var it = root.iteratorForAppenders(); it.hasNext(); ) {
       Appender<ILoggingEvent> appender = it.next();
-      if (appender instanceof LoggingEventAsyncDisruptorAppender async) {
-        for (var inner = async.iteratorForAppenders(); inner.hasNext(); ) {
-          addIfConsole(inner.next(), found);
-        }
-      } else if (appender instanceof AsyncAppenderBase<ILoggingEvent> async) {
-        for (var inner = async.iteratorForAppenders(); inner.hasNext(); ) {
-          addIfConsole(inner.next(), found);
-        }
+      if (appender instanceof AppenderAttachable<?> delegating) {
+        delegating.iteratorForAppenders().forEachRemaining(inner -> addIfConsole(inner, found));
       } else {
         addIfConsole(appender, found);
       }
@@ -114,10 +108,11 @@ public final class LogSetup {
     return found;
   }
 
+  @SuppressWarnings("unchecked")
   private static void addIfConsole(
-      Appender<ILoggingEvent> appender, List<ConsoleAppender<ILoggingEvent>> found) {
-    if (appender instanceof ConsoleAppender<ILoggingEvent> console) {
-      found.add(console);
+      Appender<?> appender, List<ConsoleAppender<ILoggingEvent>> found) {
+    if (appender instanceof ConsoleAppender<?> console) {
+      found.add((ConsoleAppender<ILoggingEvent>) console); // it was attached to a logger
     }
   }
 }
