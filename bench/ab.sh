@@ -13,7 +13,8 @@
 # with wrk -t$THREADS -c$CONNS, on GET /tasks/{id} and POST /tasks. Two figures per round and row:
 # requests per second, and the server's CPU time per 1,000 requests (utime+stime of its process, from
 # /proc), which moves less with the machine's speed than req/s. The summary is the median of the
-# per-round ratios B / A. Servers are stopped with SIGTERM at the end (must exit 0).
+# per-round ratios B / A, and each server's RSS after the last round. Servers are stopped with
+# SIGTERM at the end (must exit 0).
 #
 # Env (defaults): ROUNDS=6 DUR=8 WARM=8 THREADS=2 CONNS=64 TASKLOOP_DB=postgresql PORT_A=8091 PORT_B=8092
 #   AB_ROWS="get_one post" (the bench/wrk scripts measured, e.g. "get_list get_keyset"),
@@ -34,7 +35,7 @@ while [ $# -gt 0 ]; do
     --b-jar) B_JAR=$2; shift 2 ;;
     --a-java) A_JAVA=$2; shift 2 ;;
     --b-java) B_JAVA=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
@@ -136,6 +137,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
     echo "| $r | ${order/ /→} | $row | $ar | $br | $rr | $ac | $bc | $rc |" | tee -a "$OUT/rounds.md" >&2
   done
 done
+rss_mb() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
+RSS_A=$(rss_mb "${PID[a]}"); RSS_B=$(rss_mb "${PID[b]}")
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END{ if (NR % 2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2 }'; }
 for s in a b; do kill -TERM "${PID[$s]}"; done
 for s in a b; do wait "${PID[$s]}" || die "server $s did not exit 0 after SIGTERM"; PID[$s]=""; done
@@ -145,6 +148,8 @@ for s in a b; do wait "${PID[$s]}" || die "server $s did not exit 0 after SIGTER
   for row in $AB_ROWS; do
     echo "$row: median B÷A req/s **$(echo "${RATIO_RPS[$row]}" | median)**, median B÷A CPU per request **$(echo "${RATIO_CPU[$row]}" | median)** over $ROUNDS rounds"
   done
+  echo
+  echo "RSS at the end: A $RSS_A MB, B $RSS_B MB"
   echo
   echo "A = ${A_ENV:-no extra env} ${A_JAVA:+JVM $A_JAVA }($A_JAR), B = ${B_ENV:-no extra env} ${B_JAVA:+JVM $B_JAVA }($B_JAR); $DB_KIND; default JVM flags $(./taskloop --jvm-flags 2>/dev/null), JAVA_OPTS=${JAVA_OPTS:-none}; wrk -t$THREADS -c$CONNS -d${DUR}s per row and side," \
     "alternating order; $(nproc) cores shared by wrk, both servers and the database; $(git rev-parse --short HEAD); $(date -u +%FT%TZ)."

@@ -1,8 +1,5 @@
 package dev.taskloop.users;
 
-import com.password4j.Argon2Function;
-import com.password4j.Password;
-import com.password4j.types.Argon2;
 import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
@@ -18,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Argon2id password hashing (password4j) on a bounded worker pool of its own: hashing is
+ * Argon2id password hashing ({@link Argon2id}) on a bounded worker pool of its own: hashing is
  * deliberately slow and must never run on an event loop, nor starve the database's workers. Hashes
  * are PHC strings that record their parameters, so changing {@code PASSWORD_HASH_*} affects new
  * hashes while old ones still verify.
@@ -31,7 +28,8 @@ final class PasswordHasher {
   static final int QUEUE_PER_WORKER = 32;
 
   private final WorkerExecutor workers;
-  private final Argon2Function function;
+  private final Argon2id.Cost cost;
+  private final SecureRandom random = new SecureRandom();
   private final String dummyHash;
   private final AtomicInteger inFlight = new AtomicInteger(); // running or waiting
   private final AtomicInteger running = new AtomicInteger();
@@ -46,15 +44,10 @@ final class PasswordHasher {
     this.workers =
         vertx.createSharedWorkerExecutor(
             "password-hashing", config.hashWorkers(), 60, TimeUnit.SECONDS);
-    this.function =
-        Argon2Function.getInstance(
-            config.hashMemoryKib(),
-            config.hashIterations(),
-            config.hashParallelism(),
-            32,
-            Argon2.ID,
-            19);
-    this.dummyHash = dummyHash(config);
+    this.cost =
+        new Argon2id.Cost(
+            config.hashMemoryKib(), config.hashIterations(), config.hashParallelism());
+    this.dummyHash = dummyHash(cost);
   }
 
   /**
@@ -62,24 +55,29 @@ final class PasswordHasher {
    * PHC string with these parameters, a random salt and a random digest, which no password matches.
    * Written rather than computed, so that startup does not spend one Argon2 run on it.
    */
-  private static String dummyHash(AppConfig.Auth config) {
+  private static String dummyHash(Argon2id.Cost cost) {
     var random = new SecureRandom();
     byte[] salt = new byte[16];
-    byte[] digest = new byte[32];
+    byte[] digest = new byte[Argon2id.HASH_BYTES];
     random.nextBytes(salt);
     random.nextBytes(digest);
     Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
     return "$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s"
         .formatted(
-            config.hashMemoryKib(),
-            config.hashIterations(),
-            config.hashParallelism(),
+            cost.memoryKib(),
+            cost.iterations(),
+            cost.parallelism(),
             b64.encodeToString(salt),
             b64.encodeToString(digest));
   }
 
   Future<String> hash(String password) {
-    return bounded(() -> Password.hash(password).addRandomSalt(16).with(function).getResult());
+    return bounded(
+        () -> {
+          byte[] salt = new byte[16];
+          random.nextBytes(salt);
+          return Argon2id.hash(password, salt, cost);
+        });
   }
 
   /**
@@ -90,8 +88,7 @@ final class PasswordHasher {
     String against = hash == null ? dummyHash : hash;
     return bounded(
         () -> {
-          boolean ok =
-              Password.check(password, against).with(Argon2Function.getInstanceFromHash(against));
+          boolean ok = Argon2id.verify(password, against);
           return ok && hash != null;
         });
   }
