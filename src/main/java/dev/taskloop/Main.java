@@ -2,8 +2,11 @@ package dev.taskloop;
 
 import ch.qos.logback.classic.Level;
 import dev.taskloop.system.config.AppConfig;
+import dev.taskloop.system.config.DotEnv;
+import dev.taskloop.system.observe.LogSetup;
 import dev.taskloop.system.startup.TrainingRun;
 import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,8 +14,9 @@ import sun.misc.Signal;
 
 /**
  * Entry point: {@code java -jar taskloop.jar}. Exit codes: 0 after a graceful stop (SIGTERM or
- * SIGINT), 1 when startup fails, 2 for a configuration error. {@code java -jar taskloop.jar train}
- * is the AOT cache's training run instead ({@link TrainingRun}): 0 when it passed, else 1.
+ * SIGINT), 1 when startup fails, 2 for a configuration error, 143 (SIGTERM) or 130 (SIGINT) for a
+ * second signal while stopping, which exits at once. {@code java -jar taskloop.jar train} is the
+ * AOT cache's training run instead ({@link TrainingRun}): 0 when it passed, else 1.
  */
 final class Main {
   private Main() {}
@@ -22,8 +26,13 @@ final class Main {
       train();
     }
     var phases = StartupPhases.begin();
-    AppConfig config = configOrExit();
+    DotEnv env = envOrExit();
+    AppConfig config = configOrExit(env);
     logLevel(config);
+    if (!env.fromFile().isEmpty()) {
+      LoggerFactory.getLogger(Main.class)
+          .info("configuration: {} set {}", DotEnv.FILE, String.join(", ", env.fromFile()));
+    }
     phases.mark("config");
     stopOnSignals(startOrExit(config, phases));
   }
@@ -49,15 +58,28 @@ final class Main {
     System.exit(0);
   }
 
-  /** The configuration from the environment; a bad value exits with 2 and one line. */
-  private static AppConfig configOrExit() {
+  /** The process's environment over {@code ./.env}; a file that does not parse exits with 2. */
+  private static DotEnv envOrExit() {
     try {
-      return AppConfig.fromEnv(System.getenv());
+      return DotEnv.load(System.getenv(), Path.of(""));
     } catch (AppConfig.Invalid e) {
-      System.err.println("taskloop: configuration error: " + e.getMessage());
-      System.exit(2);
-      throw new IllegalStateException("unreachable: exited", e);
+      return exitForConfiguration(e);
     }
+  }
+
+  /** The configuration from the environment; a bad value exits with 2 and one line. */
+  private static AppConfig configOrExit(DotEnv env) {
+    try {
+      return AppConfig.fromEnv(env.env());
+    } catch (AppConfig.Invalid e) {
+      return exitForConfiguration(e);
+    }
+  }
+
+  private static <T> T exitForConfiguration(AppConfig.Invalid e) {
+    System.err.println("taskloop: configuration error: " + e.getMessage());
+    System.exit(2);
+    throw new IllegalStateException("unreachable: exited", e);
   }
 
   /** The started service; a failed start exits with 1. */
@@ -96,7 +118,15 @@ final class Main {
             if (stopping.compareAndSet(false, true)) {
               Thread.ofPlatform().name("shutdown").daemon(false).start(stop);
             } else {
-              Runtime.getRuntime().halt(128 + signal.getNumber());
+              int code = 128 + signal.getNumber();
+              LoggerFactory.getLogger(Main.class)
+                  .warn(
+                      "second SIG{} while stopping: exiting now with {}, without waiting for the"
+                          + " requests in flight",
+                      name,
+                      code);
+              LogSetup.flush(1_000);
+              Runtime.getRuntime().halt(code);
             }
           });
     }

@@ -1,6 +1,7 @@
 package dev.taskloop.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskloop.system.http.Decimals;
 import dev.taskloop.system.http.Fields;
 import dev.taskloop.system.http.Validation;
 import java.math.BigDecimal;
@@ -18,12 +19,12 @@ final class Prices {
 
   private Prices() {}
 
-  /** Cents from a JSON string like "12.5" or "12.50"; null after recording why not (absent too). */
+  /** Cents from "12.5", "12.50" or 12.5 (see {@link Decimals}); null after recording why not. */
   static Long cents(JsonNode node, Validation validation) {
     if (!Fields.required(node, "price", validation)) {
       return null;
     }
-    BigDecimal price = Fields.decimal(node, "price", INTEGER_DIGITS, PLACES, validation);
+    BigDecimal price = Decimals.decimal(node, "price", INTEGER_DIGITS, PLACES, validation);
     return price == null ? null : price.movePointRight(PLACES).longValueExact();
   }
 

@@ -24,13 +24,24 @@ import java.util.Optional;
 final class TaskExport {
   /** The two wire formats. */
   enum Format {
-    NDJSON("application/x-ndjson"),
-    CSV("text/csv; charset=utf-8");
+    NDJSON("application/x-ndjson", "ndjson"),
+    CSV("text/csv; charset=utf-8", "csv");
 
     final String contentType;
 
-    Format(String contentType) {
+    /** The {@code ?format=} value and the file name's extension. */
+    final String name;
+
+    Format(String contentType, String name) {
       this.contentType = contentType;
+      this.name = name;
+    }
+
+    /** The format named by {@code ?format=} ({@code csv}, {@code ndjson}); empty for another. */
+    static Optional<Format> named(String name) {
+      return name.equals(CSV.name)
+          ? Optional.of(CSV)
+          : name.equals(NDJSON.name) ? Optional.of(NDJSON) : Optional.empty();
     }
 
     private static final List<String> OFFERS = List.of("application/x-ndjson", "text/csv");
@@ -59,7 +70,11 @@ final class TaskExport {
       Format format,
       Counter counted) {
     Promise<Void> done = Promise.promise();
-    response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, format.contentType);
+    response
+        .setChunked(true)
+        .putHeader(HttpHeaders.CONTENT_TYPE, format.contentType)
+        .putHeader(
+            HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"tasks." + format.name + "\"");
     if (format == Format.CSV) {
       response.write(CSV_HEADER);
     }

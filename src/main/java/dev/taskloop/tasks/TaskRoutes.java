@@ -9,6 +9,7 @@ import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.http.Validation;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -56,15 +57,12 @@ final class TaskRoutes {
             Responses.ok(c, query.page().rows(c, slice, Task::id, "completed", query.completed())));
   }
 
-  /** All the caller's tasks, streamed: NDJSON, or CSV for {@code Accept: text/csv}; else 406. */
+  /**
+   * All the caller's tasks, streamed as a download: the format {@code ?format=csv|ndjson} names,
+   * else the one {@code Accept} prefers (NDJSON by default; 406 when it takes neither).
+   */
   private void export(RoutingContext ctx) {
-    var format =
-        TaskExport.Format.of(ctx.request().getHeader(HttpHeaders.ACCEPT))
-            .orElseThrow(
-                () ->
-                    new ApiException(
-                        ProblemType.NOT_ACCEPTABLE,
-                        "The export is available as application/x-ndjson or text/csv."));
+    var format = exportFormat(ctx);
     var export = exports.begin();
     var counted = exports.rows(format);
     tasks
@@ -75,6 +73,26 @@ final class TaskRoutes {
                     TaskExport.pipe(ctx.vertx(), rows, ctx.response(), format, counted)))
         .onComplete(export::ended)
         .onFailure(ctx::fail);
+  }
+
+  private static TaskExport.Format exportFormat(RoutingContext ctx) {
+    List<String> named = ctx.queryParam("format");
+    if (!named.isEmpty()) {
+      var validation = new Validation();
+      var format = TaskExport.Format.named(named.getFirst());
+      if (format.isEmpty()) {
+        validation.fail("format", "must be csv or ndjson");
+      }
+      validation.check();
+      return format.get();
+    }
+    return TaskExport.Format.of(ctx.request().getHeader(HttpHeaders.ACCEPT))
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    ProblemType.NOT_ACCEPTABLE,
+                    "The export is available as application/x-ndjson or text/csv"
+                        + " (or name one with ?format=csv or ?format=ndjson)."));
   }
 
   private void get(RoutingContext ctx) {

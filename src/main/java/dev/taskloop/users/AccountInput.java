@@ -13,6 +13,9 @@ final class AccountInput {
   static final int PASSWORD_MAX = AppConfig.Auth.PASSWORD_MAX;
   static final int NAME_MAX = Fields.NAME_MAX;
 
+  /** Longest email or password a login takes (a bound on the request, not a rule for accounts). */
+  static final int CREDENTIAL_MAX = 1024;
+
   /** Longest lifetime of an API key, in days: about ten years. */
   static final int KEY_DAYS_MAX = 3650;
 
@@ -26,7 +29,23 @@ final class AccountInput {
     return Fields.required(node, field, validation) ? Fields.email(node, field, validation) : null;
   }
 
-  /** A password of 8..128 characters, taken as is (no trimming). */
+  /**
+   * An email or password to check against an account (a login, the current password): only a string
+   * of at most {@value #CREDENTIAL_MAX} characters, never the rules for new ones. So a wrong value
+   * of any shape gets the same 401 as a wrong password, a stricter policy locks no old account out,
+   * and the answer tells nobody the policy. An email is canonicalised as stored ones are; null
+   * after recording why not.
+   */
+  static String credential(ObjectNode body, String field, Validation validation) {
+    JsonNode node = body.get(field);
+    String text =
+        Fields.required(node, field, validation)
+            ? Fields.text(node, field, 0, CREDENTIAL_MAX, validation)
+            : null;
+    return text != null && "email".equals(field) ? Emails.canonical(text) : text;
+  }
+
+  /** A new password of 8..128 characters, taken as is (no trimming). */
   static String password(ObjectNode body, String field, Validation validation) {
     JsonNode node = body.get(field);
     return Fields.required(node, field, validation)

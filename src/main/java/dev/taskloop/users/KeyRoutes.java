@@ -34,8 +34,8 @@ final class KeyRoutes {
   private void login(RoutingContext ctx) {
     var validation = new Validation();
     ObjectNode body = Requests.jsonObject(ctx, validation);
-    String email = body == null ? null : AccountInput.email(body, "email", validation);
-    String password = body == null ? null : AccountInput.password(body, "password", validation);
+    String email = body == null ? null : AccountInput.credential(body, "email", validation);
+    String password = body == null ? null : AccountInput.credential(body, "password", validation);
     String name = body == null ? null : AccountInput.name(body, "name", validation);
     Integer days = body == null ? null : AccountInput.expiresInDays(body, validation);
     validation.check();

@@ -17,7 +17,7 @@ record UserPatch(boolean setName, String name, String password, String currentPa
     boolean changePassword = body.has("password");
     String password = changePassword ? AccountInput.password(body, "password", validation) : null;
     String current =
-        changePassword ? AccountInput.password(body, "current_password", validation) : null;
+        changePassword ? AccountInput.credential(body, "current_password", validation) : null;
     if (!changePassword && body.has("current_password")) {
       validation.fail("current_password", "is only used together with password");
     }

@@ -88,7 +88,9 @@ class AuthenticationIT extends SharedServer {
             "GET /health/live",
             "GET /health/ready",
             "GET /openapi.json",
+            "GET /",
             "GET /docs",
+            "GET /redoc",
             "GET /metrics"); // Prometheus scrapes without a key; MANAGEMENT_PORT moves it away
     int checked = 0;
     for (Routes.Endpoint endpoint : server.app().routes().endpoints()) {

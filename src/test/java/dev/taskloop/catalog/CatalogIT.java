@@ -104,7 +104,8 @@ class CatalogIT extends SharedServer {
     assertEquals("12.50", item(http, c, "half", "12.5").get("price").asText());
     assertEquals("9999999999.99", item(http, c, "max", "9999999999.99").get("price").asText());
     assertEquals("0.00", item(http, c, "free", "0").get("price").asText());
-    for (String bad : List.of("\"-1.00\"", "\"1.234\"", "\"abc\"", "1.5", "\"1e3\"", "null")) {
+    for (String bad :
+        List.of("\"-1.00\"", "\"1.234\"", "\"abc\"", "1.234", "-1", "1e10", "\"1e3\"", "null")) {
       var response =
           http.post("/items", "{\"category_id\":" + c + ",\"name\":\"x\",\"price\":" + bad + "}");
       assertEquals(Set.of("price"), errorFields(response), bad);
@@ -112,9 +113,25 @@ class CatalogIT extends SharedServer {
   }
 
   @Test
+  void pricesMayBeJsonNumbersReadExactly() {
+    long c = category(http, "Numbers");
+    for (String[] sent :
+        new String[][] {{"12.5", "12.50"}, {"0.1", "0.10"}, {"7", "7.00"}, {"1.25e1", "12.50"}}) {
+      var created =
+          http.post(
+              "/items", "{\"category_id\":" + c + ",\"name\":\"n\",\"price\":" + sent[0] + "}");
+      assertEquals(201, created.status(), created::toString);
+      assertEquals(sent[1], created.json().get("price").asText(), sent[0]);
+    }
+    long id = item(http, c, "patched", "1").get("id").asLong();
+    var patched = http.patch("/items/" + id, "{\"price\":0.29}");
+    assertEquals("0.29", patched.json().get("price").asText(), patched::toString);
+  }
+
+  @Test
   void itemsValidateEveryField() {
     var response =
-        http.post("/items", "{\"category_id\":0,\"name\":\"\",\"description\":5,\"price\":7}");
+        http.post("/items", "{\"category_id\":0,\"name\":\"\",\"description\":5,\"price\":-7}");
     assertEquals(Set.of("category_id", "name", "description", "price"), errorFields(response));
   }
 

@@ -1,5 +1,7 @@
 package dev.taskloop.tasks;
 
+import static dev.taskloop.support.ProblemAssertions.assertProblem;
+import static dev.taskloop.support.ProblemAssertions.errorFields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -43,6 +46,31 @@ class TaskExportIT extends SharedServer {
     assertEquals(200, csv.status());
     assertTrue(csv.contentType().startsWith("text/csv"));
     assertEquals(TaskExport.CSV_HEADER, csv.body());
+  }
+
+  @Test
+  void theQueryNamesTheFormatAndTheAnswerIsADownload() {
+    http.post("/tasks", "{\"title\":\"named\"}");
+    var csv = http.withHeader("Accept", "application/x-ndjson").get("/tasks/export?format=csv");
+    assertEquals(200, csv.status(), csv::toString);
+    assertTrue(csv.contentType().startsWith("text/csv"), csv.contentType());
+    assertTrue(csv.body().startsWith(TaskExport.CSV_HEADER), csv.body());
+    assertEquals(
+        "attachment; filename=\"tasks.csv\"", csv.header("content-disposition").orElseThrow());
+    var ndjson = http.withHeader("Accept", "text/csv").get("/tasks/export?format=ndjson");
+    assertEquals("application/x-ndjson", ndjson.contentType());
+    assertTrue(ndjson.body().contains("\"title\":\"named\""), ndjson.body());
+    assertEquals(
+        "attachment; filename=\"tasks.ndjson\"",
+        ndjson.header("content-disposition").orElseThrow());
+    // the query wins over an Accept that would be 406
+    assertEquals(
+        200, http.withHeader("Accept", "image/png").get("/tasks/export?format=csv").status());
+    for (String bad : List.of("xml", "CSV", "")) {
+      var refused = http.get("/tasks/export?format=" + bad);
+      assertProblem(refused, 422, "validation-error");
+      assertEquals(Set.of("format"), errorFields(refused), bad);
+    }
   }
 
   @Test

@@ -9,23 +9,48 @@ import java.io.UncheckedIOException;
 
 /**
  * The API document ({@code /openapi.json}, hand-written in {@code src/main/resources/openapi.json}
- * and checked against the routes by OpenApiContractIT) and Swagger UI at {@code /docs}, served from
- * the swagger-ui webjar inside the jar: no CDN.
+ * and checked against the routes by OpenApiContractIT), Swagger UI at {@code /docs} and ReDoc at
+ * {@code /redoc}, served from their webjars inside the jar: no CDN. {@code /} answers a small JSON
+ * index of these and the health checks.
  */
 final class DocsRoutes {
   /** Must match {@code swagger-ui.version} in pom.xml: it is part of the path inside the webjar. */
   static final String SWAGGER_UI_VERSION = "5.34.1";
 
+  /** Must match {@code redoc.version} in pom.xml, for the same reason. */
+  static final String REDOC_VERSION = "2.1.5";
+
   private static final String WEBJAR =
       "META-INF/resources/webjars/swagger-ui/" + SWAGGER_UI_VERSION;
+  private static final String REDOC_WEBJAR = "META-INF/resources/webjars/redoc/" + REDOC_VERSION;
   // Read once per process (every HttpVerticle has its DocsRoutes); a Buffer is safe to send from
   // several event loops, each response writes its own view of it.
   private static final Buffer OPENAPI = resource("openapi.json");
   private static final Buffer INDEX = resource("docs/index.html");
   private static final Buffer INITIALIZER = resource("docs/swagger-initializer.js");
+  private static final Buffer REDOC = resource("docs/redoc.html");
+  private static final Buffer ROOT =
+      Buffer.buffer(
+          Json.bytes(
+              new Root(
+                  "taskloop",
+                  "/docs",
+                  "/redoc",
+                  "/openapi.json",
+                  new Root.Health("/health/live", "/health/ready"))));
+
+  /** The answer of {@code GET /}: where the docs, the document and the health checks are. */
+  record Root(String name, String docs, String redoc, String openapi, Health health) {
+    record Health(String live, String ready) {}
+  }
 
   void mount(Routes routes) {
+    routes.publicGet("/", ctx -> send(ctx, "application/json", ROOT));
     routes.publicGet("/openapi.json", ctx -> send(ctx, "application/json", OPENAPI));
+    routes.publicGet("/redoc", ctx -> send(ctx, "text/html; charset=utf-8", REDOC));
+    routes.undocumentedGet(
+        "/redoc/*",
+        StaticHandler.create(REDOC_WEBJAR).setCachingEnabled(true).setMaxAgeSeconds(86400));
     routes.publicGet("/docs", ctx -> send(ctx, "text/html; charset=utf-8", INDEX));
     routes.undocumentedGet(
         "/docs/swagger-initializer.js", ctx -> send(ctx, "text/javascript", INITIALIZER));

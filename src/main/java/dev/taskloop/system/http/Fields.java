@@ -2,8 +2,6 @@ package dev.taskloop.system.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskloop.system.text.Emails;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 
 /**
  * The rules for JSON body fields that every feature shares, each with one wording, so a client
@@ -128,27 +126,6 @@ public final class Fields {
     return email.canonical();
   }
 
-  /**
-   * An exact decimal sent as a JSON string (never a JSON number, which clients parse as floating
-   * point): 1 to {@code integerDigits} ASCII digits, then optionally a point and 1 to {@code
-   * places} digits. Null after recording why not.
-   */
-  public static BigDecimal decimal(
-      JsonNode node, String field, int integerDigits, int places, Validation validation) {
-    String text = node.isTextual() ? node.textValue() : "";
-    int point = text.indexOf('.');
-    boolean valid =
-        point < 0
-            ? digits(text, integerDigits)
-            : digits(text.substring(0, point), integerDigits)
-                && digits(text.substring(point + 1), places);
-    if (!valid) {
-      validation.fail(field, decimalRule(places));
-      return null;
-    }
-    return new BigDecimal(text);
-  }
-
   /** A JSON boolean; anything else (also the string "true") is refused. */
   public static Boolean bool(JsonNode node, String field, Validation validation) {
     if (!node.isBoolean()) {
@@ -186,16 +163,6 @@ public final class Fields {
         + (max == Long.MAX_VALUE ? ">= " + min : "from " + min + " to " + max);
   }
 
-  /** The wording of the decimal rule, with an example of that many places ("12.50"). */
-  static String decimalRule(int places) {
-    String example = new BigDecimal("12.50").setScale(places, RoundingMode.DOWN).toPlainString();
-    return "must be a decimal string with at most "
-        + places
-        + " places, such as \""
-        + example
-        + "\"";
-  }
-
   private static String length(
       String text, String field, int min, int max, boolean trimmed, Validation validation) {
     int length = text.codePointCount(0, text.length());
@@ -207,11 +174,6 @@ public final class Fields {
   }
 
   /** 1 to {@code max} ASCII digits: no sign, no space, no digits of other scripts. */
-  private static boolean digits(String text, int max) {
-    return !text.isEmpty()
-        && text.length() <= max
-        && text.chars().allMatch(c -> c >= '0' && c <= '9');
-  }
 
   /**
    * Whether {@code text} holds a UTF-16 surrogate without its partner: JSON can spell one ({@code

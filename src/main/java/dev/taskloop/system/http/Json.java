@@ -41,8 +41,13 @@ public final class Json {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          // a JSON number with a fraction or an exponent is read from its text as a BigDecimal:
+          // a price of 0.1 stays 0.1, not the double nearest to it
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .serializationInclusion(JsonInclude.Include.ALWAYS)
           .build();
+
+  private static final String DUPLICATE = "Duplicate field '";
 
   private Json() {}
 
@@ -53,6 +58,17 @@ public final class Json {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialize " + value.getClass().getName(), e);
     }
+  }
+
+  /**
+   * The key that an object of the body names twice, when that is why {@link #parse} failed; null
+   * for any other failure.
+   */
+  public static String duplicateKey(JsonProcessingException e) {
+    String message = e.getOriginalMessage(); // Jackson's own wording: HttpErrorsIT holds it
+    return message != null && message.startsWith(DUPLICATE) && message.endsWith("'")
+        ? message.substring(DUPLICATE.length(), message.length() - 1)
+        : null;
   }
 
   /**

@@ -118,25 +118,35 @@ public final class Requests {
     } catch (CharacterCodingException e) {
       throw new ApiException(ProblemType.MALFORMED_REQUEST, "The body is not valid UTF-8.");
     } catch (JsonProcessingException e) {
-      var at =
-          e.getLocation(); // null when a size limit (nesting depth, number length) stopped parsing
-      throw new ApiException(
-          ProblemType.MALFORMED_REQUEST,
-          at == null || e instanceof StreamConstraintsException
-              ? "The body is not acceptable JSON (nested deeper than "
-                  + Json.MAX_DEPTH
-                  + " levels, or a value too long)."
-              : "The body is not valid JSON (line "
-                  + at.getLineNr()
-                  + ", column "
-                  + at.getColumnNr()
-                  + ").");
+      throw new ApiException(ProblemType.MALFORMED_REQUEST, notJson(e));
     }
     if (node instanceof ObjectNode object) {
       return object;
     }
     validation.fail("body", "must be a JSON object");
     return null;
+  }
+
+  /** Why the body is not JSON: a limit, a key named twice, or where the text goes wrong. */
+  private static String notJson(JsonProcessingException e) {
+    var at = e.getLocation(); // null when a size limit (nesting depth, number length) stopped it
+    if (at == null || e instanceof StreamConstraintsException) {
+      return "The body is not acceptable JSON (nested deeper than "
+          + Json.MAX_DEPTH
+          + " levels, or a value too long).";
+    }
+    String where = " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ").";
+    String key = Json.duplicateKey(e);
+    return key == null
+        ? "The body is not valid JSON" + where
+        : "The body names the key \"" + shortened(key) + "\" twice in one object" + where;
+  }
+
+  /** At most 64 characters of a key, for a message. */
+  private static String shortened(String key) {
+    return key.codePointCount(0, key.length()) <= 64
+        ? key
+        : key.substring(0, key.offsetByCodePoints(0, 64)) + "...";
   }
 
   /**

@@ -71,6 +71,21 @@ public final class LogSetup {
     }
   }
 
+  /**
+   * Writes out what the async appender still holds, waiting at most {@code waitMillis}: for an exit
+   * that skips the shutdown hooks ({@link Runtime#halt}), so that its last line is not lost. A
+   * console that does not take it in time (a full pipe) does not hold the exit up.
+   */
+  public static void flush(long waitMillis) {
+    var context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    Thread stopping = Thread.ofPlatform().name("log-flush").daemon(true).start(context::stop);
+    try {
+      stopping.join(waitMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** The JSON encoder {@code LOG_FORMAT=json} writes with, started. */
   static LogstashEncoder jsonEncoder(LoggerContext context) {
     var names = new LogstashFieldNames();

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskloop.system.http.ApiException.FieldError;
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -19,8 +18,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The shared field rules and their one wording each, without a server. */
 class FieldsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String DECIMAL =
-      "must be a decimal string with at most 2 places, such as \"12.50\"";
 
   private static JsonNode json(String text) {
     try {
@@ -132,37 +129,6 @@ class FieldsTest {
         "must not contain NUL characters",
         refused(v -> Fields.email(json("\"ada@example.com\\u0000\""), "f", v)));
     assertEquals("must be a string", refused(v -> Fields.email(json("7"), "f", v)));
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"0", "12", "12.5", "12.50", "0.01", "9999999999.99"})
-  void decimalsWithAtMostTenDigitsAndTwoPlacesAreExact(String text) {
-    assertEquals(
-        new BigDecimal(text),
-        accepted(v -> Fields.decimal(json("\"" + text + "\""), "f", 10, 2, v)));
-  }
-
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "\"12.\"",
-        "\".5\"",
-        "\"12.505\"",
-        "\"12345678901\"",
-        "\"-1\"",
-        "\"+1\"",
-        "\"1e2\"",
-        "\" 1\"",
-        "\"1,50\"",
-        "\"\"",
-        "\"\u0661\u0662\"",
-        "12.5",
-        "12",
-        "null",
-        "true"
-      })
-  void otherDecimalsAreRefusedWithOneWording(String node) {
-    assertEquals(DECIMAL, refused(v -> Fields.decimal(json(node), "f", 10, 2, v)));
   }
 
   @Test

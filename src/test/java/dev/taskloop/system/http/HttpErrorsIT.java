@@ -36,6 +36,11 @@ class HttpErrorsIT extends SharedServer {
       assertProblem(response, 400, "malformed-request");
     }
     assertProblem(http.patch("/tasks/1", "{oops"), 400, "malformed-request");
+    var twice = http.post("/tasks", "{\"title\":\"a\",\"done\":{\"x\":1,\"x\":2}}");
+    assertProblem(twice, 400, "malformed-request");
+    assertEquals(
+        "The body names the key \"x\" twice in one object (line 1, column 31).",
+        twice.json().get("detail").asText());
     assertProblem(
         http.post("/tasks", "[".repeat(2000)),
         400,

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The packaged jar's own logback.xml (the tests' logback-test.xml has no async appender): lines
  * reach stdout while the service runs, though the console flushes only at the end of each batch;
  * {@code LOG_FORMAT=json} finds the console behind the async appender; the last line of a stop is
- * written before the process exits.
+ * written before the process exits, also when a second SIGTERM cuts the stop short.
  */
 class PackagedLogsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,6 +37,24 @@ class PackagedLogsIT {
       assertEquals(0, process.awaitExit(30));
       String last = process.output().strip().lines().reduce((a, b) -> b).orElseThrow();
       assertTrue(last.contains("stopped in "), process.output());
+    }
+  }
+
+  @Test
+  void aSecondSigtermExitsAtOnceWith143AndSaysSo() throws Exception {
+    // the first SIGTERM keeps the listener 30 s for the load balancer to notice: stopping is slow
+    var env = Map.of("DATABASE_URL", "sqlite:./app.db", "PORT", "0", "SHUTDOWN_DELAY_S", "30");
+    try (var process = ServiceProcess.start(dir, env)) {
+      var http = new Http("http://127.0.0.1:" + process.awaitPort());
+      assertEquals(200, http.get("/health/live").status());
+      process.terminate();
+      awaitLine(process, l -> l.contains("shutting down"));
+      long start = System.nanoTime();
+      process.terminate();
+      assertEquals(143, process.awaitExit(10));
+      assertTrue(System.nanoTime() - start < 5_000_000_000L, "at once, not after the delay");
+      String last = process.output().strip().lines().reduce((a, b) -> b).orElseThrow();
+      assertTrue(last.contains("second SIGTERM while stopping: exiting now with 143"), last);
     }
   }
 

@@ -101,6 +101,8 @@ class OpenApiContractIT {
     check("GET", "/health/live", http.get("/health/live"));
     check("GET", "/health/ready", http.get("/health/ready"));
     check("GET", "/docs", http.get("/docs"));
+    check("GET", "/redoc", http.get("/redoc"));
+    check("GET", "/", http.get("/"));
     check("GET", "/tasks/export", http.get("/tasks/export"));
     check("GET", "/tasks/export", http.withHeader("Accept", "text/csv").get("/tasks/export"));
     // 405 belongs to no operation (it answers methods a path does not have): its shared definition.
@@ -245,6 +247,26 @@ class OpenApiContractIT {
     assertTrue(
         http.get("/docs/swagger-initializer.js").body().contains("/openapi.json"),
         "our document, not the demo");
+  }
+
+  @Test
+  void redocAndTheIndexAreServedFromTheJar() {
+    var page = http.get("/redoc");
+    assertEquals(200, page.status());
+    assertTrue(page.body().contains("spec-url=\"/openapi.json\""), page.body());
+    assertTrue(page.body().contains("src=\"/redoc/redoc.standalone.js\""), page.body());
+    var script = http.get("/redoc/redoc.standalone.js");
+    assertEquals(200, script.status());
+    assertTrue(script.body().length() > 500_000, "the bundle itself");
+    var index = server.anonymous().get("/");
+    assertEquals(200, index.status());
+    assertEquals("/docs", index.json().get("docs").asText());
+    assertEquals("/redoc", index.json().get("redoc").asText());
+    assertEquals("/openapi.json", index.json().get("openapi").asText());
+    assertEquals("/health/ready", index.json().get("health").get("ready").asText());
+    for (String link : new String[] {"/docs", "/redoc", "/openapi.json", "/health/live"}) {
+      assertEquals(200, server.anonymous().get(link).status(), link);
+    }
   }
 
   /**

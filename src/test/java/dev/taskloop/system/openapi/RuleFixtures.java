@@ -34,6 +34,7 @@ final class RuleFixtures {
   private final ApiDocument document;
   private final RuleValues values;
   private final Http admin;
+  private boolean noAccountHas;
 
   /** {@code server} runs with {@link #ADMIN_EMAIL} as its admin (see the test's environment). */
   RuleFixtures(TestServer server, ApiDocument document, RuleValues values) {
@@ -75,6 +76,7 @@ final class RuleFixtures {
    */
   Http prepare(RuleRequest request, boolean pass) {
     Operation op = request.op;
+    noAccountHas = false;
     if (pass) {
       for (Parameter p : op.in("path")) {
         if (ApiDocument.types(p.schema()).contains("integer")) {
@@ -90,16 +92,23 @@ final class RuleFixtures {
     }
     return switch (op.name()) {
       // A login needs the account: signed up with the body's email and password, when valid.
+      // Credentials that sign-up's rules refuse (a login checks only their type and length) can
+      // belong to no account: such a login must fail as a wrong password does (noAccountHas).
       case "POST /auth/api-keys" -> {
-        if (pass) {
-          signUp(request.body.getString("email"), request.body.getString("password"));
-        }
+        noAccountHas =
+            pass
+                && trySignUp(request.body.getString("email"), request.body.getString("password"))
+                    == null;
         yield server.anonymous();
       }
       // A password change logs the caller's other keys out: a user of its own per case, whose
       // password is the body's current_password (a wrong one would count toward the login limit).
-      case "PATCH /users/me" ->
-          user(pass ? request.body.getString("current_password") : "rules-user-password");
+      case "PATCH /users/me" -> {
+        String current = pass ? request.body.getString("current_password") : null;
+        JsonNode made = current == null ? null : trySignUp(values.email(24), current);
+        noAccountHas = pass && made == null;
+        yield made == null ? user("rules-user-password") : withKey(made);
+      }
       default -> op.secured() ? admin : server.anonymous();
     };
   }
@@ -138,9 +147,30 @@ final class RuleFixtures {
   }
 
   private Http user(String password) {
-    return server
-        .anonymous()
-        .withKey(signUp(values.email(24), password).get("api_key").get("key").asText());
+    return withKey(signUp(values.email(24), password));
+  }
+
+  private Http withKey(JsonNode signedUp) {
+    return server.anonymous().withKey(signedUp.get("api_key").get("key").asText());
+  }
+
+  /**
+   * Whether the last prepared request passes the rules with credentials no account can have: it
+   * must then fail as a wrong password does (401, or "is not correct"), not on their shape.
+   */
+  boolean noAccountHas() {
+    return noAccountHas;
+  }
+
+  /** The sign-up's answer, or null when its rules refuse these credentials (422). */
+  private JsonNode trySignUp(String email, String password) {
+    String body = new JsonObject().put("email", email).put("password", password).encode();
+    var response = server.anonymous().post("/users", body);
+    if (response.status() == 422) {
+      return null;
+    }
+    assertEquals(201, response.status(), () -> "fixture sign-up " + body + " -> " + response);
+    return response.json();
   }
 
   private JsonNode signUp(String email, String password) {

@@ -84,15 +84,17 @@ final class RuleValues {
   }
 
   /**
-   * Unique text of exactly {@code n} code points: letters and digits, ending in {@link #WIDE} when
-   * there is room, so that a length counted in UTF-16 units (or bytes) is caught at a boundary.
+   * Unique text of exactly {@code n} code points: letters, digits and underscores, ending in {@link
+   * #WIDE} when there is room, so that a length counted in UTF-16 units (or bytes) is caught at a
+   * boundary.
    */
   String text(int n) {
     String unique = Integer.toString(++serial, ALPHABET.length());
     if (n <= unique.length()) {
       return String.valueOf(ALPHABET.charAt(shortSerial++ % ALPHABET.length())).repeat(n);
     }
-    return unique + "x".repeat(n - unique.length() - 1) + WIDE;
+    // padded with '_', which no serial contains: "l" + "xx.." and "lx" + "x.." would be one text
+    return unique + "_".repeat(n - unique.length() - 1) + WIDE;
   }
 
   /**
@@ -120,9 +122,15 @@ final class RuleValues {
     return local + domain + ".com";
   }
 
-  /** A value of a JSON type the schema does not allow: a number for text, text for the rest. */
+  /**
+   * A value of a JSON type the schema does not allow: a number for text, text for the rest, and a
+   * boolean for text or number (an integer is a number).
+   */
   static Object wrongType(List<String> types) {
-    return types.contains("string") ? (Object) 42 : "x";
+    if (types.contains("string")) {
+      return types.contains("number") || types.contains("integer") ? (Object) true : 42;
+    }
+    return "x";
   }
 
   /** The document's own values for a field: its schema {@code examples}. */
