@@ -12,6 +12,7 @@ import dev.taskloop.system.db.PageRequest;
 import dev.taskloop.system.db.Slice;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
+import dev.taskloop.system.text.Emails;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,11 +79,19 @@ final class Accounts {
    */
   Future<NewApiKey> login(
       String email, String password, String address, String keyName, Integer days) {
+    if (Emails.problem(email) != null) { // no account has it: nothing to count, look up or hash
+      return Future.failedFuture(wrongCredentials());
+    }
     return limiter
         .login(email, address)
         .compose(
             attempt -> users.findForLogin(email).compose(found -> check(attempt, found, password)))
         .compose(user -> keys.create(user.id(), keyName, expiry(days)));
+  }
+
+  /** The one answer to a failed login, whatever failed. */
+  private static ApiException wrongCredentials() {
+    return new ApiException(ProblemType.UNAUTHORIZED, "Wrong email or password.");
   }
 
   private Future<User> check(
@@ -93,7 +102,7 @@ final class Accounts {
             ok -> {
               if (!ok || !found.get().user().isActive()) {
                 attempt.loginFailed();
-                throw new ApiException(ProblemType.UNAUTHORIZED, "Wrong email or password.");
+                throw wrongCredentials();
               }
               return attempt.succeeded().map(done -> found.get().user());
             });

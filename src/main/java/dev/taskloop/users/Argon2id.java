@@ -23,8 +23,11 @@ final class Argon2id {
   /** The digest length, bytes. */
   static final int HASH_BYTES = 32;
 
-  /** Above this, a stored hash is not computed (a corrupt row must not allocate gigabytes). */
-  static final int MAX_MEMORY_KIB = 1 << 20;
+  /**
+   * Above this, a stored hash is not computed (a corrupt row must not allocate more): the most
+   * {@code PASSWORD_HASH_MEMORY_KIB} takes, so that every hash the service makes also verifies.
+   */
+  static final int MAX_MEMORY_KIB = 4_194_304;
 
   private static final Pattern PHC =
       Pattern.compile(
@@ -63,15 +66,20 @@ final class Argon2id {
             Integer.parseInt(m.group(1)),
             Integer.parseInt(m.group(2)),
             Integer.parseInt(m.group(3)));
-    if (cost.memoryKib() > MAX_MEMORY_KIB
-        || cost.iterations() < 1
-        || cost.parallelism() < 1
-        || cost.memoryKib() < 8 * cost.parallelism()) {
+    // below 8 KiB per lane the generator raises the memory itself, the same way each time
+    if (cost.memoryKib() > MAX_MEMORY_KIB || cost.iterations() < 1 || cost.parallelism() < 1) {
       return false;
     }
     Base64.Decoder decoder = Base64.getDecoder();
-    byte[] expected = decoder.decode(m.group(5));
-    byte[] actual = digest(password, decoder.decode(m.group(4)), cost, expected.length);
+    byte[] salt;
+    byte[] expected;
+    try {
+      salt = decoder.decode(m.group(4));
+      expected = decoder.decode(m.group(5));
+    } catch (IllegalArgumentException e) { // a length no Base64 text has (4k + 1)
+      return false;
+    }
+    byte[] actual = digest(password, salt, cost, expected.length);
     return MessageDigest.isEqual(expected, actual);
   }
 

@@ -15,7 +15,9 @@ import java.util.TreeSet;
  * in the process wins, the file fills in the rest; no file is no change. The file's syntax is
  * dotenv-java's ({@code NAME=value} lines, {@code #} comments, values in double quotes), and a
  * value in single quotes is taken literally as python-dotenv does; a line of another form is a
- * configuration error. {@code .env.example} lists every variable.
+ * configuration error (named without its content, which may be a secret). Unquoted, a {@code #}
+ * starts a comment anywhere: a password or URL that holds one goes in quotes. {@code .env.example}
+ * lists every variable.
  *
  * @param env the variables the service is configured from
  * @param fromFile the names the file supplied (not overridden by the process), for the startup log
@@ -37,13 +39,18 @@ public record DotEnv(Map<String, String> env, List<String> fromFile) {
     var merged = new HashMap<String, String>();
     var supplied = new TreeSet<String>();
     try {
-      Dotenv dotenv = Dotenv.configure().directory(directory.toString()).filename(FILE).load();
+      // absolute: dotenv-java joins directory + "/" + name, so "" would be /.env
+      Dotenv dotenv =
+          Dotenv.configure().directory(directory.toAbsolutePath().toString()).filename(FILE).load();
       for (DotenvEntry entry : dotenv.entries(Dotenv.Filter.DECLARED_IN_ENV_FILE)) {
         merged.put(entry.getKey(), literal(entry.getValue()));
         supplied.add(entry.getKey());
       }
-    } catch (DotenvException e) {
-      throw new AppConfig.Invalid(file + ": " + e.getMessage());
+    } catch (DotenvException e) { // its message holds the line, which may hold a secret
+      throw new AppConfig.Invalid(
+          file
+              + ": a line is not NAME=value (put a value with spaces, # or quotes in double"
+              + " quotes)");
     }
     merged.putAll(process);
     supplied.removeAll(process.keySet());

@@ -41,17 +41,21 @@ public final class Decimals {
   /** A JSON number's exact value within the bounds, or null (a double is never exact here). */
   private static BigDecimal exactNumber(JsonNode node, int integerDigits, int places) {
     BigDecimal value;
-    if (node.isIntegralNumber()) {
-      value = new BigDecimal(node.bigIntegerValue());
-    } else if (node.isBigDecimal()) {
-      value = node.decimalValue().stripTrailingZeros();
-    } else {
+    try {
+      if (node.isIntegralNumber()) {
+        value = new BigDecimal(node.bigIntegerValue());
+      } else if (node.isBigDecimal()) {
+        value = node.decimalValue().stripTrailingZeros(); // 100e2147483647: the scale overflows
+      } else {
+        return null;
+      }
+    } catch (ArithmeticException e) {
       return null;
     }
     boolean valid =
         value.signum() >= 0
             && value.scale() <= places
-            && value.precision() - value.scale() <= integerDigits;
+            && (long) value.precision() - value.scale() <= integerDigits; // long: 1e2147483647
     return !valid ? null : value.scale() < 0 ? value.setScale(0) : value;
   }
 

@@ -52,9 +52,17 @@ class DotEnvTest {
 
   @Test
   void aFileThatDoesNotParseIsAConfigurationError() throws IOException {
-    Files.writeString(dir.resolve(".env"), "PORT=8000\nthis is not a variable\n");
+    Files.writeString(dir.resolve(".env"), "PORT=8000\nsecret s3cret value\n");
     var e = assertThrows(AppConfig.Invalid.class, () -> DotEnv.load(Map.of(), dir));
     assertTrue(e.getMessage().startsWith(dir.resolve(".env") + ": "), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cret"), "the line's content is not repeated");
+  }
+
+  @Test
+  void aRelativeDirectoryIsTheWorkingDirectorysOwn() throws IOException {
+    Files.writeString(dir.resolve(".env"), "LOG_LEVEL=warn\n");
+    Path relative = Path.of("").toAbsolutePath().relativize(dir); // as Main passes Path.of("")
+    assertEquals("warn", DotEnv.load(Map.of(), relative).env().get("LOG_LEVEL"));
   }
 
   /** Every variable of README's configuration table is in .env.example, and nothing else. */

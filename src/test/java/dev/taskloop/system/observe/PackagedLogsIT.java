@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskloop.support.Http;
 import dev.taskloop.support.ServiceProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -55,6 +56,23 @@ class PackagedLogsIT {
       assertTrue(System.nanoTime() - start < 5_000_000_000L, "at once, not after the delay");
       String last = process.output().strip().lines().reduce((a, b) -> b).orElseThrow();
       assertTrue(last.contains("second SIGTERM while stopping: exiting now with 143"), last);
+    }
+  }
+
+  @Test
+  void aDotEnvInTheWorkingDirectoryIsReadUnderTheEnvironment() throws Exception {
+    Files.writeString(dir.resolve(".env"), "SIGNUP_ENABLED=false\nACCESS_LOG=false\n");
+    var env = Map.of("DATABASE_URL", "sqlite:./app.db", "PORT", "0", "ACCESS_LOG", "true");
+    try (var process = ServiceProcess.start(dir, env)) {
+      var http = new Http("http://127.0.0.1:" + process.awaitPort());
+      var signUp =
+          http.post("/users", "{\"email\":\"a@example.com\",\"password\":\"long enough\"}");
+      assertEquals(403, signUp.status(), "the file's SIGNUP_ENABLED=false");
+      awaitLine(process, l -> l.contains("POST /users 403")); // the process's ACCESS_LOG=true won
+      assertTrue(
+          process.output().contains("configuration: .env set SIGNUP_ENABLED\n"), process.output());
+      process.terminate();
+      assertEquals(0, process.awaitExit(30));
     }
   }
 
