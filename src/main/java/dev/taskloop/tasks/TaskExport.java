@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,18 +31,16 @@ final class TaskExport {
     final String contentType;
 
     /** The {@code ?format=} value and the file name's extension. */
-    final String name;
+    final String extension;
 
-    Format(String contentType, String name) {
+    Format(String contentType, String extension) {
       this.contentType = contentType;
-      this.name = name;
+      this.extension = extension;
     }
 
     /** The format named by {@code ?format=} ({@code csv}, {@code ndjson}); empty for another. */
-    static Optional<Format> named(String name) {
-      return name.equals(CSV.name)
-          ? Optional.of(CSV)
-          : name.equals(NDJSON.name) ? Optional.of(NDJSON) : Optional.empty();
+    static Optional<Format> named(String extension) {
+      return Arrays.stream(values()).filter(f -> f.extension.equals(extension)).findFirst();
     }
 
     private static final List<String> OFFERS = List.of("application/x-ndjson", "text/csv");
@@ -74,7 +73,8 @@ final class TaskExport {
         .setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, format.contentType)
         .putHeader(
-            HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"tasks." + format.name + "\"");
+            HttpHeaders.CONTENT_DISPOSITION,
+            "attachment; filename=\"tasks." + format.extension + "\"");
     if (format == Format.CSV) {
       response.write(CSV_HEADER);
     }

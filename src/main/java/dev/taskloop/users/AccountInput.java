@@ -33,16 +33,19 @@ final class AccountInput {
    * An email or password to check against an account (a login, the current password): only a string
    * of at most {@value #CREDENTIAL_MAX} characters, never the rules for new ones. So a wrong value
    * of any shape gets the same 401 as a wrong password, a stricter policy locks no old account out,
-   * and the answer tells nobody the policy. An email is canonicalised as stored ones are; null
-   * after recording why not.
+   * and the answer tells nobody the policy. Null after recording why not.
    */
   static String credential(ObjectNode body, String field, Validation validation) {
     JsonNode node = body.get(field);
-    String text =
-        Fields.required(node, field, validation)
-            ? Fields.text(node, field, 0, CREDENTIAL_MAX, validation)
-            : null;
-    return text != null && "email".equals(field) ? Emails.canonical(text) : text;
+    return Fields.required(node, field, validation)
+        ? Fields.text(node, field, 0, CREDENTIAL_MAX, validation)
+        : null;
+  }
+
+  /** A login's email: a {@link #credential}, canonicalised as stored addresses are. */
+  static String loginEmail(ObjectNode body, Validation validation) {
+    String email = credential(body, "email", validation);
+    return email == null ? null : Emails.canonical(email);
   }
 
   /** A new password of 8..128 characters, taken as is (no trimming). */

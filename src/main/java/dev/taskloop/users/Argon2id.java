@@ -23,6 +23,9 @@ final class Argon2id {
   /** The digest length, bytes. */
   static final int HASH_BYTES = 32;
 
+  /** The salt length of new hashes, bytes. */
+  static final int SALT_BYTES = 16;
+
   /**
    * Above this, a stored hash is not computed (a corrupt row must not allocate more): the most
    * {@code PASSWORD_HASH_MEMORY_KIB} takes, so that every hash the service makes also verifies.
@@ -42,7 +45,11 @@ final class Argon2id {
 
   /** The PHC string of {@code password} (UTF-8) with {@code salt} at {@code cost}. */
   static String hash(String password, byte[] salt, Cost cost) {
-    byte[] digest = digest(password, salt, cost, HASH_BYTES);
+    return phc(cost, salt, digest(password, salt, cost, HASH_BYTES));
+  }
+
+  /** The PHC string of a digest: {@code $argon2id$v=19$m=..,t=..,p=..$salt$digest}. */
+  static String phc(Cost cost, byte[] salt, byte[] digest) {
     return "$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s"
         .formatted(
             cost.memoryKib(),

@@ -34,7 +34,7 @@ final class KeyRoutes {
   private void login(RoutingContext ctx) {
     var validation = new Validation();
     ObjectNode body = Requests.jsonObject(ctx, validation);
-    String email = body == null ? null : AccountInput.credential(body, "email", validation);
+    String email = body == null ? null : AccountInput.loginEmail(body, validation);
     String password = body == null ? null : AccountInput.credential(body, "password", validation);
     String name = body == null ? null : AccountInput.name(body, "name", validation);
     Integer days = body == null ? null : AccountInput.expiresInDays(body, validation);

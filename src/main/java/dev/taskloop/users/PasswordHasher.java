@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,24 +56,17 @@ final class PasswordHasher {
    */
   private static String dummyHash(Argon2id.Cost cost) {
     var random = new SecureRandom();
-    byte[] salt = new byte[16];
+    byte[] salt = new byte[Argon2id.SALT_BYTES];
     byte[] digest = new byte[Argon2id.HASH_BYTES];
     random.nextBytes(salt);
     random.nextBytes(digest);
-    Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-    return "$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s"
-        .formatted(
-            cost.memoryKib(),
-            cost.iterations(),
-            cost.parallelism(),
-            b64.encodeToString(salt),
-            b64.encodeToString(digest));
+    return Argon2id.phc(cost, salt, digest);
   }
 
   Future<String> hash(String password) {
     return bounded(
         () -> {
-          byte[] salt = new byte[16];
+          byte[] salt = new byte[Argon2id.SALT_BYTES];
           random.nextBytes(salt);
           return Argon2id.hash(password, salt, cost);
         });

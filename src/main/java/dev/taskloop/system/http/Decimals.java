@@ -69,6 +69,7 @@ public final class Decimals {
         + "\"";
   }
 
+  /** 1 to {@code max} ASCII digits: no sign, no space, no digits of other scripts. */
   private static boolean digits(String text, int max) {
     return !text.isEmpty()
         && text.length() <= max

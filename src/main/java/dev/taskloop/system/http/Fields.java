@@ -173,8 +173,6 @@ public final class Fields {
     return text;
   }
 
-  /** 1 to {@code max} ASCII digits: no sign, no space, no digits of other scripts. */
-
   /**
    * Whether {@code text} holds a UTF-16 surrogate without its partner: JSON can spell one ({@code
    * "\ud800"}), but it is not a character and no database stores it faithfully (PostgreSQL and
