@@ -7,6 +7,7 @@ import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.ClientAddress;
 import dev.taskloop.system.http.Routes;
+import dev.taskloop.system.idempotency.Idempotency;
 import dev.taskloop.system.observe.Telemetry;
 import dev.taskloop.tasks.TaskFeature;
 import dev.taskloop.users.UserFeature;
@@ -36,14 +37,16 @@ record Features(
   static Features build(
       Vertx vertx, Database database, AppConfig config, Telemetry telemetry, Resources resources) {
     var registry = telemetry.registry();
-    var tasks = new TaskFeature(database, registry);
+    var idempotency = new Idempotency(vertx, database, config.idempotencyTtl());
+    resources.add("idempotency clean-up", idempotency::close);
+    var tasks = new TaskFeature(database, registry, idempotency);
     var clients = new ClientAddress(config.scaleOut().trustedProxies());
     AuthFeature auth;
     UserFeature users;
     try {
       auth = new AuthFeature(database, config.auth(), registry);
       // Argon2 parameters: bounded by the configuration (ConfigSections)
-      users = new UserFeature(vertx, database, config, auth, clients, registry);
+      users = new UserFeature(vertx, database, config, auth, clients, registry, idempotency);
       bootstrapAdmin(config, users, tasks);
     } catch (Exception e) { // await() rethrows checked exceptions as they are
       throw new Taskloop.StartupException("cannot set up accounts: " + e.getMessage(), e);
@@ -51,7 +54,8 @@ record Features(
     resources.add("login limits", users::close);
     var reports = new ReportFeature(vertx, config, registry, database.legacyJdbc());
     resources.add("report workers", () -> reports.close(Taskloop.CLOSE_TIMEOUT_MS));
-    return new Features(auth, tasks, new CatalogFeature(database), reports, users, clients);
+    var catalog = new CatalogFeature(database, idempotency);
+    return new Features(auth, tasks, catalog, reports, users, clients);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.PageRequest;
 import dev.taskloop.system.db.Rows;
 import dev.taskloop.system.db.Slice;
+import dev.taskloop.system.db.Writes;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -64,16 +65,16 @@ public final class ApiKeyRepository {
 
   /** Stores a new key of {@code userId}; it commits on its own. */
   public Future<NewApiKey> create(UUID userId, String name, Instant expiresAt) {
-    return create(Optional.empty(), userId, name, expiresAt);
+    return create(db.autoCommit(), userId, name, expiresAt);
   }
 
   /** Stores a new key of {@code userId} inside the transaction {@code tx} (sign-up). */
   public Future<NewApiKey> create(SqlConnection tx, UUID userId, String name, Instant expiresAt) {
-    return create(Optional.of(tx), userId, name, expiresAt);
+    return create(db.within(tx), userId, name, expiresAt);
   }
 
-  private Future<NewApiKey> create(
-      Optional<SqlConnection> tx, UUID userId, String name, Instant expiresAt) {
+  /** Stores a new key of {@code userId} in {@code scope}. */
+  public Future<NewApiKey> create(Writes.Scope scope, UUID userId, String name, Instant expiresAt) {
     ApiKeys.Generated key = ApiKeys.generate();
     UUID id = UUID.randomUUID();
     Instant now = Rows.micros(Instant.now());
@@ -85,10 +86,9 @@ public final class ApiKeyRepository {
     params.put("name", name);
     params.put("now", db.timestamp(now));
     params.put("expires", expiresAt == null ? null : db.timestamp(expiresAt));
-    var insert =
-        tx.map(conn -> db.on(conn, INSERT, params)).orElseGet(() -> db.write(INSERT, params));
-    return insert.map(
-        done -> new NewApiKey(id, key.raw(), key.prefix(), name, now, Rows.micros(expiresAt)));
+    return scope
+        .execute(INSERT, params)
+        .map(done -> new NewApiKey(id, key.raw(), key.prefix(), name, now, Rows.micros(expiresAt)));
   }
 
   Future<Optional<KeyRecord>> findForAuth(String prefix) {

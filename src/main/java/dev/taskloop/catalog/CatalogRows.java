@@ -8,9 +8,9 @@ import java.util.List;
 
 /** Rows of the catalog's tables as records; shared by its two repositories. */
 final class CatalogRows {
-  static final String CATEGORY = "id, name, created_at, updated_at";
+  static final String CATEGORY = "id, name, created_at, updated_at, version";
   static final String ITEM =
-      "id, category_id, name, description, price_cents, created_at, updated_at";
+      "id, category_id, name, description, price_cents, created_at, updated_at, version";
 
   private CatalogRows() {}
 
@@ -20,7 +20,8 @@ final class CatalogRows {
         row.getString("name"),
         Rows.instant(row, "created_at"),
         Rows.instant(row, "updated_at"),
-        null);
+        null,
+        row.getLong("version"));
   }
 
   static Item item(Row row) {
@@ -31,7 +32,8 @@ final class CatalogRows {
         row.getString("description"),
         Prices.format(row.getLong("price_cents")),
         Rows.instant(row, "created_at"),
-        Rows.instant(row, "updated_at"));
+        Rows.instant(row, "updated_at"),
+        row.getLong("version"));
   }
 
   static List<Item> items(RowSet<Row> rows) {

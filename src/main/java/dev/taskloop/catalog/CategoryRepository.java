@@ -9,6 +9,7 @@ import dev.taskloop.system.db.DatabaseException.Constraint.Kind;
 import dev.taskloop.system.db.PageRequest;
 import dev.taskloop.system.db.Rows;
 import dev.taskloop.system.db.Slice;
+import dev.taskloop.system.db.Writes;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,14 +42,19 @@ final class CategoryRepository {
           + " FROM items WHERE owner_id = #{owner}"
           + " AND category_id BETWEEN #{first} AND #{last} ORDER BY category_id, id";
 
+  /** Then the condition of an If-Match, and RETURNING. */
   private static final String RENAME =
-      "UPDATE categories SET name = #{name}, name_normalized = #{normalized}, updated_at = #{now}"
-          + Rows.OWNED_ROW
-          + " RETURNING "
-          + CATEGORY;
+      "UPDATE categories SET name = #{name}, name_normalized = #{normalized}, updated_at = #{now}, "
+          + Writes.BUMP
+          + Rows.OWNED_ROW;
+
+  /** The first statement of a cascading delete under If-Match: checks (and locks) the row. */
+  private static final String CHECK_VERSION =
+      "UPDATE categories SET " + Writes.BUMP + Rows.OWNED_ROW;
+
   private static final String DELETE_ITEMS =
       "DELETE FROM items WHERE category_id = #{id} AND owner_id = #{owner}";
-  private static final String DELETE = Rows.deleteOwned("categories");
+  private static final String DELETE = Rows.deleteOwned("categories", Writes.Expected.ANY);
 
   private final Database db;
 
@@ -56,9 +62,10 @@ final class CategoryRepository {
     this.db = db;
   }
 
-  /** A new category, or {@link Outcome.NameTaken}. */
-  Future<Outcome<Category>> create(UUID owner, String name) {
-    return db.write(INSERT, nameParams(owner, null, name))
+  /** A new category, or {@link Outcome.NameTaken}; written in {@code scope}. */
+  Future<Outcome<Category>> create(Writes.Scope scope, UUID owner, String name) {
+    return scope
+        .execute(INSERT, nameParams(owner, null, name))
         .<Outcome<Category>>map(
             rows -> new Outcome.Done<>(CatalogRows.category(rows.iterator().next())))
         .recover(CategoryRepository::nameTaken);
@@ -104,21 +111,28 @@ final class CategoryRepository {
             });
   }
 
-  /** The renamed category, {@link Outcome.Missing} or {@link Outcome.NameTaken}. */
-  Future<Outcome<Category>> rename(UUID owner, long id, String name) {
-    return db.write(RENAME, nameParams(owner, id, name))
+  /**
+   * The renamed category, {@link Outcome.Missing} or {@link Outcome.NameTaken}; {@link
+   * Writes.Stale} when it is not at an {@code expected} version.
+   */
+  Future<Outcome<Category>> rename(UUID owner, long id, String name, Writes.Expected expected) {
+    String sql = RENAME + expected.sql() + " RETURNING " + CATEGORY;
+    var params = expected.bind(nameParams(owner, id, name));
+    return Writes.writeOwned(db.autoCommit(), "categories", sql, params, expected)
         .map(rows -> Outcome.found(Rows.first(rows, CatalogRows::category)))
         .recover(CategoryRepository::nameTaken);
   }
 
   /**
    * Deletes a category; with {@code cascade} its items too, in one transaction. Without it, a
-   * category that has items is refused by the foreign key: {@link Outcome.HasItems}.
+   * category that has items is refused by the foreign key: {@link Outcome.HasItems}. {@link
+   * Writes.Stale} when it is not at an {@code expected} version.
    */
-  Future<Outcome<Long>> delete(UUID owner, long id, boolean cascade) {
-    var params = Map.<String, Object>of("id", id, "owner", owner);
+  Future<Outcome<Long>> delete(UUID owner, long id, boolean cascade, Writes.Expected expected) {
+    var params = expected.bind(new HashMap<>(Map.of("id", id, "owner", owner)));
     if (!cascade) {
-      return db.write(DELETE, params)
+      String sql = Rows.deleteOwned("categories", expected);
+      return Writes.writeOwned(db.autoCommit(), "categories", sql, params, expected)
           .map(rows -> deleted(rows.size(), id))
           .recover(
               e ->
@@ -126,11 +140,28 @@ final class CategoryRepository {
                       ? Future.succeededFuture(new Outcome.HasItems<>())
                       : Future.failedFuture(e));
     }
-    return db.inTransaction(
-        tx ->
-            db.on(tx, DELETE_ITEMS, params)
-                .compose(done -> db.on(tx, DELETE, params))
-                .map(rows -> deleted(rows.size(), id)));
+    return db.autoCommit()
+        .transaction(
+            tx ->
+                checked(tx, params, expected)
+                    .compose(found -> found ? cascade(tx, params) : Future.succeededFuture(0))
+                    .map(rows -> deleted(rows, id)));
+  }
+
+  /** The category is the owner's (and at an expected version): the items' delete may follow. */
+  private static Future<Boolean> checked(
+      Writes.Scope tx, Map<String, Object> params, Writes.Expected expected) {
+    if (expected.any()) {
+      return Future.succeededFuture(true);
+    }
+    String sql = CHECK_VERSION + expected.sql() + " RETURNING id";
+    return Writes.writeOwned(tx, "categories", sql, params, expected).map(rows -> rows.size() > 0);
+  }
+
+  private static Future<Integer> cascade(Writes.Scope tx, Map<String, Object> params) {
+    return tx.execute(DELETE_ITEMS, params)
+        .compose(done -> tx.execute(DELETE, params))
+        .map(rows -> rows.size());
   }
 
   private static Outcome<Long> deleted(int rows, long id) {

@@ -2,11 +2,13 @@ package dev.taskloop.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.Authenticator;
+import dev.taskloop.system.http.Conditional;
 import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.http.Validation;
+import dev.taskloop.system.idempotency.Idempotency;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
@@ -15,9 +17,11 @@ final class CategoryRoutes {
   private static final String CATEGORY = CatalogAnswers.CATEGORY;
 
   private final CategoryRepository categories;
+  private final Idempotency idempotency;
 
-  CategoryRoutes(CategoryRepository categories) {
+  CategoryRoutes(CategoryRepository categories, Idempotency idempotency) {
     this.categories = categories;
+    this.idempotency = idempotency;
   }
 
   void mount(Routes routes) {
@@ -32,14 +36,15 @@ final class CategoryRoutes {
     var validation = new Validation();
     ObjectNode body = Requests.jsonObject(ctx, validation);
     String name = body == null ? null : CatalogInput.name(body.get("name"), validation);
-    validation.check();
-    Responses.reply(
+    idempotency.create(
         ctx,
-        categories.create(owner(ctx), name),
-        (c, outcome) -> {
-          Category category = CatalogAnswers.value(outcome, CATEGORY, 0);
-          Responses.created(c, "/categories/" + category.id(), category);
-        });
+        validation,
+        owner(ctx),
+        scope ->
+            categories
+                .create(scope, owner(ctx), name)
+                .map(outcome -> CatalogAnswers.value(outcome, CATEGORY, 0))
+                .map(created -> new Idempotency.Created("/categories/" + created.id(), created)));
   }
 
   /** A page of categories; {@code ?include=items} embeds their items (one more statement). */
@@ -69,10 +74,11 @@ final class CategoryRoutes {
     ObjectNode body = Requests.jsonObject(ctx, validation);
     String name = body == null ? null : CatalogInput.name(body.get("name"), validation);
     validation.check();
+    var expected = Conditional.ifMatch(ctx);
     Responses.reply(
         ctx,
         categories
-            .rename(owner(ctx), id, name)
+            .rename(owner(ctx), id, name, expected)
             .map(outcome -> CatalogAnswers.value(outcome, CATEGORY, id)),
         Responses::ok);
   }
@@ -82,10 +88,11 @@ final class CategoryRoutes {
     Long id = Requests.id(ctx, "id", validation);
     Boolean cascade = Requests.boolQuery(ctx, "cascade", validation);
     validation.check();
+    var expected = Conditional.ifMatch(ctx);
     Responses.reply(
         ctx,
         categories
-            .delete(owner(ctx), id, Boolean.TRUE.equals(cascade))
+            .delete(owner(ctx), id, Boolean.TRUE.equals(cascade), expected)
             .map(outcome -> CatalogAnswers.value(outcome, CATEGORY, id)),
         (c, deleted) -> Responses.noContent(c));
   }

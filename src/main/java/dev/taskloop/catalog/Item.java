@@ -1,6 +1,8 @@
 package dev.taskloop.catalog;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.taskloop.system.http.Conditional;
 import java.time.Instant;
 
 /** An item of a category. {@code price} is a decimal string with 2 places, e.g. "12.50". */
@@ -12,4 +14,6 @@ record Item(
     String description,
     String price,
     Instant createdAt,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    @JsonIgnore long version)
+    implements Conditional.Versioned {}

@@ -6,8 +6,8 @@ import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.PageRequest;
 import dev.taskloop.system.db.Rows;
 import dev.taskloop.system.db.Slice;
+import dev.taskloop.system.db.Writes;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,13 +24,13 @@ final class ItemRepository {
           + " VALUES (#{owner}, #{category}, #{name}, #{description}, #{cents}, #{now}, #{now})"
           + " RETURNING "
           + ITEM;
+
+  /** Then the condition of an If-Match, and RETURNING. */
   private static final String UPDATE =
       "UPDATE items SET category_id = #{category}, name = #{name}, description = #{description},"
-          + " price_cents = #{cents}, updated_at = #{now}"
-          + Rows.OWNED_ROW
-          + " RETURNING "
-          + ITEM;
-  private static final String DELETE = Rows.deleteOwned("items");
+          + " price_cents = #{cents}, updated_at = #{now}, "
+          + Writes.BUMP
+          + Rows.OWNED_ROW;
 
   private final Database db;
 
@@ -56,54 +56,68 @@ final class ItemRepository {
         .map(rows -> page.slice(CatalogRows.items(rows)));
   }
 
-  /** A new item in one of the owner's categories, or {@link Outcome.NoSuchCategory}. */
-  Future<Outcome<Item>> create(UUID owner, CatalogInput.ItemInput input) {
-    return db.inTransaction(
+  /**
+   * A new item in one of the owner's categories, or {@link Outcome.NoSuchCategory}; in a
+   * transaction of {@code scope}.
+   */
+  Future<Outcome<Item>> create(Writes.Scope scope, UUID owner, CatalogInput.ItemInput input) {
+    return scope.transaction(
         tx ->
             ownsCategory(tx, owner, input.categoryId())
                 .compose(
                     owns ->
                         owns
-                            ? db.on(tx, INSERT, params(owner, null, input))
+                            ? tx.execute(INSERT, params(owner, null, input))
                                 .map(rows -> done(CatalogRows.item(rows.iterator().next())))
                             : noSuchCategory(input.categoryId())));
   }
 
   /**
    * Applies a full replacement or a merge patch (null fields keep their value): the item, {@link
-   * Outcome.Missing} or {@link Outcome.NoSuchCategory} when the target category is not the owner's.
+   * Outcome.Missing} or {@link Outcome.NoSuchCategory} when the target category is not the owner's;
+   * {@link Writes.Stale} when the item is not at an {@code expected} version.
    */
-  Future<Outcome<Item>> update(UUID owner, long id, CatalogInput.ItemInput input) {
-    return db.inTransaction(
-        tx ->
-            db.on(tx, FIND, Map.of("id", id, "owner", owner))
-                .compose(
-                    rows -> {
-                      Optional<Item> current = Rows.first(rows, CatalogRows::item);
-                      if (current.isEmpty()) {
-                        return Future.succeededFuture(new Outcome.Missing<>());
-                      }
-                      var merged = merge(current.get(), input);
-                      return ownsCategory(tx, owner, merged.categoryId())
-                          .compose(
-                              owns ->
-                                  owns
-                                      ? db.on(tx, UPDATE, params(owner, id, merged))
-                                          .map(
-                                              updated ->
-                                                  Outcome.found(
-                                                      Rows.first(updated, CatalogRows::item)))
-                                      : noSuchCategory(merged.categoryId()));
-                    }));
+  Future<Outcome<Item>> update(
+      UUID owner, long id, CatalogInput.ItemInput input, Writes.Expected expected) {
+    return db.autoCommit()
+        .transaction(
+            tx ->
+                tx.execute(FIND, Map.of("id", id, "owner", owner))
+                    .compose(
+                        rows -> {
+                          Optional<Item> current = Rows.first(rows, CatalogRows::item);
+                          if (current.isEmpty()) {
+                            return Future.succeededFuture(new Outcome.Missing<>());
+                          }
+                          if (!expected.matches(current.get().version())) {
+                            return Future.failedFuture(new Writes.Stale());
+                          }
+                          var merged = merge(current.get(), input);
+                          String sql = UPDATE + expected.sql() + " RETURNING " + ITEM;
+                          var params = expected.bind(params(owner, id, merged));
+                          return ownsCategory(tx, owner, merged.categoryId())
+                              .compose(
+                                  owns ->
+                                      owns
+                                          ? Writes.writeOwned(tx, "items", sql, params, expected)
+                                              .map(
+                                                  updated ->
+                                                      Outcome.found(
+                                                          Rows.first(updated, CatalogRows::item)))
+                                          : noSuchCategory(merged.categoryId()));
+                        }));
   }
 
-  Future<Optional<Long>> delete(UUID owner, long id) {
-    return db.write(DELETE, Map.of("id", id, "owner", owner))
+  /** The deleted item's id, empty when absent; {@link Writes.Stale} at another version. */
+  Future<Optional<Long>> delete(UUID owner, long id, Writes.Expected expected) {
+    var params = expected.bind(new HashMap<>(Map.of("id", id, "owner", owner)));
+    String sql = Rows.deleteOwned("items", expected);
+    return Writes.writeOwned(db.autoCommit(), "items", sql, params, expected)
         .map(rows -> Rows.first(rows, row -> id));
   }
 
-  private Future<Boolean> ownsCategory(SqlConnection tx, UUID owner, long categoryId) {
-    return db.on(tx, OWNS_CATEGORY, Map.of("id", categoryId, "owner", owner))
+  private static Future<Boolean> ownsCategory(Writes.Scope tx, UUID owner, long categoryId) {
+    return tx.execute(OWNS_CATEGORY, Map.of("id", categoryId, "owner", owner))
         .map(rows -> rows.size() > 0);
   }
 

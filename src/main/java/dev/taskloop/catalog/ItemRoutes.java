@@ -1,11 +1,13 @@
 package dev.taskloop.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskloop.system.http.Conditional;
 import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.http.Validation;
+import dev.taskloop.system.idempotency.Idempotency;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BiFunction;
 
@@ -14,9 +16,11 @@ final class ItemRoutes {
   private static final String ITEM = CatalogAnswers.ITEM;
 
   private final ItemRepository items;
+  private final Idempotency idempotency;
 
-  ItemRoutes(ItemRepository items) {
+  ItemRoutes(ItemRepository items, Idempotency idempotency) {
     this.items = items;
+    this.idempotency = idempotency;
   }
 
   void mount(Routes routes) {
@@ -31,14 +35,16 @@ final class ItemRoutes {
   private void create(RoutingContext ctx) {
     var validation = new Validation();
     var item = CatalogInput.item(Requests.jsonObject(ctx, validation), validation);
-    validation.check();
-    Responses.reply(
+    var owner = CategoryRoutes.owner(ctx);
+    idempotency.create(
         ctx,
-        items.create(CategoryRoutes.owner(ctx), item),
-        (c, outcome) -> {
-          Item created = CatalogAnswers.value(outcome, ITEM, 0);
-          Responses.created(c, "/items/" + created.id(), created);
-        });
+        validation,
+        owner,
+        scope ->
+            items
+                .create(scope, owner, item)
+                .map(outcome -> CatalogAnswers.value(outcome, ITEM, 0))
+                .map(created -> new Idempotency.Created("/items/" + created.id(), created)));
   }
 
   private void list(RoutingContext ctx) {
@@ -73,16 +79,19 @@ final class ItemRoutes {
     Long id = Requests.id(ctx, "id", validation);
     var input = parse.apply(Requests.jsonObject(ctx, validation), validation);
     validation.check();
+    var expected = Conditional.ifMatch(ctx);
     Responses.reply(
         ctx,
         items
-            .update(CategoryRoutes.owner(ctx), id, input)
+            .update(CategoryRoutes.owner(ctx), id, input, expected)
             .map(outcome -> CatalogAnswers.value(outcome, ITEM, id)),
         Responses::ok);
   }
 
   private void delete(RoutingContext ctx) {
     long id = Requests.id(ctx);
-    Responses.noContentIfFound(ctx, items.delete(CategoryRoutes.owner(ctx), id), ITEM, id);
+    var owner = CategoryRoutes.owner(ctx);
+    var expected = Conditional.ifMatch(ctx);
+    Responses.noContentIfFound(ctx, items.delete(owner, id, expected), ITEM, id);
   }
 }

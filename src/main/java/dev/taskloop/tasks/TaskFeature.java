@@ -2,6 +2,7 @@ package dev.taskloop.tasks;
 
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.Routes;
+import dev.taskloop.system.idempotency.Idempotency;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.time.Instant;
@@ -13,9 +14,9 @@ public final class TaskFeature {
   private final TaskRepository tasks;
   private final TaskRoutes routes;
 
-  public TaskFeature(Database database, MeterRegistry registry) {
+  public TaskFeature(Database database, MeterRegistry registry, Idempotency idempotency) {
     this.tasks = new TaskRepository(database);
-    this.routes = new TaskRoutes(tasks, new ExportMeters(registry));
+    this.routes = new TaskRoutes(tasks, new ExportMeters(registry), idempotency);
   }
 
   public void mount(Routes routes) {
@@ -32,6 +33,6 @@ public final class TaskFeature {
 
   /** A list of tasks as the wire carries them: startup serializes it to warm the JSON mapper. */
   public static Object wireSample() {
-    return List.of(new Task(1, "warm-up", null, false, Instant.EPOCH, Instant.EPOCH));
+    return List.of(new Task(1, "warm-up", null, false, Instant.EPOCH, Instant.EPOCH, 1));
   }
 }

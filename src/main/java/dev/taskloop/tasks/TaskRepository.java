@@ -4,6 +4,7 @@ import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.PageRequest;
 import dev.taskloop.system.db.Rows;
 import dev.taskloop.system.db.Slice;
+import dev.taskloop.system.db.Writes;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -25,14 +26,13 @@ import java.util.function.Function;
  */
 final class TaskRepository {
   private static final String COLUMNS =
-      "id, title, description, is_completed, created_at, updated_at";
+      "id, title, description, is_completed, created_at, updated_at, version";
 
   private static final String INSERT =
       "INSERT INTO tasks (owner_id, title, description, is_completed, created_at, updated_at)"
           + " VALUES (#{owner}, #{title}, #{description}, #{completed}, #{now}, #{now}) RETURNING "
           + COLUMNS;
   private static final String FIND = Rows.findOwned(COLUMNS, "tasks");
-  private static final String DELETE = Rows.deleteOwned("tasks");
 
   private static final String ADOPT =
       "UPDATE tasks SET owner_id = #{owner} WHERE owner_id IS NULL RETURNING id";
@@ -52,14 +52,15 @@ final class TaskRepository {
     this.db = db;
   }
 
-  Future<Task> create(UUID owner, NewTask task) {
+  /** A new task, written in {@code scope} (its own statement, or an Idempotency-Key's one). */
+  Future<Task> create(Writes.Scope scope, UUID owner, NewTask task) {
     var params = new HashMap<String, Object>();
     params.put("owner", owner);
     params.put("title", task.title());
     params.put("description", task.description());
     params.put("completed", false);
     params.put("now", db.now());
-    return db.write(INSERT, params).map(rows -> toTask(rows.iterator().next()));
+    return scope.execute(INSERT, params).map(rows -> toTask(rows.iterator().next()));
   }
 
   Future<Optional<Task>> find(UUID owner, long id) {
@@ -81,10 +82,13 @@ final class TaskRepository {
         .map(rows -> page.slice(all(rows)));
   }
 
-  /** Applies a patch; empty when the task does not exist. An empty patch changes nothing. */
-  Future<Optional<Task>> update(UUID owner, long id, TaskPatch patch) {
+  /**
+   * Applies a patch if the task is at an {@code expected} version; empty when the task does not
+   * exist, {@link Writes.Stale} when it is at another version. An empty patch changes nothing.
+   */
+  Future<Optional<Task>> update(UUID owner, long id, TaskPatch patch, Writes.Expected expected) {
     if (patch.isEmpty()) {
-      return find(owner, id);
+      return find(owner, id).map(task -> task.map(t -> Writes.unchanged(expected, t.version(), t)));
     }
     var params = new HashMap<String, Object>();
     var set = new StringBuilder("UPDATE tasks SET ");
@@ -100,17 +104,25 @@ final class TaskRepository {
       set.append("is_completed = #{completed}, ");
       params.put("completed", patch.completed());
     }
-    set.append("updated_at = #{now}").append(Rows.OWNED_ROW).append(" RETURNING ").append(COLUMNS);
+    set.append("updated_at = #{now}, ").append(Writes.BUMP).append(Rows.OWNED_ROW);
+    set.append(expected.sql()).append(" RETURNING ").append(COLUMNS);
     params.put("now", db.now());
     params.put("id", id);
     params.put("owner", owner);
-    return db.write(set.toString(), params).map(TaskRepository::first);
+    return Writes.writeOwned(
+            db.autoCommit(), "tasks", set.toString(), expected.bind(params), expected)
+        .map(TaskRepository::first);
   }
 
-  /** Deletes a task; its id, or empty when it did not exist. */
-  Future<Optional<Long>> delete(UUID owner, long id) {
+  /**
+   * Deletes a task if it is at an {@code expected} version; its id, empty when it did not exist,
+   * {@link Writes.Stale} when it is at another version.
+   */
+  Future<Optional<Long>> delete(UUID owner, long id, Writes.Expected expected) {
     // RETURNING, because SQLite's driver reports no row count for it (rows.size() works on both).
-    return db.write(DELETE, Map.of("id", id, "owner", owner))
+    var params = expected.bind(new HashMap<>(Map.of("id", id, "owner", owner)));
+    String sql = Rows.deleteOwned("tasks", expected);
+    return Writes.writeOwned(db.autoCommit(), "tasks", sql, params, expected)
         .map(rows -> rows.size() > 0 ? Optional.of(id) : Optional.empty());
   }
 
@@ -131,7 +143,8 @@ final class TaskRepository {
         row.getString("description"),
         Rows.bool(row, "is_completed"),
         Rows.instant(row, "created_at"),
-        Rows.instant(row, "updated_at"));
+        Rows.instant(row, "updated_at"),
+        row.getLong("version"));
   }
 
   /**

@@ -2,11 +2,13 @@ package dev.taskloop.tasks;
 
 import dev.taskloop.auth.Authenticator;
 import dev.taskloop.system.http.ApiException;
+import dev.taskloop.system.http.Conditional;
 import dev.taskloop.system.http.ProblemType;
 import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.http.Validation;
+import dev.taskloop.system.idempotency.Idempotency;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -21,10 +23,12 @@ final class TaskRoutes {
 
   private final TaskRepository tasks;
   private final ExportMeters exports;
+  private final Idempotency idempotency;
 
-  TaskRoutes(TaskRepository tasks, ExportMeters exports) {
+  TaskRoutes(TaskRepository tasks, ExportMeters exports, Idempotency idempotency) {
     this.tasks = tasks;
     this.exports = exports;
+    this.idempotency = idempotency;
   }
 
   public void mount(Routes routes) {
@@ -39,11 +43,14 @@ final class TaskRoutes {
   private void create(RoutingContext ctx) {
     var validation = new Validation();
     NewTask task = NewTask.from(Requests.jsonObject(ctx, validation), validation);
-    validation.check();
-    Responses.reply(
+    idempotency.create(
         ctx,
-        tasks.create(owner(ctx), task),
-        (c, created) -> Responses.created(c, "/tasks/" + created.id(), created));
+        validation,
+        owner(ctx),
+        scope ->
+            tasks
+                .create(scope, owner(ctx), task)
+                .map(created -> new Idempotency.Created("/tasks/" + created.id(), created)));
   }
 
   private void list(RoutingContext ctx) {
@@ -105,12 +112,14 @@ final class TaskRoutes {
     Long id = Requests.id(ctx, "id", validation);
     TaskPatch patch = patchOf(ctx, validation);
     validation.check();
-    Responses.okIfFound(ctx, tasks.update(owner(ctx), id, patch), TASK, id);
+    var expected = Conditional.ifMatch(ctx);
+    Responses.okIfFound(ctx, tasks.update(owner(ctx), id, patch, expected), TASK, id);
   }
 
   private void delete(RoutingContext ctx) {
     long id = Requests.id(ctx);
-    Responses.noContentIfFound(ctx, tasks.delete(owner(ctx), id), TASK, id);
+    var expected = Conditional.ifMatch(ctx);
+    Responses.noContentIfFound(ctx, tasks.delete(owner(ctx), id, expected), TASK, id);
   }
 
   /**

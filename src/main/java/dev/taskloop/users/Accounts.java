@@ -10,6 +10,7 @@ import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.DatabaseException;
 import dev.taskloop.system.db.PageRequest;
 import dev.taskloop.system.db.Slice;
+import dev.taskloop.system.db.Writes;
 import dev.taskloop.system.http.ApiException;
 import dev.taskloop.system.http.ProblemType;
 import dev.taskloop.system.text.Emails;
@@ -116,13 +117,12 @@ final class Accounts {
    * Renames, and/or changes the password: the current one is checked (and counted like a login),
    * then the new hash, the name and the revocation of every other key commit together.
    */
-  Future<User> updateMe(Principal caller, String address, UserPatch patch) {
+  Future<User> updateMe(
+      Principal caller, String address, UserPatch patch, Writes.Expected expected) {
     if (patch.password() == null) {
-      Future<Void> rename =
-          patch.setName()
-              ? users.setName(caller.userId(), patch.name()).mapEmpty()
-              : Future.succeededFuture();
-      return rename.compose(done -> me(caller));
+      return patch.setName()
+          ? users.setName(caller.userId(), patch.name(), expected).compose(done -> me(caller))
+          : me(caller).map(user -> Writes.unchanged(expected, user.version(), user));
     }
     return limiter
         .passwordCheck(caller.userId(), address)
@@ -144,7 +144,7 @@ final class Accounts {
                 db.inTransaction(
                     tx ->
                         users
-                            .setPassword(tx, caller.userId(), hash)
+                            .setPassword(tx, caller.userId(), hash, expected)
                             .compose(
                                 done ->
                                     patch.setName()
@@ -156,8 +156,9 @@ final class Accounts {
         .compose(done -> me(caller));
   }
 
-  Future<NewApiKey> newKey(Principal caller, String name, Integer days) {
-    return keys.create(caller.userId(), name, expiry(days));
+  /** A new key of the caller's, written in {@code scope}. */
+  Future<NewApiKey> newKey(Writes.Scope scope, Principal caller, String name, Integer days) {
+    return keys.create(scope, caller.userId(), name, expiry(days));
   }
 
   Future<Slice<ApiKey>> keys(Principal caller, PageRequest<UUID> page) {

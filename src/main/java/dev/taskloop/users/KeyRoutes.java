@@ -9,6 +9,7 @@ import dev.taskloop.system.http.Requests;
 import dev.taskloop.system.http.Responses;
 import dev.taskloop.system.http.Routes;
 import dev.taskloop.system.http.Validation;
+import dev.taskloop.system.idempotency.Idempotency;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
@@ -18,8 +19,10 @@ final class KeyRoutes {
 
   private final Accounts accounts;
   private final ClientAddress clients;
+  private final Idempotency idempotency;
 
-  KeyRoutes(Accounts accounts, ClientAddress clients) {
+  KeyRoutes(Accounts accounts, ClientAddress clients, Idempotency idempotency) {
+    this.idempotency = idempotency;
     this.accounts = accounts;
     this.clients = clients;
   }
@@ -61,11 +64,15 @@ final class KeyRoutes {
     ObjectNode body = Requests.hasBody(ctx) ? Requests.jsonObject(ctx, validation) : null;
     String name = body == null ? null : AccountInput.name(body, "name", validation);
     Integer days = body == null ? null : AccountInput.expiresInDays(body, validation);
-    validation.check();
-    Responses.reply(
+    var caller = Authenticator.principal(ctx);
+    idempotency.create(
         ctx,
-        accounts.newKey(Authenticator.principal(ctx), name, days),
-        (c, key) -> Responses.created(c, "/users/me/api-keys", key));
+        validation,
+        caller.userId(),
+        scope ->
+            accounts
+                .newKey(scope, caller, name, days)
+                .map(created -> new Idempotency.Created("/users/me/api-keys", created)));
   }
 
   private void revoke(RoutingContext ctx) {

@@ -1,6 +1,8 @@
 package dev.taskloop.users;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.taskloop.system.http.Conditional;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -11,4 +13,6 @@ record User(
     String name,
     @JsonProperty("is_active") boolean isActive,
     @JsonProperty("is_admin") boolean isAdmin,
-    Instant createdAt) {}
+    Instant createdAt,
+    @JsonIgnore long version)
+    implements Conditional.Versioned {}

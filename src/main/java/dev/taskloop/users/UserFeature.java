@@ -5,6 +5,7 @@ import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.http.ClientAddress;
 import dev.taskloop.system.http.Routes;
+import dev.taskloop.system.idempotency.Idempotency;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,7 +31,8 @@ public final class UserFeature {
       AppConfig config,
       AuthFeature auth,
       ClientAddress clients,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      Idempotency idempotency) {
     var repository = new UserRepository(database);
     var hasher = new PasswordHasher(vertx, config.auth(), registry);
     this.limits = LoginLimits.create(vertx, database, config, registry);
@@ -38,7 +40,7 @@ public final class UserFeature {
         new Accounts(
             database, repository, auth.keys(), hasher, limits, auth.authenticator(), config.auth());
     this.users = new UserRoutes(accounts, clients);
-    this.keys = new KeyRoutes(accounts, clients);
+    this.keys = new KeyRoutes(accounts, clients, idempotency);
     this.admin = new AdminBootstrap(repository, hasher);
   }
 

@@ -4,6 +4,7 @@ import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.PageRequest;
 import dev.taskloop.system.db.Rows;
 import dev.taskloop.system.db.Slice;
+import dev.taskloop.system.db.Writes;
 import dev.taskloop.system.text.Emails;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -21,7 +22,7 @@ import java.util.UUID;
  * Emails#key}: case and Unicode look-alikes count as the same address.
  */
 final class UserRepository {
-  private static final String COLUMNS = "id, email, name, is_active, is_admin, created_at";
+  private static final String COLUMNS = "id, email, name, is_active, is_admin, created_at, version";
   private static final String INSERT =
       "INSERT INTO users (id, email, email_normalized, name, password_hash, is_active, is_admin,"
           + " created_at, updated_at) VALUES (#{id}, #{email}, #{normalized}, #{name}, #{hash}, #{active},"
@@ -38,15 +39,27 @@ final class UserRepository {
           + " FROM users"
           + " WHERE (created_at, id) > (SELECT created_at, id FROM users WHERE id = #{after})"
           + " ORDER BY created_at, id LIMIT #{limit}";
+
+  /** Then the condition of an If-Match, and RETURNING. */
   private static final String SET_NAME =
-      "UPDATE users SET name = #{name}, updated_at = #{now} WHERE id = #{id} RETURNING " + COLUMNS;
+      "UPDATE users SET name = #{name}, updated_at = #{now}, " + Writes.BUMP + " WHERE id = #{id}";
+
   private static final String SET_ACTIVE =
-      "UPDATE users SET is_active = #{active}, updated_at = #{now} WHERE id = #{id} RETURNING "
+      "UPDATE users SET is_active = #{active}, updated_at = #{now}, "
+          + Writes.BUMP
+          + " WHERE id = #{id} RETURNING "
           + COLUMNS;
+
+  /** Then the condition of an If-Match, and RETURNING. */
   private static final String SET_PASSWORD =
-      "UPDATE users SET password_hash = #{hash}, updated_at = #{now} WHERE id = #{id}";
+      "UPDATE users SET password_hash = #{hash}, updated_at = #{now}, "
+          + Writes.BUMP
+          + " WHERE id = #{id}";
+
   private static final String MAKE_ADMIN =
-      "UPDATE users SET is_admin = #{admin}, updated_at = #{now} WHERE id = #{id}";
+      "UPDATE users SET is_admin = #{admin}, updated_at = #{now}, "
+          + Writes.BUMP
+          + " WHERE id = #{id}";
 
   /** A user with the password hash, for logins only; never serialized. */
   record Credentials(User user, String passwordHash) {}
@@ -88,7 +101,7 @@ final class UserRepository {
     params.put("now", db.timestamp(now));
     var insert =
         tx.map(conn -> db.on(conn, INSERT, params)).orElseGet(() -> db.write(INSERT, params));
-    return insert.map(done -> new User(id, email, name, true, admin, now));
+    return insert.map(done -> new User(id, email, name, true, admin, now, 1));
   }
 
   Future<Optional<User>> find(UUID id) {
@@ -125,12 +138,14 @@ final class UserRepository {
         });
   }
 
-  Future<Optional<User>> setName(UUID id, String name) {
+  /** Renames a user that exists; {@link Writes.Stale} when not at an {@code expected} version. */
+  Future<Optional<User>> setName(UUID id, String name, Writes.Expected expected) {
     var params = new HashMap<String, Object>();
     params.put("id", id);
     params.put("name", name);
     params.put("now", db.now());
-    return db.write(SET_NAME, params).map(UserRepository::first);
+    String sql = SET_NAME + expected.sql() + " RETURNING " + COLUMNS;
+    return db.write(sql, expected.bind(params)).map(rows -> first(Writes.existing(expected, rows)));
   }
 
   Future<Void> setName(SqlConnection tx, UUID id, String name) {
@@ -146,8 +161,12 @@ final class UserRepository {
         .map(UserRepository::first);
   }
 
-  Future<Void> setPassword(SqlConnection tx, UUID id, String hash) {
-    return db.on(tx, SET_PASSWORD, Map.of("id", id, "hash", hash, "now", db.now())).mapEmpty();
+  /** Sets the hash of a user that exists; {@link Writes.Stale} at another version. */
+  Future<Void> setPassword(SqlConnection tx, UUID id, String hash, Writes.Expected expected) {
+    var params = expected.bind(new HashMap<>(Map.of("id", id, "hash", hash, "now", db.now())));
+    return db.on(tx, SET_PASSWORD + expected.sql() + " RETURNING id", params)
+        .map(rows -> Writes.existing(expected, rows))
+        .mapEmpty();
   }
 
   Future<Void> makeAdmin(UUID id) {
@@ -165,6 +184,7 @@ final class UserRepository {
         row.getString("name"),
         Rows.bool(row, "is_active"),
         Rows.bool(row, "is_admin"),
-        Rows.instant(row, "created_at"));
+        Rows.instant(row, "created_at"),
+        row.getLong("version"));
   }
 }

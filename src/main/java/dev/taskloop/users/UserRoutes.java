@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskloop.auth.Authenticator;
 import dev.taskloop.system.http.ClientAddress;
+import dev.taskloop.system.http.Conditional;
 import dev.taskloop.system.http.Fields;
 import dev.taskloop.system.http.PageQuery;
 import dev.taskloop.system.http.Requests;
@@ -54,8 +55,9 @@ final class UserRoutes {
     var validation = new Validation();
     UserPatch patch = UserPatch.from(Requests.jsonObject(ctx, validation), validation);
     validation.check();
-    Responses.reply(
-        ctx, accounts.updateMe(Authenticator.principal(ctx), address(ctx), patch), Responses::ok);
+    var expected = Conditional.ifMatch(ctx);
+    var caller = Authenticator.principal(ctx);
+    Responses.reply(ctx, accounts.updateMe(caller, address(ctx), patch, expected), Responses::ok);
   }
 
   private String address(RoutingContext ctx) { // for the per-address limit

@@ -33,6 +33,8 @@ import java.util.Map;
  * @param shutdownGrace how long in-flight requests may take once the listener stops ({@code
  *     SHUTDOWN_GRACE_S}, default 20)
  * @param http how long the HTTP server waits for slow clients (see {@link Http})
+ * @param idempotencyTtl how long the answer to a create with an {@code Idempotency-Key} is kept for
+ *     its retries ({@code IDEMPOTENCY_TTL_S}, default 86400: 24 hours)
  * @param auth accounts and API keys (see {@link Auth})
  * @param reportWorkers threads that compute the blocking summary report ({@code REPORT_WORKERS},
  *     default 2)
@@ -60,6 +62,7 @@ public record AppConfig(
     Duration shutdownDelay,
     Duration shutdownGrace,
     Http http,
+    Duration idempotencyTtl,
     Auth auth,
     int reportWorkers,
     int reportQueue,
@@ -93,6 +96,7 @@ public record AppConfig(
             Duration.ofMillis(vars.integer("HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 3_600_000)),
             Duration.ofMillis(vars.integer("HTTP_BODY_TIMEOUT_MS", 30_000, 100, 3_600_000)),
             Duration.ofSeconds(vars.integer("HTTP_IDLE_TIMEOUT_S", 60, 1, 86_400))),
+        Duration.ofSeconds(vars.integer("IDEMPOTENCY_TTL_S", 86_400, 1, 30 * 86_400)),
         ConfigSections.auth(vars),
         vars.integer("REPORT_WORKERS", 2, 1, 64),
         vars.integer("REPORT_QUEUE", 8, 0, 10_000),

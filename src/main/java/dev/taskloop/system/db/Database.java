@@ -42,6 +42,7 @@ public final class Database {
   private final Watched watched;
   private final DatabaseWatch watch;
   private final AtomicLong statements = new AtomicLong();
+  private final Writes.Scope autoCommit = new AutoCommit(this);
 
   private Database(DatabaseClients clients, boolean echo, DatabaseWatch watch) {
     this.clients = clients;
@@ -140,6 +141,18 @@ public final class Database {
    */
   public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
     return watched.transaction(writes, work);
+  }
+
+  /** Writes that commit one statement at a time (see {@link Writes.Scope}). */
+  public Writes.Scope autoCommit() {
+    return autoCommit;
+  }
+
+  /**
+   * Statements on {@code tx}, a connection of {@link #inTransaction} (see {@link Writes.Scope}).
+   */
+  public Writes.Scope within(SqlConnection tx) {
+    return new Within(this, tx);
   }
 
   /**

@@ -28,9 +28,12 @@ public final class Rows {
     return "SELECT " + columns + " FROM " + table + OWNED_ROW;
   }
 
-  /** Deletes one owned row, returning its id (no row: it was absent or another user's). */
-  public static String deleteOwned(String table) {
-    return "DELETE FROM " + table + OWNED_ROW + " RETURNING id";
+  /**
+   * Deletes one owned row at an expected version, returning its id (no row: it was absent, another
+   * user's or, under a condition, at another version; see {@link Writes#writeOwned}).
+   */
+  public static String deleteOwned(String table, Writes.Expected expected) {
+    return "DELETE FROM " + table + OWNED_ROW + expected.sql() + " RETURNING id";
   }
 
   /**

@@ -15,10 +15,15 @@ public enum ProblemType {
   NOT_ACCEPTABLE(406, "Not acceptable", "not-acceptable"),
   REQUEST_TIMEOUT(408, "Request timeout", "request-timeout"),
   CONFLICT(409, "Conflict", "conflict"),
+  /** Another request with the same Idempotency-Key is still running. */
+  IDEMPOTENCY_KEY_IN_USE(409, "Idempotency-Key in use", "idempotency-key-in-use"),
+  PRECONDITION_FAILED(412, "Precondition failed", "precondition-failed"),
   PAYLOAD_TOO_LARGE(413, "Payload too large", "payload-too-large"),
   URI_TOO_LONG(414, "URI too long", "uri-too-long"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", "unsupported-media-type"),
   VALIDATION(422, "Validation failed", "validation-error"),
+  /** The Idempotency-Key was used before with another request (method, path or body). */
+  IDEMPOTENCY_KEY_REUSED(422, "Idempotency-Key reused", "idempotency-key-reused"),
   TOO_MANY_REQUESTS(429, "Too many requests", "too-many-requests"),
   HEADERS_TOO_LARGE(431, "Request header fields too large", "headers-too-large"),
   INTERNAL(500, "Internal server error", "internal-error"),

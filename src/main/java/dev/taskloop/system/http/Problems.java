@@ -2,6 +2,7 @@ package dev.taskloop.system.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.taskloop.system.db.DatabaseException;
+import dev.taskloop.system.db.Writes;
 import dev.taskloop.system.http.ApiException.FieldError;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
@@ -98,6 +99,12 @@ final class Problems {
               ProblemType.CONFLICT,
               "The request conflicts with the current state of the resource.",
               List.of());
+      case Writes.Stale stale ->
+          respond(
+              ctx,
+              ProblemType.PRECONDITION_FAILED,
+              "The resource changed since the ETag in If-Match: fetch it again and retry.",
+              List.of());
       default -> {
         errors.failed(ctx, 500, failure);
         respond(
@@ -185,7 +192,9 @@ final class Problems {
 
   /** Failures of our own making, as opposed to one reported by a vertx-web handler. */
   private static boolean ours(Throwable failure) {
-    return failure instanceof ApiException || failure instanceof DatabaseException;
+    return failure instanceof ApiException
+        || failure instanceof DatabaseException
+        || failure instanceof Writes.Stale;
   }
 
   /** The connection broke while the request was being read: nobody is left to answer. */

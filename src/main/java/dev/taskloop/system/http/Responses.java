@@ -8,13 +8,25 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
-/** Writing successful responses: JSON bodies, 201 with Location, 204 without a body. */
+/**
+ * Writing successful responses: JSON bodies, 201 with Location, 204 without a body. A {@link
+ * Conditional.Versioned} body goes with its {@code ETag}, and a GET or HEAD whose {@code
+ * If-None-Match} names it is 304 without a body.
+ */
 public final class Responses {
   static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
 
   private Responses() {}
 
   public static Future<Void> ok(RoutingContext ctx, Object body) {
+    if (body instanceof Conditional.Versioned versioned) {
+      ctx.response().putHeader(HttpHeaders.ETAG, Conditional.etag(versioned.version()));
+      HttpMethod method = ctx.request().method();
+      if ((method == HttpMethod.GET || method == HttpMethod.HEAD)
+          && Conditional.notModified(ctx, versioned.version())) {
+        return ctx.response().setStatusCode(304).end();
+      }
+    }
     return json(ctx, 200, body);
   }
 
@@ -25,7 +37,25 @@ public final class Responses {
 
   public static Future<Void> created(RoutingContext ctx, String location, Object body) {
     ctx.response().putHeader(HttpHeaders.LOCATION, location);
+    if (body instanceof Conditional.Versioned versioned) {
+      ctx.response().putHeader(HttpHeaders.ETAG, Conditional.etag(versioned.version()));
+    }
     return json(ctx, 201, body);
+  }
+
+  /**
+   * A JSON answer already serialized, with its {@code Location} and {@code ETag} when not null (an
+   * Idempotency-Key's stored answer, or the first one being stored).
+   */
+  public static Future<Void> stored(
+      RoutingContext ctx, int status, String location, String etag, Buffer json) {
+    if (location != null) {
+      ctx.response().putHeader(HttpHeaders.LOCATION, location);
+    }
+    if (etag != null) {
+      ctx.response().putHeader(HttpHeaders.ETAG, etag);
+    }
+    return send(ctx, status, APPLICATION_JSON, json);
   }
 
   public static Future<Void> noContent(RoutingContext ctx) {

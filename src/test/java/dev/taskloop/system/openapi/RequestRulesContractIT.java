@@ -117,7 +117,8 @@ class RequestRulesContractIT {
           refused++;
         }
       }
-      boolean input = !op.parameters().isEmpty() || op.body().isPresent();
+      boolean input =
+          op.parameters().stream().anyMatch(p -> !p.in().equals("header")) || op.body().isPresent();
       assertEquals(input, !cases.isEmpty(), op.name() + ": " + cases);
       if (input) {
         assertTrue(cases.stream().anyMatch(c -> !c.pass()), op.name() + " has no refused case");
