@@ -1,5 +1,8 @@
 package dev.taskloop.support;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,12 +11,15 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Programs a test needs from the machine (nginx, pgbouncer, podman...): without them the test is
- * skipped with a message on the console, except when {@code CI} is set: then it fails, since {@code
- * .ci/run} installs them.
+ * Programs a test needs from the machine (nginx, pgbouncer, podman...) or from the project's pinned
+ * npm tools ({@code tools/openapi}): without them the test is skipped with a message on the
+ * console, except when {@code CI} is set: then it fails, since {@code .ci/run} installs them.
  */
 public final class ExternalTools {
   private static final List<String> DIRS = List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin");
+
+  /** Where {@code npm ci} installs the pinned npm tools (package.json and its lock beside it). */
+  public static final Path NPM_TOOLS = Path.of("tools", "openapi");
 
   private ExternalTools() {}
 
@@ -30,15 +36,51 @@ public final class ExternalTools {
       }
     }
     if (!missing.isEmpty()) {
-      String message =
-          why + " needs " + String.join(", ", missing) + " (apt-get install; .ci/run does it)";
-      if (System.getenv("CI") != null) {
-        Assertions.fail("CI is set, so this must run: " + message);
-      }
-      System.err.println("taskloop tests: skipping: " + message);
-      Assumptions.abort(message);
+      unavailable(
+          why + " needs " + String.join(", ", missing) + " (apt-get install; .ci/run does it)");
     }
     return found;
+  }
+
+  /**
+   * The path of each of {@link #NPM_TOOLS}' programs ({@code node_modules/.bin}), in order; skips
+   * (or under CI fails) when Node.js or one of them is missing.
+   */
+  public static List<Path> requireNpm(String why, String... programs) {
+    require(why, "node");
+    var found = new ArrayList<Path>();
+    var missing = new ArrayList<String>();
+    for (String program : programs) {
+      Path path = NPM_TOOLS.resolve("node_modules/.bin").resolve(program).toAbsolutePath();
+      if (Files.isExecutable(path)) {
+        found.add(path);
+      } else {
+        missing.add(program);
+      }
+    }
+    if (!missing.isEmpty()) {
+      unavailable(
+          why
+              + " needs "
+              + String.join(", ", missing)
+              + " from "
+              + NPM_TOOLS
+              + " (npm ci there; .ci/run does it)");
+    }
+    return found;
+  }
+
+  /**
+   * Fails under CI, else skips. The line goes to the process's own stderr: Failsafe sends {@code
+   * System.err} to a report file (redirectTestOutputToFile), where a skip would go unseen.
+   */
+  private static void unavailable(String message) {
+    if (System.getenv("CI") != null) {
+      Assertions.fail("CI is set, so this must run: " + message);
+    }
+    new PrintStream(new FileOutputStream(FileDescriptor.err), true)
+        .println("taskloop tests: skipping: " + message);
+    Assumptions.abort(message);
   }
 
   private static Path find(String program) {
