@@ -5,6 +5,9 @@ window.onload = function () {
     dom_id: "#swagger-ui",
     deepLinking: true,
     persistAuthorization: false, // never keep API keys in the browser's storage
+    // Swagger UI's default badge loads validator.swagger.io with this document's URL: no third
+    // party learns where the docs are, and the page needs nothing from the internet.
+    validatorUrl: "none",
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
     plugins: [SwaggerUIBundle.plugins.DownloadUrl],
     layout: "StandaloneLayout",
