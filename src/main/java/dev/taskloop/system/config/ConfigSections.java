@@ -91,8 +91,8 @@ final class ConfigSections {
     };
   }
 
-  static AppConfig.PoolGuards poolGuards(EnvVars vars) {
-    return new AppConfig.PoolGuards(
+  static PoolGuards poolGuards(EnvVars vars) {
+    return new PoolGuards(
         vars.integer("DB_POOL_MAX_WAITING", 128, 0, 100_000),
         Duration.ofMillis(vars.integer("DB_LEAK_THRESHOLD_MS", 5000, 0, 86_400_000)),
         Duration.ofSeconds(vars.integer("DB_MAX_LIFETIME_S", 1800, 0, 86_400 * 7)),

@@ -42,7 +42,6 @@ public final class Database {
   private final Watched watched;
   private final DatabaseWatch watch;
   private final AtomicLong statements = new AtomicLong();
-  private final Writes.Scope autoCommit = new AutoCommit(this);
 
   private Database(DatabaseClients clients, boolean echo, DatabaseWatch watch) {
     this.clients = clients;
@@ -63,8 +62,8 @@ public final class Database {
   }
 
   /**
-   * Migrates (blocking JDBC: before {@link #open}), then logs the {@link ConnectionBudget}; the
-   * schema version. See {@link StartupRetry}.
+   * Migrates (blocking JDBC, before {@link #open}; {@link StartupRetry}), then logs the {@link
+   * ConnectionBudget}; the schema version.
    */
   public static String migrate(AppConfig config, long untilNanos) {
     String version = StartupRetry.migrate(config, untilNanos);
@@ -145,7 +144,7 @@ public final class Database {
 
   /** Writes that commit one statement at a time (see {@link Writes.Scope}). */
   public Writes.Scope autoCommit() {
-    return autoCommit;
+    return new AutoCommit(this);
   }
 
   /**

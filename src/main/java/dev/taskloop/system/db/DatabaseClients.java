@@ -57,8 +57,8 @@ record DatabaseClients(
 
   /**
    * A pool of {@code size} connections whose waiters give up after the acquire timeout, with the
-   * pool guards of {@link AppConfig.PoolGuards} (the same pool implementation serves the pg clients
-   * and the JDBC pool, vertx-sql-client's {@code PoolImpl}):
+   * pool guards of {@link dev.taskloop.system.config.PoolGuards} (the same pool implementation
+   * serves the pg clients and the JDBC pool, vertx-sql-client's {@code PoolImpl}):
    *
    * <ul>
    *   <li>at most {@code DB_POOL_MAX_WAITING} requests wait for a connection; one more fails at
