@@ -147,9 +147,7 @@ public final class Database {
     return new AutoCommit(this);
   }
 
-  /**
-   * Statements on {@code tx}, a connection of {@link #inTransaction} (see {@link Writes.Scope}).
-   */
+  /** Statements on {@code tx}, a connection of {@link #inTransaction} ({@link Writes.Scope}). */
   public Writes.Scope within(SqlConnection tx) {
     return new Within(this, tx);
   }
