@@ -35,7 +35,7 @@ public final class ExternalTools {
       if (System.getenv("CI") != null) {
         Assertions.fail("CI is set, so this must run: " + message);
       }
-      System.err.println("taskloop tests: skipping: " + message);
+      Console.println("taskloop tests: skipping: " + message);
       Assumptions.abort(message);
     }
     return found;
