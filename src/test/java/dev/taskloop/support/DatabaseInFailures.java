@@ -1,5 +1,7 @@
 package dev.taskloop.support;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -52,22 +54,29 @@ public final class DatabaseInFailures
     throw onDatabase(context, failure);
   }
 
-  /** {@code failure} with the database in front of its message; itself when there is none. */
-  static Throwable onDatabase(ExtensionContext context, Throwable failure) {
+  private static Throwable onDatabase(ExtensionContext context, Throwable failure) {
+    var displayNames = new ArrayList<String>();
+    for (var each = Optional.of(context); each.isPresent(); each = each.get().getParent()) {
+      displayNames.add(each.get().getDisplayName());
+    }
+    return onDatabase(displayNames, failure);
+  }
+
+  /**
+   * {@code failure} with the database first in its message, the first named in {@code displayNames}
+   * (the test's, then its parents'); {@code failure} itself for a skip, or when none names one.
+   */
+  static Throwable onDatabase(List<String> displayNames, Throwable failure) {
     if (failure instanceof TestAbortedException) {
       return failure;
     }
-    return database(context).map(name -> named("[" + name + "]", failure)).orElse(failure);
-  }
-
-  private static Optional<String> database(ExtensionContext context) {
-    for (var each = Optional.of(context); each.isPresent(); each = each.get().getParent()) {
-      var found = DATABASE.matcher(each.get().getDisplayName());
+    for (String name : displayNames) {
+      var found = DATABASE.matcher(name);
       if (found.find()) {
-        return Optional.of(found.group(1));
+        return named("[" + found.group(1) + "]", failure);
       }
     }
-    return Optional.empty();
+    return failure;
   }
 
   /**
