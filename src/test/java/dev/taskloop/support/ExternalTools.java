@@ -1,8 +1,5 @@
 package dev.taskloop.support;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,16 +67,12 @@ public final class ExternalTools {
     return found;
   }
 
-  /**
-   * Fails under CI, else skips. The line goes to the process's own stderr: Failsafe sends {@code
-   * System.err} to a report file (redirectTestOutputToFile), where a skip would go unseen.
-   */
+  /** Fails under CI, else skips with a line on the build's console ({@link Console}). */
   private static void unavailable(String message) {
     if (System.getenv("CI") != null) {
       Assertions.fail("CI is set, so this must run: " + message);
     }
-    new PrintStream(new FileOutputStream(FileDescriptor.err), true)
-        .println("taskloop tests: skipping: " + message);
+    Console.println("taskloop tests: skipping: " + message);
     Assumptions.abort(message);
   }
 

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * The packaged jar ({@code target/taskloop.jar}, built by {@code package} before the ITs) as its
  * own process, as an operator runs it: its output collected line by line, its port read from the
- * startup line, stopped with SIGTERM.
+ * startup line, stopped with SIGTERM. Or any command that runs the service ({@link #command}), such
+ * as {@code ./taskloop dev}.
  */
 public final class ServiceProcess implements AutoCloseable {
   private static final Path JAR = Path.of("target", "taskloop.jar");
@@ -45,6 +46,11 @@ public final class ServiceProcess implements AutoCloseable {
     command.add(java());
     command.addAll(jvmFlags);
     command.addAll(List.of("-jar", jar().toString()));
+    return command(dir, env, command);
+  }
+
+  /** {@code command} in {@code dir}, its stdout and stderr as one, the environment as above. */
+  public static ServiceProcess command(Path dir, Map<String, String> env, List<String> command) {
     var builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     builder
         .environment()
@@ -125,8 +131,10 @@ public final class ServiceProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Kills the process and what it started (a script's service would outlive it). */
   @Override
   public void close() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
     if (process.isAlive()) {
       process.destroyForcibly();
     }

@@ -78,9 +78,8 @@ public enum TestDatabase {
       if (System.getenv("CI") != null) {
         Assertions.fail("CI is set, so PostgreSQL tests must run: " + message);
       }
-      if (!WARNED.getAndSet(
-          true)) { // surefire does not list skipped class invocations: say it once
-        System.err.println("taskloop tests: skipping PostgreSQL tests: " + message);
+      if (!WARNED.getAndSet(true)) { // the console lists no reasons for skips: say it once
+        Console.println("taskloop tests: skipping PostgreSQL tests: " + message);
       }
       Assumptions.abort("skipping PostgreSQL tests: " + message);
     }

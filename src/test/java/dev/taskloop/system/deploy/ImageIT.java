@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.taskloop.support.Console;
 import dev.taskloop.support.Http;
 import dev.taskloop.support.TestDatabase;
 import java.io.IOException;
@@ -66,7 +67,7 @@ class ImageIT {
       if (System.getenv("CI") != null) {
         Assertions.fail("CI is set, so the image test must run: " + message);
       }
-      console("taskloop tests: skipping ImageIT: " + message);
+      Console.println("taskloop tests: skipping ImageIT: " + message);
       Assumptions.abort(message);
     }
   }
@@ -267,17 +268,6 @@ class ImageIT {
     } finally {
       Files.deleteIfExists(output);
     }
-  }
-
-  /**
-   * A line on the build's console. Failsafe redirects System.err to a report file
-   * (redirectTestOutputToFile), where a skip would go unseen; the process's own stderr is passed
-   * through.
-   */
-  private static void console(String line) {
-    var err =
-        new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
-    err.println(line);
   }
 
   /** The executable on PATH, or in /usr/sbin (debootstrap's place, not on every PATH); or null. */
