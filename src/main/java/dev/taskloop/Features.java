@@ -37,7 +37,7 @@ record Features(
   static Features build(
       Vertx vertx, Database database, AppConfig config, Telemetry telemetry, Resources resources) {
     var registry = telemetry.registry();
-    var idempotency = new Idempotency(vertx, database, config.idempotencyTtl());
+    var idempotency = new Idempotency(vertx, database, config);
     resources.add("idempotency clean-up", idempotency::close);
     var tasks = new TaskFeature(database, registry, idempotency);
     var clients = new ClientAddress(config.scaleOut().trustedProxies());

@@ -187,7 +187,8 @@ final class Accounts {
   }
 
   /** Admin: (de)activates a user; a deactivated user's keys stop working at once. */
-  Future<Optional<User>> setActive(Principal caller, UUID userId, boolean active) {
+  Future<Optional<User>> setActive(
+      Principal caller, UUID userId, boolean active, Writes.Expected expected) {
     if (!caller.admin()) {
       return Future.failedFuture(notAdmin());
     }
@@ -198,7 +199,7 @@ final class Accounts {
     return db.inTransaction(
             tx ->
                 users
-                    .setActive(tx, userId, active)
+                    .setActive(tx, userId, active, expected)
                     .compose(
                         user ->
                             user.isEmpty()

@@ -44,11 +44,11 @@ final class UserRepository {
   private static final String SET_NAME =
       "UPDATE users SET name = #{name}, updated_at = #{now}, " + Writes.BUMP + " WHERE id = #{id}";
 
+  /** Then the condition of an If-Match, and RETURNING. */
   private static final String SET_ACTIVE =
       "UPDATE users SET is_active = #{active}, updated_at = #{now}, "
           + Writes.BUMP
-          + " WHERE id = #{id} RETURNING "
-          + COLUMNS;
+          + " WHERE id = #{id}";
 
   /** Then the condition of an If-Match, and RETURNING. */
   private static final String SET_PASSWORD =
@@ -156,9 +156,28 @@ final class UserRepository {
     return db.on(tx, SET_NAME, params).mapEmpty();
   }
 
-  Future<Optional<User>> setActive(SqlConnection tx, UUID id, boolean active) {
-    return db.on(tx, SET_ACTIVE, Map.of("id", id, "active", active, "now", db.now()))
-        .map(UserRepository::first);
+  /**
+   * (De)activates a user; empty when there is none, {@link Writes.Stale} when it is not at an
+   * {@code expected} version.
+   */
+  Future<Optional<User>> setActive(
+      SqlConnection tx, UUID id, boolean active, Writes.Expected expected) {
+    var params = expected.bind(new HashMap<>(Map.of("id", id, "active", active, "now", db.now())));
+    String sql = SET_ACTIVE + expected.sql() + " RETURNING " + COLUMNS;
+    return db.on(tx, sql, params)
+        .compose(
+            rows ->
+                rows.size() > 0 || expected.any()
+                    ? Future.succeededFuture(first(rows))
+                    : db.on(tx, FIND, Map.of("id", id)).map(UserRepository::staleIfFound));
+  }
+
+  /** After a conditional write found no row: the row exists at another version, or not at all. */
+  private static Optional<User> staleIfFound(RowSet<Row> found) {
+    if (found.size() > 0) {
+      throw new Writes.Stale();
+    }
+    return Optional.empty();
   }
 
   /** Sets the hash of a user that exists; {@link Writes.Stale} at another version. */

@@ -86,7 +86,8 @@ final class UserRoutes {
             ? Fields.bool(node, "is_active", validation)
             : null;
     validation.check();
-    Responses.okIfFound(
-        ctx, accounts.setActive(Authenticator.principal(ctx), id, active), USER, id);
+    var expected = Conditional.ifMatch(ctx);
+    var caller = Authenticator.principal(ctx);
+    Responses.okIfFound(ctx, accounts.setActive(caller, id, active, expected), USER, id);
   }
 }

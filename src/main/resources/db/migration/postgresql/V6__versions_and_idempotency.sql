@@ -7,20 +7,34 @@ ALTER TABLE items ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE users ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
 
 -- A category's representation embeds its items: any write to one of them is a new version of the
--- category (old and new category when an item moves).
+-- category (old and new category when an item moves). Statement triggers with transition tables:
+-- one UPDATE per statement, whatever the number of items (a row trigger would update the same
+-- category once per item of a cascading delete), and one statement locks the categories in one
+-- order (two separate UPDATEs of old and new category could deadlock two moves).
 CREATE FUNCTION items_bump_category_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    UPDATE categories SET version = version + 1 WHERE id = OLD.category_id;
-  END IF;
-  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.category_id <> OLD.category_id) THEN
-    UPDATE categories SET version = version + 1 WHERE id = NEW.category_id;
+  IF TG_OP = 'INSERT' THEN
+    UPDATE categories SET version = version + 1
+     WHERE id IN (SELECT DISTINCT category_id FROM new_items);
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE categories SET version = version + 1
+     WHERE id IN (SELECT DISTINCT category_id FROM old_items);
+  ELSE
+    UPDATE categories SET version = version + 1
+     WHERE id IN (SELECT category_id FROM old_items UNION SELECT category_id FROM new_items);
   END IF;
   RETURN NULL;
 END
 $$;
-CREATE TRIGGER items_bump_category_version AFTER INSERT OR UPDATE OR DELETE ON items
-    FOR EACH ROW EXECUTE FUNCTION items_bump_category_version();
+CREATE TRIGGER items_insert_bumps_category AFTER INSERT ON items
+    REFERENCING NEW TABLE AS new_items
+    FOR EACH STATEMENT EXECUTE FUNCTION items_bump_category_version();
+CREATE TRIGGER items_update_bumps_category AFTER UPDATE ON items
+    REFERENCING OLD TABLE AS old_items NEW TABLE AS new_items
+    FOR EACH STATEMENT EXECUTE FUNCTION items_bump_category_version();
+CREATE TRIGGER items_delete_bumps_category AFTER DELETE ON items
+    REFERENCING OLD TABLE AS old_items
+    FOR EACH STATEMENT EXECUTE FUNCTION items_bump_category_version();
 
 -- Idempotency-Key: the first response to a create, per user and key (system/idempotency). The key
 -- itself is not stored, only its SHA-256; the response body is sealed with a key derived from it

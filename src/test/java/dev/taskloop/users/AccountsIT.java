@@ -268,6 +268,13 @@ class AccountsIT extends SharedServer {
       var deactivated = admin.patch("/users/" + withAdmin.ownerId(), "{\"is_active\":false}");
       assertEquals(200, deactivated.status(), deactivated::toString);
       assertFalse(deactivated.json().get("is_active").asBoolean());
+      String stale = "\"0\""; // versions start at 1
+      assertProblem(
+          admin
+              .withHeader("If-Match", stale)
+              .patch("/users/" + withAdmin.ownerId(), "{\"is_active\":true}"),
+          412,
+          "precondition-failed");
       assertProblem(user.get("/tasks"), 401, "unauthorized");
       assertEquals(401, withAdmin.loginOwner().status(), "nor can it log in");
 

@@ -22,7 +22,11 @@ final class Within implements Writes.Scope {
     return db.on(tx, sql, params);
   }
 
-  /** Already in one: the work joins it (commits or rolls back with it). */
+  /**
+   * Already in one: the work joins it (commits or rolls back with it). No savepoint: on PostgreSQL
+   * a statement that fails aborts the whole transaction, so work in here may translate a failure
+   * (such as a unique violation) into its own, but not go on writing after it.
+   */
   @Override
   public <T> Future<T> transaction(Function<Writes.Scope, Future<T>> work) {
     return work.apply(this);

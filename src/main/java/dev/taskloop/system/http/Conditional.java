@@ -35,7 +35,7 @@ public final class Conditional {
    * field is 400: ignoring it could lose an update.
    */
   public static Writes.Expected ifMatch(RoutingContext ctx) {
-    String field = ctx.request().getHeader(HttpHeaders.IF_MATCH);
+    String field = field(ctx, HttpHeaders.IF_MATCH);
     if (field == null || field.isBlank() || field.strip().equals("*")) {
       return Writes.Expected.ANY;
     }
@@ -66,7 +66,7 @@ public final class Conditional {
    * full answer is never wrong).
    */
   static boolean notModified(RoutingContext ctx, long version) {
-    String field = ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH);
+    String field = field(ctx, HttpHeaders.IF_NONE_MATCH);
     if (field == null) {
       return false;
     }
@@ -84,6 +84,12 @@ public final class Conditional {
       }
     }
     return false;
+  }
+
+  /** A list field sent on several lines is one list (RFC 9110 section 5.3); null when absent. */
+  private static String field(RoutingContext ctx, CharSequence name) {
+    var lines = ctx.request().headers().getAll(name);
+    return lines.isEmpty() ? null : String.join(", ", lines);
   }
 
   /** The entity tags of a list field ({@code W/} kept), or null when it is not such a list. */

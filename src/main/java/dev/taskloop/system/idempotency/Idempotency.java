@@ -1,5 +1,6 @@
 package dev.taskloop.system.idempotency;
 
+import dev.taskloop.system.config.AppConfig;
 import dev.taskloop.system.db.Database;
 import dev.taskloop.system.db.Writes;
 import dev.taskloop.system.http.ApiException;
@@ -13,7 +14,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -34,11 +34,14 @@ public final class Idempotency implements AutoCloseable {
   public static final String REPLAYED = "Idempotent-Replayed";
 
   /**
-   * How long a claim holds while its request runs, far longer than a create takes (a pool wait and
-   * three statements, each bounded); a request that died holding one frees it after this. One that
-   * outlives it still cannot create twice: its answer is stored only under its own claim.
+   * How long a claim holds while its request runs at least; a request that died holding one frees
+   * it after this. One that outlives it still cannot create twice: its answer is stored only under
+   * its own claim (see {@link #lease}).
    */
-  static final Duration LEASE = Duration.ofSeconds(60);
+  private static final Duration MIN_LEASE = Duration.ofSeconds(60);
+
+  /** Without a statement timeout, a create is bounded by nothing: a claim holds this long. */
+  private static final Duration UNBOUNDED_LEASE = Duration.ofMinutes(10);
 
   private static final long CLEAN_UP_PERIOD_MS = 60_000;
   private static final int CLEAN_UP_BATCH = 10_000;
@@ -53,13 +56,16 @@ public final class Idempotency implements AutoCloseable {
   private final Database db;
   private final IdempotencyRepository keys;
   private final Duration ttl;
+  private final Duration lease;
   private final long cleaner;
 
-  public Idempotency(Vertx vertx, Database db, Duration ttl) {
+  /** Keys kept for {@code IDEMPOTENCY_TTL_S}, claims held for {@link #lease}. */
+  public Idempotency(Vertx vertx, Database db, AppConfig config) {
     this.vertx = vertx;
     this.db = db;
     this.keys = new IdempotencyRepository(db);
-    this.ttl = ttl;
+    this.ttl = config.idempotencyTtl();
+    this.lease = lease(config);
     long period = Math.min(CLEAN_UP_PERIOD_MS, ttl.toMillis()); // a short TTL is kept short
     this.cleaner = vertx.setPeriodic(period, id -> cleanUp());
   }
@@ -86,10 +92,23 @@ public final class Idempotency implements AutoCloseable {
     UUID claim = UUID.randomUUID();
     Responses.reply(
         ctx,
-        keys.claim(owner, key.get(), claim, LEASE, ttl)
+        keys.claim(owner, key.get(), claim, lease, ttl)
             .compose(
                 claimed -> claimed ? run(owner, key.get(), claim, work) : stored(owner, key.get())),
         Idempotency::send);
+  }
+
+  /**
+   * Longer than a create can take: a pool wait and three statements, each bounded by the statement
+   * timeout (a lock wait is part of it), twice over; at least {@link #MIN_LEASE}.
+   */
+  static Duration lease(AppConfig config) {
+    if (config.statementTimeout().isZero()) {
+      return UNBOUNDED_LEASE;
+    }
+    Duration create = config.acquireTimeout().plus(config.statementTimeout().multipliedBy(3));
+    Duration twice = create.multipliedBy(2);
+    return twice.compareTo(MIN_LEASE) > 0 ? twice : MIN_LEASE;
   }
 
   @Override
@@ -111,19 +130,27 @@ public final class Idempotency implements AutoCloseable {
                                 held ->
                                     held
                                         ? Future.succeededFuture(new Replay(answer, false))
-                                        : Future.failedFuture(inUse(1)));
+                                        : Future.failedFuture(inUse()));
                       });
             })
         .recover(
             failed ->
-                keys.release(owner, key, claim).transform(released -> Future.failedFuture(failed)));
+                keys.release(owner, key, claim)
+                    .onFailure(
+                        e ->
+                            LOG.warn(
+                                "An Idempotency-Key stays held until its lease ends ({} s): giving"
+                                    + " it up after a failed create failed too: {}",
+                                lease.toSeconds(),
+                                e.toString()))
+                    .transform(released -> Future.failedFuture(failed)));
   }
 
   private Future<Replay> stored(UUID owner, IdempotencyKey key) {
     return keys.find(owner, key)
         .map(
             found -> {
-              var stored = found.orElseThrow(() -> inUse(1)); // given up or expired meanwhile
+              var stored = found.orElseThrow(Idempotency::inUse); // given up or expired meanwhile
               if (!stored.fingerprint().equals(key.fingerprint())) {
                 throw new ApiException(
                     ProblemType.IDEMPOTENCY_KEY_REUSED,
@@ -131,9 +158,10 @@ public final class Idempotency implements AutoCloseable {
                         + " use a new key for a new request.");
               }
               if (stored.status() == null) {
-                throw inUse(Duration.between(Instant.now(), stored.lockedUntil()).toSeconds());
+                throw inUse();
               }
-              byte[] body = Sealed.open(key, owner, stored.body());
+              var sealed = new Answer(stored.status(), stored.location(), stored.etag(), null);
+              byte[] body = Sealed.open(key, owner, sealed, stored.body());
               var answer = new Answer(stored.status(), stored.location(), stored.etag(), body);
               return new Replay(answer, true);
             });
@@ -147,11 +175,15 @@ public final class Idempotency implements AutoCloseable {
     return new Answer(201, created.location(), etag, Json.bytes(created.resource()));
   }
 
-  private static ApiException inUse(long seconds) {
+  /**
+   * 409 with {@code Retry-After: 1}: a create takes milliseconds, so the first request's answer is
+   * usually stored by then (the lease is only the bound for a request that died).
+   */
+  private static ApiException inUse() {
     return ApiException.retryLater(
         ProblemType.IDEMPOTENCY_KEY_IN_USE,
         "A request with this Idempotency-Key is still being processed; retry when it has finished.",
-        seconds);
+        1);
   }
 
   private record Replay(Answer answer, boolean replayed) {}

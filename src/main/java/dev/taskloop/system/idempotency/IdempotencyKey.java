@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * A request's {@code Idempotency-Key} (IETF httpapi draft): an sf-string, quoted as the draft
- * writes it or bare as most clients send it, 1 to 255 visible ASCII characters. Only its SHA-256 is
- * stored; the key itself also seals the stored response ({@link Sealed}).
+ * writes it or bare as most clients send it, 1 to 255 printable ASCII characters. Only its SHA-256
+ * is stored; the key itself also seals the stored response ({@link Sealed}).
  *
  * @param value the key as the client sent it, quotes removed
  * @param fingerprint hex SHA-256 of the request's method, path and body: a retry must match it
@@ -33,19 +33,26 @@ record IdempotencyKey(String value, String fingerprint) {
         raw.length() >= 2 && raw.startsWith("\"") && raw.endsWith("\"")
             ? raw.substring(1, raw.length() - 1)
             : raw;
-    String problem =
-        fields.size() > 1
-            ? "send one Idempotency-Key"
-            : key.isEmpty() || key.length() > MAX_LENGTH
-                ? "must be 1 to " + MAX_LENGTH + " characters"
-                : key.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"')
-                    ? null
-                    : "must be visible ASCII characters (no quotes inside)";
+    String problem = problem(fields.size(), key);
     if (problem != null) {
       validation.fail(HEADER, problem);
       return Optional.empty();
     }
     return Optional.of(new IdempotencyKey(key, fingerprint(ctx)));
+  }
+
+  /** Why the key is refused, or null. */
+  private static String problem(int fields, String key) {
+    if (fields > 1) {
+      return "send one Idempotency-Key";
+    }
+    if (key.isEmpty() || key.length() > MAX_LENGTH) {
+      return "must be 1 to " + MAX_LENGTH + " characters";
+    }
+    if (!key.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"')) {
+      return "must be printable ASCII characters (no quotes inside)";
+    }
+    return null;
   }
 
   /** Hex SHA-256 of the key: the stored name of it. */
@@ -54,7 +61,11 @@ record IdempotencyKey(String value, String fingerprint) {
   }
 
   private static String fingerprint(RoutingContext ctx) {
-    String head = ctx.request().method().name() + " " + ctx.request().path() + "\n";
+    String path = ctx.request().path();
+    if (path.length() > 1 && path.endsWith("/")) { // the same endpoint (see Routes)
+      path = path.substring(0, path.length() - 1);
+    }
+    String head = ctx.request().method().name() + " " + path + "\n";
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     byte[] start = head.getBytes(StandardCharsets.UTF_8);
     byte[] rest = body == null ? new byte[0] : body.getBytes();

@@ -18,7 +18,10 @@ import java.util.UUID;
  * describes.
  */
 final class IdempotencyRepository {
-  /** Takes a new key, an expired one, or one whose request died holding it (same payload). */
+  /**
+   * Takes a new key, an expired one (not while its request still runs), or one whose request died
+   * holding it (same payload).
+   */
   private static final String CLAIM =
       "INSERT INTO idempotency_keys (owner_id, key_hash, fingerprint, claim, locked_until,"
           + " expires_at) VALUES (#{owner}, #{key}, #{fingerprint}, #{claim}, #{lockedUntil},"
@@ -26,7 +29,8 @@ final class IdempotencyRepository {
           + " fingerprint = excluded.fingerprint, claim = excluded.claim,"
           + " locked_until = excluded.locked_until, expires_at = excluded.expires_at,"
           + " status = NULL, location = NULL, etag = NULL, body = NULL"
-          + " WHERE idempotency_keys.expires_at < #{now} OR (idempotency_keys.status IS NULL"
+          + " WHERE (idempotency_keys.expires_at < #{now} AND (idempotency_keys.status IS NOT NULL"
+          + " OR idempotency_keys.locked_until < #{now})) OR (idempotency_keys.status IS NULL"
           + " AND idempotency_keys.locked_until < #{now}"
           + " AND idempotency_keys.fingerprint = excluded.fingerprint) RETURNING claim";
 
@@ -45,7 +49,8 @@ final class IdempotencyRepository {
 
   private static final String CLEAN_UP =
       "DELETE FROM idempotency_keys WHERE (owner_id, key_hash) IN (SELECT owner_id, key_hash"
-          + " FROM idempotency_keys WHERE expires_at < #{now} LIMIT #{batch}) RETURNING key_hash";
+          + " FROM idempotency_keys WHERE expires_at < #{now}"
+          + " AND (status IS NOT NULL OR locked_until < #{now}) LIMIT #{batch}) RETURNING key_hash";
 
   /** A stored key: {@code status} null while its first request runs. */
   record Stored(
@@ -99,7 +104,7 @@ final class IdempotencyRepository {
     params.put("status", answer.status());
     params.put("location", answer.location());
     params.put("etag", answer.etag());
-    params.put("body", Sealed.seal(key, owner, answer.body()));
+    params.put("body", Sealed.seal(key, owner, answer));
     return scope.execute(COMPLETE, params).map(rows -> rows.size() > 0);
   }
 

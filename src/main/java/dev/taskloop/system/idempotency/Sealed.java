@@ -14,8 +14,10 @@ import javax.crypto.spec.HKDFParameterSpec;
 
 /**
  * A stored response body, sealed with AES-256-GCM under a key derived (HKDF-SHA256, JDK 25's {@link
- * KDF}) from the Idempotency-Key and its owner: the table holds only the key's hash, so whoever
- * reads it cannot replay a response (such as a new API key's secret) without the key itself.
+ * KDF}) from the Idempotency-Key and its owner, with the answer's other columns as associated data
+ * (a row cannot be given another status or location). The table holds only the key's hash, so
+ * whoever reads it needs the Idempotency-Key to open a response (such as a new API key's secret):
+ * as hard as guessing the key, which is why keys should be random (UUIDs).
  */
 final class Sealed {
   private static final byte[] INFO =
@@ -26,14 +28,15 @@ final class Sealed {
 
   private Sealed() {}
 
-  /** Base64 of nonce and ciphertext. */
-  static String seal(IdempotencyKey key, UUID owner, byte[] body) {
+  /** Base64 of nonce and ciphertext of {@code answer}'s body. */
+  static String seal(IdempotencyKey key, UUID owner, Idempotency.Answer answer) {
     byte[] nonce = new byte[NONCE_BYTES];
     RANDOM.nextBytes(nonce);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(Cipher.ENCRYPT_MODE, secret(key, owner), new GCMParameterSpec(TAG_BITS, nonce));
-      byte[] sealed = cipher.doFinal(body);
+      cipher.updateAAD(associated(key, answer));
+      byte[] sealed = cipher.doFinal(answer.body());
       return Base64.getEncoder()
           .encodeToString(
               ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
@@ -42,8 +45,8 @@ final class Sealed {
     }
   }
 
-  /** The body {@link #seal} sealed with the same key and owner. */
-  static byte[] open(IdempotencyKey key, UUID owner, String sealed) {
+  /** The body {@link #seal} sealed with the same key, owner and other columns of the answer. */
+  static byte[] open(IdempotencyKey key, UUID owner, Idempotency.Answer answer, String sealed) {
     byte[] all = Base64.getDecoder().decode(sealed);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -51,10 +54,17 @@ final class Sealed {
           Cipher.DECRYPT_MODE,
           secret(key, owner),
           new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
+      cipher.updateAAD(associated(key, answer));
       return cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("a stored response does not open with its key", e);
     }
+  }
+
+  private static byte[] associated(IdempotencyKey key, Idempotency.Answer answer) {
+    String columns =
+        key.hash() + "\n" + answer.status() + "\n" + answer.location() + "\n" + answer.etag();
+    return columns.getBytes(StandardCharsets.UTF_8);
   }
 
   private static SecretKey secret(IdempotencyKey key, UUID owner) throws GeneralSecurityException {

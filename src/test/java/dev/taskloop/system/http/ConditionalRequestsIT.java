@@ -96,6 +96,24 @@ class ConditionalRequestsIT extends SharedServer {
   }
 
   @Test
+  void ifMatchOnSeveralLinesIsOneList() throws Exception {
+    String task = created("/tasks", "{\"title\":\"lines\"}");
+    String tag = etag(http.get(task));
+    var request =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + task))
+            .header("Authorization", "Bearer " + server.loginOwner().json().get("key").asText())
+            .header("Content-Type", "application/json")
+            .header("If-Match", "\"999\"")
+            .header("If-Match", tag)
+            .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString("{\"title\":\"y\"}"))
+            .build();
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+  }
+
+  @Test
   void ifMatchStarOrWeakOrMalformed() {
     String task = created("/tasks", "{\"title\":\"star\"}");
     String tag = etag(http.get(task));
