@@ -33,6 +33,7 @@ import java.util.Map;
  * @param shutdownGrace how long in-flight requests may take once the listener stops ({@code
  *     SHUTDOWN_GRACE_S}, default 20)
  * @param http how long the HTTP server waits for slow clients (see {@link Http})
+ * @param web CORS and response compression (see {@link Web})
  * @param auth accounts and API keys (see {@link Auth})
  * @param reportWorkers threads that compute the blocking summary report ({@code REPORT_WORKERS},
  *     default 2)
@@ -60,6 +61,7 @@ public record AppConfig(
     Duration shutdownDelay,
     Duration shutdownGrace,
     Http http,
+    Web web,
     Auth auth,
     int reportWorkers,
     int reportQueue,
@@ -89,10 +91,8 @@ public record AppConfig(
         vars.bool("SQL_ECHO", false),
         Duration.ofSeconds(vars.integer("SHUTDOWN_DELAY_S", 0, 0, 300)),
         Duration.ofSeconds(vars.integer("SHUTDOWN_GRACE_S", 20, 0, 3600)),
-        new Http(
-            Duration.ofMillis(vars.integer("HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 3_600_000)),
-            Duration.ofMillis(vars.integer("HTTP_BODY_TIMEOUT_MS", 30_000, 100, 3_600_000)),
-            Duration.ofSeconds(vars.integer("HTTP_IDLE_TIMEOUT_S", 60, 1, 86_400))),
+        ConfigSections.http(vars),
+        Web.read(vars),
         ConfigSections.auth(vars),
         vars.integer("REPORT_WORKERS", 2, 1, 64),
         vars.integer("REPORT_QUEUE", 8, 0, 10_000),
