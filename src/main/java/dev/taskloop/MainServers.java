@@ -36,6 +36,7 @@ final class MainServers {
             port,
             config.shutdownGrace(),
             config.http(),
+            config.web(),
             config.observability().accessLog(),
             telemetry.http(),
             features.clients());

@@ -111,6 +111,26 @@ public final class Http {
             : HttpRequest.BodyPublishers.ofString(body));
   }
 
+  /**
+   * Any method without a body, the answer's body as it came over the wire (not decoded: compressed,
+   * say) through {@code body}: bytes, or a stream to read as it arrives.
+   */
+  public <T> HttpResponse<T> raw(String method, String path, HttpResponse.BodyHandler<T> body) {
+    var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    request.method(method, HttpRequest.BodyPublishers.noBody());
+    try {
+      return CLIENT.send(request.build(), body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(method + " " + path, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private Response exchange(
       String method, String path, String contentType, HttpRequest.BodyPublisher body) {
     var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));

@@ -35,6 +35,7 @@ import java.util.Map;
  * @param http how long the HTTP server waits for slow clients (see {@link Http})
  * @param idempotencyTtl how long the answer to a create with an {@code Idempotency-Key} is kept for
  *     its retries ({@code IDEMPOTENCY_TTL_S}, default 86400: 24 hours)
+ * @param web CORS and response compression (see {@link Web})
  * @param auth accounts and API keys (see {@link Auth})
  * @param reportWorkers threads that compute the blocking summary report ({@code REPORT_WORKERS},
  *     default 2)
@@ -63,6 +64,7 @@ public record AppConfig(
     Duration shutdownGrace,
     Http http,
     Duration idempotencyTtl,
+    Web web,
     Auth auth,
     int reportWorkers,
     int reportQueue,
@@ -92,11 +94,9 @@ public record AppConfig(
         vars.bool("SQL_ECHO", false),
         Duration.ofSeconds(vars.integer("SHUTDOWN_DELAY_S", 0, 0, 300)),
         Duration.ofSeconds(vars.integer("SHUTDOWN_GRACE_S", 20, 0, 3600)),
-        new Http(
-            Duration.ofMillis(vars.integer("HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 3_600_000)),
-            Duration.ofMillis(vars.integer("HTTP_BODY_TIMEOUT_MS", 30_000, 100, 3_600_000)),
-            Duration.ofSeconds(vars.integer("HTTP_IDLE_TIMEOUT_S", 60, 1, 86_400))),
+        ConfigSections.http(vars),
         Duration.ofSeconds(vars.integer("IDEMPOTENCY_TTL_S", 86_400, 1, 30 * 86_400)),
+        Web.read(vars),
         ConfigSections.auth(vars),
         vars.integer("REPORT_WORKERS", 2, 1, 64),
         vars.integer("REPORT_QUEUE", 8, 0, 10_000),

@@ -19,6 +19,13 @@ final class ConfigSections {
 
   private ConfigSections() {}
 
+  static AppConfig.Http http(EnvVars vars) {
+    return new AppConfig.Http(
+        Duration.ofMillis(vars.integer("HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 3_600_000)),
+        Duration.ofMillis(vars.integer("HTTP_BODY_TIMEOUT_MS", 30_000, 100, 3_600_000)),
+        Duration.ofSeconds(vars.integer("HTTP_IDLE_TIMEOUT_S", 60, 1, 86_400)));
+  }
+
   static AppConfig.Auth auth(EnvVars vars) {
     String rawEmail = vars.text("ADMIN_EMAIL", null);
     String adminPassword = vars.text("ADMIN_PASSWORD", null);

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /** Typed reads of environment variables; each failure names the variable and what it accepts. */
 record EnvVars(Map<String, String> env) {
-  private static final Pattern HOST_NAME =
+  static final Pattern HOST_NAME =
       Pattern.compile(
           "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");

@@ -1,6 +1,7 @@
 package dev.taskloop.system.http;
 
 import dev.taskloop.system.config.AppConfig;
+import dev.taskloop.system.config.Web;
 import dev.taskloop.system.observe.HttpServerMeters;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -24,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * port. It serves the features' endpoints and the service's own: health ({@link HealthRoutes}) and
  * the API docs ({@link DocsRoutes}). Every request gets a request id first and one access-log line
  * when it ends ({@link AccessLog}); every failure ends in {@link Problems}, also the requests the
- * router never sees (malformed HTTP). {@link ConnectionGuard} bounds slow clients. Stopping the
- * verticle is the second half of a graceful shutdown: idle connections are closed, then the
- * listener, and in-flight requests get the rest of {@code grace} to finish.
+ * router never sees (malformed HTTP). {@link Cors} answers browsers' preflights before any route,
+ * {@link Compression} decides how each answer is encoded. {@link ConnectionGuard} bounds slow
+ * clients. Stopping the verticle is the second half of a graceful shutdown: idle connections are
+ * closed, then the listener, and in-flight requests get the rest of {@code grace} to finish.
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -37,6 +39,7 @@ public final class HttpVerticle extends VerticleBase {
       int port,
       Duration grace,
       AppConfig.Http limits,
+      Web web,
       boolean accessLog,
       HttpServerMeters meters,
       ClientAddress clients) {}
@@ -47,6 +50,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Consumer<Routes> features;
   private final HealthRoutes health;
   private final DocsRoutes docs;
+  private final Compression compression;
   private HttpServer server;
   private ConnectionGuard guard;
   private AccessLog access;
@@ -74,6 +78,7 @@ public final class HttpVerticle extends VerticleBase {
     this.features = features;
     this.health = new HealthRoutes(databasePing, draining);
     this.docs = new DocsRoutes();
+    this.compression = new Compression(settings.web().compressionMinBytes());
   }
 
   @Override
@@ -81,6 +86,10 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     access = new AccessLog(settings.accessLog(), settings.meters(), settings.clients());
     router.route().handler(this::begin);
+    Cors cors = Cors.of(settings.web());
+    if (cors != null) { // before every route, so before authentication: preflights carry no key
+      router.route().handler(cors);
+    }
     routes = new Routes(router, authenticate);
     features.accept(routes);
     health.mount(routes);
@@ -92,7 +101,8 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(405, ctx -> problems.handleStatus(ctx, 405));
     guard = new ConnectionGuard(vertx, settings.limits(), draining);
     var options =
-        new HttpServerOptions()
+        compression
+            .apply(new HttpServerOptions())
             .setHost(settings.host())
             .setPort(settings.port())
             .setIdleTimeout((int) settings.limits().idleTimeout().toSeconds())
@@ -116,7 +126,8 @@ public final class HttpVerticle extends VerticleBase {
   /** The first handler of every routed request: its id, and its access-log line when it ends. */
   private void begin(RoutingContext ctx) {
     access.routed(ctx);
-    RequestIds.assign(ctx);
+    compression.begin(ctx);
+    RequestIds.assign(ctx); // and on to the next handler
   }
 
   private void malformed(HttpServerRequest request) {

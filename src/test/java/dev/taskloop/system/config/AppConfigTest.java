@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AppConfigTest {
   @Test
@@ -118,6 +120,97 @@ class AppConfigTest {
   }
 
   @Test
+  void corsIsOffAndCompressionFromOneKibByDefault() {
+    var web = AppConfig.fromEnv(Map.of()).web();
+    assertEquals(List.of(), web.corsOrigins());
+    assertFalse(web.cors());
+    assertEquals(1024, web.compressionMinBytes());
+    assertEquals(
+        0,
+        AppConfig.fromEnv(Map.of("HTTP_COMPRESSION_MIN_BYTES", "0")).web().compressionMinBytes());
+  }
+
+  /**
+   * Origins are kept in the form browsers send them (lower case), each once, in the given order.
+   */
+  @Test
+  void readsCorsOriginsAsBrowsersSendThem() {
+    var web =
+        AppConfig.fromEnv(
+                Map.of(
+                    "CORS_ALLOWED_ORIGINS",
+                    " HTTPS://App.Example, http://localhost:5173,,http://[::1]:8080,"
+                        + " https://app.example, http://127.0.0.1:3000 "))
+            .web();
+    assertEquals(
+        List.of(
+            "https://app.example",
+            "http://localhost:5173",
+            "http://[::1]:8080",
+            "http://127.0.0.1:3000"),
+        web.corsOrigins());
+    assertTrue(web.cors());
+    assertFalse(web.anyOrigin());
+    var any = AppConfig.fromEnv(Map.of("CORS_ALLOWED_ORIGINS", " * ")).web();
+    assertEquals(List.of("*"), any.corsOrigins());
+    assertTrue(any.anyOrigin());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "https://app.example/",
+        "https://app.example/path",
+        "app.example",
+        "//app.example",
+        "ftp://app.example",
+        "null",
+        "https://app.example:443",
+        "http://app.example:80",
+        "https://app.example:0",
+        "https://app.example:08443",
+        "https://app.example:65536",
+        "https://user@app.example",
+        "https://app.example?x=1",
+        "https://app example",
+        "https://-app.example",
+        "https://app_1.example",
+        "http://999.0.0.1",
+        "http://[::g]",
+        "https://bücher.example",
+        "https://*.example",
+      })
+  void refusesWhatIsNotASerializedOrigin(String origin) {
+    var e =
+        assertThrows(
+            AppConfig.Invalid.class,
+            () ->
+                AppConfig.fromEnv(Map.of("CORS_ALLOWED_ORIGINS", "https://ok.example, " + origin)));
+    assertEquals(
+        "CORS_ALLOWED_ORIGINS=\""
+            + origin
+            + "\" is invalid: expected * alone, or comma-separated origins scheme://host[:port]"
+            + " (http or https; no path, no default port), e.g. https://app.example,"
+            + " http://localhost:5173",
+        e.getMessage());
+  }
+
+  @Test
+  void aStarStandsAlone() {
+    for (String value : List.of("*, https://app.example", "https://app.example, *")) {
+      var e =
+          assertThrows(
+              AppConfig.Invalid.class,
+              () -> AppConfig.fromEnv(Map.of("CORS_ALLOWED_ORIGINS", value)));
+      assertEquals(
+          "CORS_ALLOWED_ORIGINS=\""
+              + value
+              + "\" is invalid: * allows every origin, so it stands alone, without other origins",
+          e.getMessage());
+    }
+  }
+
+  @Test
   void emptyValuesMeanDefault() {
     assertEquals(8000, AppConfig.fromEnv(Map.of("PORT", " ")).port());
   }
@@ -138,6 +231,8 @@ class AppConfigTest {
         "SHUTDOWN_DELAY_S|-1|SHUTDOWN_DELAY_S=\"-1\" is invalid: expected an integer from 0 to 300",
         "HOST|http://0.0.0.0|HOST=\"http://0.0.0.0\" is invalid: expected an IP address (such as 0.0.0.0 or ::) or a host name",
         "HOST|my host|HOST=\"my host\" is invalid: expected an IP address (such as 0.0.0.0 or ::) or a host name",
+        "HTTP_COMPRESSION_MIN_BYTES|-1|HTTP_COMPRESSION_MIN_BYTES=\"-1\" is invalid: expected an integer from 0 to 16777216",
+        "HTTP_COMPRESSION_MIN_BYTES|1k|HTTP_COMPRESSION_MIN_BYTES=\"1k\" is invalid: expected an integer from 0 to 16777216",
       })
   void badValueNamesVariableValueAndWhatIsAccepted(String variable, String value, String message) {
     var e = assertThrows(AppConfig.Invalid.class, () -> AppConfig.fromEnv(Map.of(variable, value)));
