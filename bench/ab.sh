@@ -17,7 +17,8 @@
 # SIGTERM at the end (must exit 0).
 #
 # Env (defaults): ROUNDS=6 DUR=8 WARM=8 THREADS=2 CONNS=64 TASKLOOP_DB=postgresql PORT_A=8091 PORT_B=8092
-#   AB_ROWS="get_one post" (the bench/wrk scripts measured, e.g. "get_list get_keyset"),
+#   AB_ROWS="get_one post" (the bench/wrk scripts measured, e.g. "get_list get_keyset"; get_one_gzip and
+#   get_list_gzip send Accept-Encoding: gzip),
 #   AB_DB=taskloop_ab (PostgreSQL databases ${AB_DB}_a and ${AB_DB}_b, DROPPED and recreated), PGPORT=5432,
 #   PGUSER=postgres, JAVA_OPTS. Holds flock $BENCH_LOCK (default /tmp/bench.lock) like bench.sh.
 set -euo pipefail
