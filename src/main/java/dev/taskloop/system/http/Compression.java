@@ -1,11 +1,18 @@
 package dev.taskloop.system.http;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Response compression ({@code HTTP_COMPRESSION_MIN_BYTES}): gzip or deflate, as the client's
@@ -84,6 +91,46 @@ final class Compression {
     return status != 304
         && ctx.request().method() != HttpMethod.HEAD
         && ctx.request().version() != HttpVersion.HTTP_1_0;
+  }
+
+  /** {@code body} gzipped at {@link #LEVEL}. */
+  static Buffer gzip(Buffer body) {
+    var out = new ByteArrayOutputStream(body.length() / 4);
+    try (var gzip =
+        new GZIPOutputStream(out) {
+          {
+            def.setLevel(LEVEL);
+          }
+        }) {
+      gzip.write(body.getBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Buffer.buffer(out.toByteArray());
+  }
+
+  /**
+   * Whether {@code Accept-Encoding} takes gzip: named (or {@code *}) with a q-value above 0, and
+   * not refused by name.
+   */
+  static boolean acceptsGzip(HttpServerRequest request) {
+    String field = request.getHeader(HttpHeaders.ACCEPT_ENCODING);
+    if (field == null) {
+      return false;
+    }
+    Boolean any = null;
+    for (String entry : field.split(",")) {
+      String[] parts = entry.split(";");
+      String coding = parts[0].strip().toLowerCase(Locale.ROOT);
+      boolean wanted = parts.length < 2 || !parts[1].strip().matches("q=0(\\.0{0,3})?");
+      if (coding.equals("gzip") || coding.equals("x-gzip")) {
+        return wanted;
+      }
+      if (coding.equals("*")) {
+        any = wanted;
+      }
+    }
+    return Boolean.TRUE.equals(any);
   }
 
   /** The {@code Content-Length}, or -1 when it is not known yet (a stream, a HEAD or a 304). */

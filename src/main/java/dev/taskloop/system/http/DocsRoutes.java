@@ -1,6 +1,8 @@
 package dev.taskloop.system.http;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
@@ -26,6 +28,10 @@ final class DocsRoutes {
   // Read once per process (every HttpVerticle has its DocsRoutes); a Buffer is safe to send from
   // several event loops, each response writes its own view of it.
   private static final Buffer OPENAPI = resource("openapi.json");
+
+  /** The document gzipped once: sent to clients that accept gzip, whatever the compression. */
+  private static final Buffer OPENAPI_GZIP = Compression.gzip(OPENAPI);
+
   private static final Buffer INDEX = resource("docs/index.html");
   private static final Buffer INITIALIZER = resource("docs/swagger-initializer.js");
   private static final Buffer REDOC = resource("docs/redoc.html");
@@ -46,7 +52,7 @@ final class DocsRoutes {
 
   void mount(Routes routes) {
     routes.publicGet("/", ctx -> send(ctx, "application/json", ROOT));
-    routes.publicGet("/openapi.json", ctx -> send(ctx, "application/json", OPENAPI));
+    routes.publicGet("/openapi.json", DocsRoutes::document);
     routes.publicGet("/redoc", ctx -> send(ctx, "text/html; charset=utf-8", REDOC));
     routes.undocumentedGet(
         "/redoc/*",
@@ -57,6 +63,17 @@ final class DocsRoutes {
     // Assets of the page above (absolute paths, so /docs works without a trailing slash).
     routes.undocumentedGet(
         "/docs/*", StaticHandler.create(WEBJAR).setCachingEnabled(true).setMaxAgeSeconds(86400));
+  }
+
+  /** The API document, gzipped for a GET that accepts it (a HEAD gets the plain one's head). */
+  private static void document(RoutingContext ctx) {
+    Vary.add(ctx.response(), HttpHeaders.ACCEPT_ENCODING);
+    if (ctx.request().method() == HttpMethod.GET && Compression.acceptsGzip(ctx.request())) {
+      ctx.response().putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
+      send(ctx, "application/json", OPENAPI_GZIP);
+      return;
+    }
+    send(ctx, "application/json", OPENAPI);
   }
 
   private static void send(RoutingContext ctx, String contentType, Buffer body) {

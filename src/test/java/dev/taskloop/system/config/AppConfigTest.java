@@ -120,14 +120,16 @@ class AppConfigTest {
   }
 
   @Test
-  void corsIsOffAndCompressionFromOneKibByDefault() {
+  void corsAndCompressionAreOffByDefault() {
     var web = AppConfig.fromEnv(Map.of()).web();
     assertEquals(List.of(), web.corsOrigins());
     assertFalse(web.cors());
-    assertEquals(1024, web.compressionMinBytes());
+    assertEquals(0, web.compressionMinBytes());
     assertEquals(
-        0,
-        AppConfig.fromEnv(Map.of("HTTP_COMPRESSION_MIN_BYTES", "0")).web().compressionMinBytes());
+        1024,
+        AppConfig.fromEnv(Map.of("HTTP_COMPRESSION_MIN_BYTES", "1024"))
+            .web()
+            .compressionMinBytes());
   }
 
   /**

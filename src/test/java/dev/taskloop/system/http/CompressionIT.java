@@ -1,12 +1,13 @@
 package dev.taskloop.system.http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskloop.support.BulkTasks;
-import dev.taskloop.support.SharedServer;
+import dev.taskloop.support.Http;
 import dev.taskloop.support.TestDatabase;
 import dev.taskloop.support.TestServer;
 import java.io.ByteArrayInputStream;
@@ -21,16 +22,39 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Answers of at least {@code HTTP_COMPRESSION_MIN_BYTES} (default 1024) are compressed for clients
- * that accept it, smaller ones never; exports are compressed as they stream.
+ * With {@code HTTP_COMPRESSION_MIN_BYTES} set (1024 here), answers of at least that size are
+ * compressed for clients that accept it, smaller ones never; exports are compressed as they stream.
+ * By default only {@code /openapi.json} is, compressed once at startup.
  */
 @ParameterizedClass
 @EnumSource(TestDatabase.class)
-class CompressionIT extends SharedServer {
+class CompressionIT {
+  @Parameter TestDatabase database;
+
+  private static TestServer server;
+  private static Http http;
+
+  @BeforeParameterizedClassInvocation
+  static void startServer(TestDatabase database) {
+    server = TestServer.start(database, Map.of("HTTP_COMPRESSION_MIN_BYTES", "1024"));
+    http = server.http();
+  }
+
+  @AfterParameterizedClassInvocation
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+      server = null;
+    }
+  }
+
   private static final HttpResponse.BodyHandler<byte[]> BYTES =
       HttpResponse.BodyHandlers.ofByteArray();
 
@@ -154,17 +178,25 @@ class CompressionIT extends SharedServer {
 
   /** The threshold moves with HTTP_COMPRESSION_MIN_BYTES; 0 turns compression off. */
   @Test
-  void theThresholdIsConfigurable() {
+  void theThresholdIsConfigurable() throws IOException {
     try (var low = TestServer.start(database, Map.of("HTTP_COMPRESSION_MIN_BYTES", "100"))) {
       String location = low.http().post("/tasks", "{\"title\":\"small\"}").header("location").get();
       var task = low.http().withHeader("Accept-Encoding", "gzip").raw("GET", location, BYTES);
       assertEquals("gzip", encoding(task), "a task is above 100 bytes");
     }
-    try (var off = TestServer.start(database, Map.of("HTTP_COMPRESSION_MIN_BYTES", "0"))) {
-      var document =
-          off.http().withHeader("Accept-Encoding", "gzip").raw("GET", "/openapi.json", BYTES);
-      assertEquals("", encoding(document));
-      assertFalse(varies(document));
+    try (var byDefault = TestServer.start(database)) {
+      var gzip = byDefault.http().withHeader("Accept-Encoding", "gzip");
+      var document = gzip.raw("GET", "/openapi.json", BYTES);
+      assertEquals("gzip", encoding(document), "the document, compressed once at startup");
+      assertTrue(varies(document));
+      assertEquals(
+          new String(byDefault.http().raw("GET", "/openapi.json", BYTES).body(), UTF_8),
+          new String(
+              new GZIPInputStream(new ByteArrayInputStream(document.body())).readAllBytes(),
+              UTF_8));
+      var list = gzip.raw("GET", "/docs/swagger-ui.css", BYTES);
+      assertEquals(200, list.statusCode());
+      assertEquals("", encoding(list), "nothing else is compressed by default");
     }
   }
 
