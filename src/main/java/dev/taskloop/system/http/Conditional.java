@@ -88,8 +88,13 @@ public final class Conditional {
 
   /** A list field sent on several lines is one list (RFC 9110 section 5.3); null when absent. */
   private static String field(RoutingContext ctx, CharSequence name) {
-    var lines = ctx.request().headers().getAll(name);
-    return lines.isEmpty() ? null : String.join(", ", lines);
+    var headers = ctx.request().headers();
+    String first = headers.get(name); // the common case, without a list
+    if (first == null) {
+      return null;
+    }
+    var lines = headers.getAll(name);
+    return lines.size() == 1 ? first : String.join(", ", lines);
   }
 
   /** The entity tags of a list field ({@code W/} kept), or null when it is not such a list. */
