@@ -124,8 +124,8 @@ final class Accounts {
           ? users.setName(caller.userId(), patch.name(), expected).compose(done -> me(caller))
           : me(caller).map(user -> Writes.unchanged(expected, user.version(), user));
     }
-    return limiter
-        .passwordCheck(caller.userId(), address)
+    return fresh(caller, expected)
+        .compose(fresh -> limiter.passwordCheck(caller.userId(), address))
         .compose(
             attempt ->
                 users
@@ -154,6 +154,16 @@ final class Accounts {
                             .compose(done -> authenticator.announceUser(tx, caller.userId()))))
         .onSuccess(done -> authenticator.forgetUser(caller.userId()))
         .compose(done -> me(caller));
+  }
+
+  /**
+   * A stale If-Match fails ({@link Writes.Stale}: 412) before the current password is checked (and
+   * counted like a login); without one, nothing is read.
+   */
+  private Future<Void> fresh(Principal caller, Writes.Expected expected) {
+    return expected.any()
+        ? Future.succeededFuture()
+        : me(caller).map(user -> Writes.unchanged(expected, user.version(), user)).mapEmpty();
   }
 
   /** A new key of the caller's, written in {@code scope}. */

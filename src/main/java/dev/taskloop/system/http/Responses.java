@@ -1,5 +1,6 @@
 package dev.taskloop.system.http;
 
+import dev.taskloop.system.db.Writes;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -22,9 +23,12 @@ public final class Responses {
     if (body instanceof Conditional.Versioned versioned) {
       ctx.response().putHeader(HttpHeaders.ETAG, Conditional.etag(versioned.version()));
       HttpMethod method = ctx.request().method();
-      if ((method == HttpMethod.GET || method == HttpMethod.HEAD)
-          && Conditional.notModified(ctx, versioned.version())) {
-        return ctx.response().setStatusCode(304).end();
+      if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+        // RFC 9110 13.2.2: If-Match first (a read can ask for a version too), then If-None-Match
+        Writes.unchanged(Conditional.ifMatch(ctx), versioned.version(), versioned);
+        if (Conditional.notModified(ctx, versioned.version())) {
+          return ctx.response().setStatusCode(304).end();
+        }
       }
     }
     return json(ctx, 200, body);

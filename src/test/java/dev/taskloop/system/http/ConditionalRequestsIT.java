@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskloop.support.Http;
 import dev.taskloop.support.Parallel;
+import dev.taskloop.support.ProblemAssertions;
 import dev.taskloop.support.SharedServer;
 import dev.taskloop.support.TestDatabase;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -111,6 +113,27 @@ class ConditionalRequestsIT extends SharedServer {
         java.net.http.HttpClient.newHttpClient()
             .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
+  }
+
+  @Test
+  void aReadWithAStaleIfMatchIs412() {
+    String task = created("/tasks", "{\"title\":\"read\"}");
+    String tag = etag(http.get(task));
+    assertEquals(200, http.withHeader("If-Match", tag).get(task).status());
+    assertProblem(http.withHeader("If-Match", "\"999\"").get(task), 412, "precondition-failed");
+  }
+
+  @Test
+  void aStaleIfMatchOnAPasswordChangeIs412BeforeThePasswordIsChecked() {
+    String email = "stale-pw-" + database.name().toLowerCase() + "@example.com";
+    var me = server.newUser(email);
+    String body = "{\"password\":\"new-password-1\",\"current_password\":\"wrong-password\"}";
+    assertProblem(
+        me.withHeader("If-Match", "\"999\"").patch("/users/me", body), 412, "precondition-failed");
+    assertEquals(
+        Set.of("current_password"),
+        ProblemAssertions.errorFields(me.patch("/users/me", body)),
+        "without If-Match the wrong password is what is refused");
   }
 
   @Test
