@@ -63,17 +63,7 @@ public final class ApiKeyRepository {
     this.db = db;
   }
 
-  /** Stores a new key of {@code userId}; it commits on its own. */
-  public Future<NewApiKey> create(UUID userId, String name, Instant expiresAt) {
-    return create(db.autoCommit(), userId, name, expiresAt);
-  }
-
-  /** Stores a new key of {@code userId} inside the transaction {@code tx} (sign-up). */
-  public Future<NewApiKey> create(SqlConnection tx, UUID userId, String name, Instant expiresAt) {
-    return create(db.within(tx), userId, name, expiresAt);
-  }
-
-  /** Stores a new key of {@code userId} in {@code scope}. */
+  /** Stores a new key of {@code userId} in {@code scope} (on its own, or sign-up's transaction). */
   public Future<NewApiKey> create(Writes.Scope scope, UUID userId, String name, Instant expiresAt) {
     ApiKeys.Generated key = ApiKeys.generate();
     UUID id = UUID.randomUUID();

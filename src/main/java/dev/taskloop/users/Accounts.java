@@ -69,7 +69,7 @@ final class Accounts {
                             .create(tx, email, name, hash, false)
                             .compose(
                                 user ->
-                                    keys.create(tx, user.id(), "default", null)
+                                    keys.create(db.within(tx), user.id(), "default", null)
                                         .map(key -> new SignedUp(user, key)))))
         .recover(Accounts::emailTaken);
   }
@@ -87,7 +87,7 @@ final class Accounts {
         .login(email, address)
         .compose(
             attempt -> users.findForLogin(email).compose(found -> check(attempt, found, password)))
-        .compose(user -> keys.create(user.id(), keyName, expiry(days)));
+        .compose(user -> keys.create(db.autoCommit(), user.id(), keyName, expiry(days)));
   }
 
   /** The one answer to a failed login, whatever failed. */

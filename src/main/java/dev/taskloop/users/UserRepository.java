@@ -164,20 +164,11 @@ final class UserRepository {
       SqlConnection tx, UUID id, boolean active, Writes.Expected expected) {
     var params = expected.bind(new HashMap<>(Map.of("id", id, "active", active, "now", db.now())));
     String sql = SET_ACTIVE + expected.sql() + " RETURNING " + COLUMNS;
-    return db.on(tx, sql, params)
-        .compose(
-            rows ->
-                rows.size() > 0 || expected.any()
-                    ? Future.succeededFuture(first(rows))
-                    : db.on(tx, FIND, Map.of("id", id)).map(UserRepository::staleIfFound));
-  }
-
-  /** After a conditional write found no row: the row exists at another version, or not at all. */
-  private static Optional<User> staleIfFound(RowSet<Row> found) {
-    if (found.size() > 0) {
-      throw new Writes.Stale();
-    }
-    return Optional.empty();
+    var scope = db.within(tx);
+    return scope
+        .execute(sql, params)
+        .compose(rows -> Writes.settle(scope, expected, rows, FIND, Map.of("id", id)))
+        .map(UserRepository::first);
   }
 
   /** Sets the hash of a user that exists; {@link Writes.Stale} at another version. */

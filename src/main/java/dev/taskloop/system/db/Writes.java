@@ -123,21 +123,32 @@ public final class Writes {
    */
   public static Future<RowSet<Row>> writeOwned(
       Scope scope, String table, String sql, Map<String, Object> params, Expected expected) {
+    var row = Map.of("id", params.get("id"), "owner", params.get("owner"));
     return scope
         .execute(sql, params)
+        .compose(written -> settle(scope, expected, written, Rows.findOwned("id", table), row));
+  }
+
+  /**
+   * The rows a write returned; when a conditional one returned none, {@code find} (a statement that
+   * returns the row if it exists) tells a missing row (the empty rows: 404) from one at another
+   * version ({@link Stale}).
+   */
+  public static Future<RowSet<Row>> settle(
+      Scope scope,
+      Expected expected,
+      RowSet<Row> written,
+      String find,
+      Map<String, Object> findParams) {
+    if (expected.any() || written.size() > 0) {
+      return Future.succeededFuture(written);
+    }
+    return scope
+        .execute(find, findParams)
         .compose(
-            written -> {
-              if (expected.any() || written.size() > 0) {
-                return Future.succeededFuture(written);
-              }
-              var row = Map.of("id", params.get("id"), "owner", params.get("owner"));
-              return scope
-                  .execute(Rows.findOwned("id", table), row)
-                  .compose(
-                      found ->
-                          found.size() > 0
-                              ? Future.failedFuture(new Stale())
-                              : Future.succeededFuture(written));
-            });
+            found ->
+                found.size() > 0
+                    ? Future.failedFuture(new Stale())
+                    : Future.succeededFuture(written));
   }
 }

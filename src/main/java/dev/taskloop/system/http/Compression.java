@@ -4,14 +4,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -107,30 +105,6 @@ final class Compression {
       throw new UncheckedIOException(e);
     }
     return Buffer.buffer(out.toByteArray());
-  }
-
-  /**
-   * Whether {@code Accept-Encoding} takes gzip: named (or {@code *}) with a q-value above 0, and
-   * not refused by name.
-   */
-  static boolean acceptsGzip(HttpServerRequest request) {
-    String field = request.getHeader(HttpHeaders.ACCEPT_ENCODING);
-    if (field == null) {
-      return false;
-    }
-    Boolean any = null;
-    for (String entry : field.split(",")) {
-      String[] parts = entry.split(";");
-      String coding = parts[0].strip().toLowerCase(Locale.ROOT);
-      boolean wanted = parts.length < 2 || !parts[1].strip().matches("q=0(\\.0{0,3})?");
-      if (coding.equals("gzip") || coding.equals("x-gzip")) {
-        return wanted;
-      }
-      if (coding.equals("*")) {
-        any = wanted;
-      }
-    }
-    return Boolean.TRUE.equals(any);
   }
 
   /** The {@code Content-Length}, or -1 when it is not known yet (a stream, a HEAD or a 304). */

@@ -68,7 +68,9 @@ final class DocsRoutes {
   /** The API document, gzipped for a GET that accepts it (a HEAD gets the plain one's head). */
   private static void document(RoutingContext ctx) {
     Vary.add(ctx.response(), HttpHeaders.ACCEPT_ENCODING);
-    if (ctx.request().method() == HttpMethod.GET && Compression.acceptsGzip(ctx.request())) {
+    if (ctx.request().method() == HttpMethod.GET
+        && Negotiation.acceptsCoding(
+            ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING), "gzip")) {
       ctx.response().putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
       send(ctx, "application/json", OPENAPI_GZIP);
       return;

@@ -55,6 +55,35 @@ final class Negotiation {
     return Optional.ofNullable(best);
   }
 
+  /**
+   * Whether an {@code Accept-Encoding} field takes {@code coding}: named, or {@code *}, with a
+   * qvalue above 0 (the name wins over {@code *}). No field takes none.
+   */
+  static boolean acceptsCoding(String acceptEncoding, String coding) {
+    if (acceptEncoding == null) {
+      return false;
+    }
+    double any = 0;
+    for (String element : acceptEncoding.split(",")) {
+      String[] parts = element.split(";");
+      String name = parts[0].strip().toLowerCase(Locale.ROOT);
+      double quality = 1;
+      for (int i = 1; i < parts.length; i++) {
+        String parameter = parts[i].strip().toLowerCase(Locale.ROOT);
+        if (parameter.startsWith("q=")) {
+          quality = quality(parameter.substring(2));
+        }
+      }
+      if (name.equals(coding)) {
+        return quality > 0;
+      }
+      if (name.equals("*")) {
+        any = quality;
+      }
+    }
+    return any > 0;
+  }
+
   private static List<Range> parse(String accept) {
     var ranges = new ArrayList<Range>();
     for (String element : accept.split(",")) {

@@ -61,11 +61,8 @@ record IdempotencyKey(String value, String fingerprint) {
   }
 
   private static String fingerprint(RoutingContext ctx) {
-    String path = ctx.request().path();
-    if (path.length() > 1 && path.endsWith("/")) { // the same endpoint (see Routes)
-      path = path.substring(0, path.length() - 1);
-    }
-    String head = ctx.request().method().name() + " " + path + "\n";
+    // The route's template (Routes names each route by it): /tasks and /tasks/ are one endpoint.
+    String head = ctx.request().method().name() + " " + ctx.currentRoute().getName() + "\n";
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     byte[] start = head.getBytes(StandardCharsets.UTF_8);
     byte[] rest = body == null ? new byte[0] : body.getBytes();

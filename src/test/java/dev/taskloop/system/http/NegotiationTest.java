@@ -32,4 +32,15 @@ class NegotiationTest {
   void choosesTheBestAcceptableOffer(String accept, String expected) {
     assertEquals(Optional.ofNullable(expected), Negotiation.choose(accept, OFFERS));
   }
+
+  @org.junit.jupiter.api.Test
+  void acceptEncodingTakesACodingByNameOrStarWithQualityAboveZero() {
+    assertEquals(true, Negotiation.acceptsCoding("gzip, deflate, br", "gzip"));
+    assertEquals(true, Negotiation.acceptsCoding("deflate;q=0.5, *;q=0.1", "gzip"));
+    assertEquals(false, Negotiation.acceptsCoding("gzip;q=0, *", "gzip"), "the name wins");
+    assertEquals(false, Negotiation.acceptsCoding("GZIP;q=0.000", "gzip"));
+    assertEquals(false, Negotiation.acceptsCoding("gzip;q=2", "gzip"), "a bad qvalue is 0");
+    assertEquals(false, Negotiation.acceptsCoding("br", "gzip"));
+    assertEquals(false, Negotiation.acceptsCoding(null, "gzip"));
+  }
 }
